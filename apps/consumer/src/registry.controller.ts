@@ -1,0 +1,28 @@
+import { Controller, Get, Param, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { filter, map, type Observable } from 'rxjs';
+import { DiscoveryClient, type InstanceEvent, type ServiceInstance } from 'nest-service-registry';
+
+/** What the consumer currently sees in the registry. */
+@Controller('registry')
+export class RegistryController {
+  constructor(private readonly discovery: DiscoveryClient) {}
+
+  /** Instances of a service (`?version=`, `?includeUnavailable=true`). */
+  @Get('services/:name')
+  instances(
+    @Param('name') name: string,
+    @Query('version') version?: string,
+    @Query('includeUnavailable') includeUnavailable?: string,
+  ): Promise<readonly ServiceInstance[]> {
+    return this.discovery.getInstances(name, { version, includeUnavailable: includeUnavailable === 'true' });
+  }
+
+  /** Server-sent events: one per added / removed / updated instance of a service looked up so far. */
+  @Sse('events')
+  events(): Observable<MessageEvent> {
+    return this.discovery.events$.pipe(
+      filter((event): event is InstanceEvent => event.type === 'added' || event.type === 'removed' || event.type === 'updated'),
+      map((event) => ({ data: { type: event.type, serviceName: event.serviceName, serviceVersion: event.serviceVersion, instance: event.instance } })),
+    );
+  }
+}

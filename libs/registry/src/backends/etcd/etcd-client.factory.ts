@@ -1,0 +1,35 @@
+import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
+import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
+import type { ResolvedEtcdOptions } from './etcd.options.js';
+
+/**
+ * Builds the `etcd3` client with the guards of docs/etcd.md:
+ * no per-host circuit breaker (one timeout must not black out every call for 5 s), a global
+ * retry of recoverable errors with a short exponential backoff, a deadline per attempt of every
+ * unary call, a watch reconnect backoff capped near 1 s, and gRPC keepalive so a frozen or
+ * partitioned server is noticed.
+ */
+export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: number): Etcd3 {
+  const attemptTimeout = options.attemptTimeout ?? Math.min(1_000, Math.max(100, Math.floor(requestTimeout / 2)));
+  const clientOptions: IOptions = {
+    hosts: [...options.hosts],
+    auth: options.auth,
+    credentials: options.credentials,
+    dialTimeout: requestTimeout,
+    grpcOptions: {
+      'grpc.keepalive_time_ms': options.keepaliveTime,
+      'grpc.keepalive_timeout_ms': options.keepaliveTimeout,
+      'grpc.keepalive_permit_without_calls': 1,
+    },
+    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + attemptTimeout }),
+    faultHandling: {
+      host: () => noop,
+      global: retry(handleWhen(isRecoverableError), {
+        maxAttempts: options.retryAttempts,
+        backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelay, maxDelay: options.retryMaxDelay }),
+      }),
+      watchBackoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: options.watchBackoffMaxDelay }).next(),
+    },
+  };
+  return new Etcd3(clientOptions);
+}

@@ -1,0 +1,54 @@
+import { EtcdLeaseInvalidError, GRPCNotFoundError, type Etcd3, type Lease } from 'etcd3';
+import type { RegistrySession } from '../registry-backend.js';
+import { withTimeout } from '../../util/with-timeout.js';
+
+/** Whether an etcd error means "this lease does not exist any more". */
+export function isLeaseGone(error: unknown): boolean {
+  if (error instanceof EtcdLeaseInvalidError || error instanceof GRPCNotFoundError) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /lease not found|requested lease not found/i.test(message);
+}
+
+/**
+ * A registry session over one etcd lease, created with `autoKeepAlive: false`: the module's
+ * renewal job calls {@link renew} (one `keepaliveOnce`) every renewal interval.
+ */
+export class EtcdSession implements RegistrySession {
+  constructor(
+    private readonly client: Etcd3,
+    private readonly lease: Lease,
+    readonly id: string,
+    readonly ttl: number,
+    private readonly timeout: number,
+  ) {}
+
+  async put(key: string, value: string): Promise<void> {
+    await withTimeout(this.lease.put(key).value(value).exec(), this.timeout, `etcd put ${key}`);
+  }
+
+  async delete(key: string): Promise<void> {
+    await withTimeout(this.client.delete().key(key).exec(), this.timeout, `etcd delete ${key}`);
+  }
+
+  async renew(): Promise<boolean> {
+    try {
+      const response = await withTimeout(
+        this.lease.keepaliveOnce({ deadline: Date.now() + this.timeout }),
+        this.timeout,
+        `etcd keep-alive of lease ${this.id}`,
+      );
+      return Number(response.TTL) > 0;
+    } catch (error) {
+      if (isLeaseGone(error)) return false;
+      throw error;
+    }
+  }
+
+  async revoke(): Promise<void> {
+    await withTimeout(this.lease.revoke({ deadline: Date.now() + this.timeout }), this.timeout, `etcd revoke of lease ${this.id}`);
+  }
+
+  release(): void {
+    this.lease.release();
+  }
+}

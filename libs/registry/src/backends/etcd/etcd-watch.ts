@@ -1,0 +1,94 @@
+import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
+import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
+
+/** Facts about the etcd cluster a watch's consumer last read from. */
+export interface ClusterView {
+  /** `header.cluster_id` seen by the read that precedes the watch. */
+  readonly clusterId: string | undefined;
+}
+
+/**
+ * Adapts an `etcd3` prefix watcher to the backend contract, turning every situation in which
+ * the stream may have skipped events into one `onResync` call (after which the watch is over):
+ * an `error` (compaction, cancel), an `end` we did not ask for, a reconnect (the client resumes
+ * from a revision that may be wrong after an empty restart, and advances it before delivering
+ * replayed events), a different `cluster_id`, or a server revision that went backwards.
+ */
+export class EtcdWatch implements WatchSubscription {
+  private readonly watcher: Watcher;
+  private finished = false;
+  private disconnected = false;
+  private highestRevision: bigint;
+
+  constructor(
+    client: Etcd3,
+    prefix: string,
+    afterRevision: string,
+    private readonly cluster: ClusterView,
+    private readonly listener: WatchListener,
+  ) {
+    this.highestRevision = BigInt(afterRevision);
+    this.watcher = client.watch().prefix(prefix).startRevision((this.highestRevision + 1n).toString()).watcher();
+    this.watcher
+      .on('connected', (res) => this.onConnected(res))
+      .on('disconnected', (error) => this.onDisconnected(error))
+      .on('data', (res) => this.onData(res))
+      .on('error', (error) => this.finish('the watch failed or its revision was compacted', error))
+      .on('end', () => this.finish('the watch ended'));
+  }
+
+  cancel(): Promise<void> {
+    this.finished = true;
+    return this.watcher.cancel().catch(() => undefined);
+  }
+
+  private onConnected(res: IWatchResponse): void {
+    if (this.finished) return;
+    if (this.disconnected) {
+      this.finish('the watch reconnected; events may have been missed');
+      return;
+    }
+    if (this.checkHeader(res)) this.listener.onConnectionChange(true);
+  }
+
+  private onDisconnected(error: unknown): void {
+    if (this.finished) return;
+    this.disconnected = true;
+    this.listener.onConnectionChange(false, error);
+  }
+
+  private onData(res: IWatchResponse): void {
+    if (this.finished || !this.checkHeader(res) || res.events.length === 0) return;
+    const events: WatchEvent[] = [];
+    for (const event of res.events) {
+      const key = event.kv.key.toString();
+      const revision = event.kv.mod_revision;
+      if (event.type === 'Put') {
+        const lease = event.kv.lease;
+        events.push({ type: 'put', key, value: event.kv.value.toString(), session: lease === '0' ? undefined : lease, revision });
+      } else {
+        events.push({ type: 'delete', key, revision });
+      }
+    }
+    this.listener.onEvents(events);
+  }
+
+  /** False (and resync) when the response comes from another cluster or an older revision. */
+  private checkHeader(res: IWatchResponse): boolean {
+    const clusterId = res.header?.cluster_id;
+    if (this.cluster.clusterId !== undefined && clusterId !== undefined && clusterId !== this.cluster.clusterId) {
+      this.finish(`the etcd cluster id changed (${this.cluster.clusterId} -> ${clusterId}): etcd was replaced or restarted empty`);
+      return false;
+    }
+    const revision = res.header?.revision === undefined ? undefined : BigInt(res.header.revision);
+    if (revision !== undefined && revision > this.highestRevision) this.highestRevision = revision;
+    return true;
+  }
+
+  private finish(reason: string, error?: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.watcher.cancel().catch(() => undefined);
+    this.listener.onResync(reason, error);
+  }
+}

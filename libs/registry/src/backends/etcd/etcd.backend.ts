@@ -1,0 +1,90 @@
+import type { Etcd3 } from 'etcd3';
+import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import { withTimeout } from '../../util/with-timeout.js';
+import { createEtcdClient } from './etcd-client.factory.js';
+import type { ResolvedEtcdOptions } from './etcd.options.js';
+import { EtcdSession } from './etcd-session.js';
+import { EtcdWatch } from './etcd-watch.js';
+
+/** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. */
+export class EtcdBackend extends RegistryBackend {
+  readonly kind = 'etcd';
+  readonly endpoints: readonly string[];
+  private readonly client: Etcd3;
+  private readonly sessions = new Set<EtcdSession>();
+  private readonly watches = new Set<EtcdWatch>();
+  /** Last `cluster_id` seen in a response header; lets watches notice a replaced cluster. */
+  private clusterId: string | undefined;
+
+  constructor(
+    options: ResolvedEtcdOptions,
+    private readonly requestTimeout: number,
+  ) {
+    super();
+    this.endpoints = options.hosts;
+    this.client = createEtcdClient(options, requestTimeout);
+  }
+
+  async ping(): Promise<void> {
+    const response = await withTimeout(this.client.maintenance.status(), this.requestTimeout, `etcd status at ${this.endpoints.join(', ')}`);
+    this.clusterId = response.header.cluster_id;
+  }
+
+  async openSession(ttl: number): Promise<RegistrySession> {
+    const lease = this.client.lease(ttl, { autoKeepAlive: false });
+    // A lease that fails to be granted reports `lost`; it is handled by the rejection below.
+    lease.on('lost', () => undefined);
+    try {
+      const id = await withTimeout(lease.grant(), this.requestTimeout, `etcd lease grant (TTL ${ttl} s)`);
+      const session = new EtcdSession(this.client, lease, id, ttl, this.requestTimeout);
+      this.sessions.add(session);
+      return session;
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
+  }
+
+  async list(prefix: string): Promise<ListResult> {
+    const response = await withTimeout(this.client.getAll().prefix(prefix).exec(), this.requestTimeout, `etcd range ${prefix}`);
+    this.clusterId = response.header.cluster_id;
+    return {
+      revision: response.header.revision,
+      entries: response.kvs.map((kv) => ({
+        key: kv.key.toString(),
+        value: kv.value.toString(),
+        session: kv.lease === '0' ? undefined : kv.lease,
+      })),
+    };
+  }
+
+  watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
+    const watch = new EtcdWatch(this.client, prefix, afterRevision, { clusterId: this.clusterId }, {
+      onEvents: (events) => listener.onEvents(events),
+      onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
+      onResync: (reason, error) => {
+        this.watches.delete(watch);
+        listener.onResync(reason, error);
+      },
+    });
+    this.watches.add(watch);
+    return {
+      cancel: () => {
+        this.watches.delete(watch);
+        return watch.cancel();
+      },
+    };
+  }
+
+  /**
+   * Cancels watches and releases leases before closing the client: `client.close()` alone
+   * leaves their retry loops running and the process alive.
+   */
+  async close(): Promise<void> {
+    await Promise.all([...this.watches].map((watch) => watch.cancel()));
+    this.watches.clear();
+    for (const session of this.sessions) session.release();
+    this.sessions.clear();
+    this.client.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { DEFAULTS } from '../../registry.constants.js';
+import { invalidOption } from '../../options/resolve-options.js';
+
+/**
+ * Options of the etcd backend, `etcd(options)` from `nest-service-registry/etcd`.
+ * The client-side defaults guard against the `etcd3` client's failure modes (see docs/etcd.md).
+ */
+export interface EtcdBackendOptions {
+  /**
+   * Cluster endpoints, as an array or a comma-separated string.
+   * Default `["http://127.0.0.1:2379"]`.
+   */
+  hosts?: string | readonly string[];
+  /** Username/password authentication. */
+  auth?: { username: string; password: string };
+  /** TLS: PEM root certificate, and the client key/certificate for mutual TLS. */
+  credentials?: { rootCertificate: Buffer; privateKey?: Buffer; certChain?: Buffer };
+  /**
+   * Deadline of one attempt of a unary call, milliseconds. Retries get a fresh deadline each.
+   * Default: the module's `requestTimeout` / 2, at most 1000.
+   */
+  attemptTimeout?: number;
+  /** Attempts of a call that failed with a recoverable error. Default 5. */
+  retryAttempts?: number;
+  /** First / largest delay between two attempts, milliseconds. Default 50 / 500. */
+  retryInitialDelay?: number;
+  retryMaxDelay?: number;
+  /** Largest delay before the client re-opens a broken watch stream, milliseconds. Default 1000. */
+  watchBackoffMaxDelay?: number;
+  /**
+   * gRPC keepalive: ping interval and ping-ack deadline, milliseconds. Default 5000 / 2000.
+   * Below 5000 etcd answers `too_many_pings` and drops the connection.
+   */
+  keepaliveTime?: number;
+  keepaliveTimeout?: number;
+}
+
+/** Etcd options after defaults and validation. */
+export interface ResolvedEtcdOptions {
+  readonly hosts: readonly string[];
+  readonly auth: { username: string; password: string } | undefined;
+  readonly credentials: { rootCertificate: Buffer; privateKey?: Buffer; certChain?: Buffer } | undefined;
+  readonly attemptTimeout: number | undefined;
+  readonly retryAttempts: number;
+  readonly retryInitialDelay: number;
+  readonly retryMaxDelay: number;
+  readonly watchBackoffMaxDelay: number;
+  readonly keepaliveTime: number;
+  readonly keepaliveTimeout: number;
+}
+
+const HOST_RULE = 'a non-empty list of endpoints such as "http://127.0.0.1:2379" (array or comma-separated string)';
+
+function integer(option: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    invalidOption(option, value, `an integer ≥ ${min}`);
+  }
+  return value;
+}
+
+/** Validates etcd options and fills in defaults. Throws naming `backend.<option>`. */
+export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcdOptions {
+  const raw = input.hosts ?? DEFAULTS.etcdHosts;
+  const hosts = typeof raw === 'string' ? raw.split(',').map((h) => h.trim()).filter((h) => h !== '') : raw;
+  if (!Array.isArray(hosts) || hosts.length === 0) invalidOption('backend.hosts', input.hosts, HOST_RULE);
+  for (const host of hosts) {
+    if (typeof host !== 'string' || !/^(https?:\/\/)?[^\s/:]+(:\d{1,5})?\/?$/.test(host)) {
+      invalidOption('backend.hosts', input.hosts, HOST_RULE);
+    }
+  }
+  if (input.auth !== undefined && (typeof input.auth?.username !== 'string' || typeof input.auth?.password !== 'string')) {
+    invalidOption('backend.auth', '(hidden)', '{ username: string, password: string }');
+  }
+  const retryInitialDelay = integer('backend.retryInitialDelay', input.retryInitialDelay, 50, 1);
+  const retryMaxDelay = integer('backend.retryMaxDelay', input.retryMaxDelay, 500, retryInitialDelay);
+  const keepaliveTime = integer('backend.keepaliveTime', input.keepaliveTime, 5_000, 5_000);
+  return Object.freeze({
+    hosts: Object.freeze([...hosts]),
+    auth: input.auth,
+    credentials: input.credentials,
+    attemptTimeout: input.attemptTimeout === undefined ? undefined : integer('backend.attemptTimeout', input.attemptTimeout, 1_000, 1),
+    retryAttempts: integer('backend.retryAttempts', input.retryAttempts, 5, 1),
+    retryInitialDelay,
+    retryMaxDelay,
+    watchBackoffMaxDelay: integer('backend.watchBackoffMaxDelay', input.watchBackoffMaxDelay, 1_000, 10),
+    keepaliveTime,
+    keepaliveTimeout: integer('backend.keepaliveTimeout', input.keepaliveTimeout, 2_000, 100),
+  });
+}

@@ -1,0 +1,20 @@
+import type { BackendContext, RegistryBackendFactory } from '../registry-backend.js';
+import { EtcdBackend } from './etcd.backend.js';
+import { resolveEtcdOptions, type EtcdBackendOptions } from './etcd.options.js';
+
+export { EtcdBackend } from './etcd.backend.js';
+export type { EtcdBackendOptions, ResolvedEtcdOptions } from './etcd.options.js';
+
+/**
+ * The etcd backend (the default). Pass it to `RegistryModule.forRoot({ backend: etcd({ hosts }) })`.
+ * Options are validated with the module's at bootstrap; no connection is made before then.
+ */
+export function etcd(options: EtcdBackendOptions = {}): RegistryBackendFactory {
+  return {
+    kind: 'etcd',
+    validate: () => {
+      resolveEtcdOptions(options);
+    },
+    create: (context: BackendContext) => new EtcdBackend(resolveEtcdOptions(options), context.requestTimeout),
+  };
+}

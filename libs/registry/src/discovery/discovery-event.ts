@@ -1,0 +1,31 @@
+import type { ServiceInstance } from '../model/service-instance.js';
+
+interface ServiceRef {
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+}
+
+/** An instance appeared, disappeared or changed. */
+export interface InstanceEvent extends ServiceRef {
+  readonly type: 'added' | 'removed' | 'updated';
+  readonly instance: ServiceInstance;
+  /** The value before an `updated`. */
+  readonly previous?: ServiceInstance;
+}
+
+/** The service was re-listed after a gap (reconnect, compaction, registry restart); differences were emitted before this. */
+export interface ResyncedEvent extends ServiceRef {
+  readonly type: 'resynced';
+  readonly reason: string;
+  readonly instances: readonly ServiceInstance[];
+}
+
+/** The registry became unreachable for this service: the last known instances are served, flagged stale. */
+export interface StaleEvent extends ServiceRef {
+  readonly type: 'stale';
+  readonly since: Date;
+  readonly error: string | undefined;
+}
+
+/** Everything `DiscoveryClient.events$` emits. */
+export type DiscoveryEvent = InstanceEvent | ResyncedEvent | StaleEvent;

@@ -1,0 +1,255 @@
+import { Subject } from 'rxjs';
+import { errorText, MESSAGES } from '../registry.messages.js';
+import { BackendUnavailableError } from '../errors/registry.error.js';
+import type { BackendEntry, RegistryBackend, WatchEvent, WatchSubscription } from '../backends/registry-backend.js';
+import { decodeInstance, type ServiceInstance } from '../model/service-instance.js';
+import { Backoff } from '../util/backoff.js';
+import type { DiscoveryEvent } from './discovery-event.js';
+import type { BalancerState } from './load-balancer.js';
+
+const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
+
+/** What an entry needs from its owner. */
+export interface EntryContext {
+  readonly backend: RegistryBackend;
+  readonly retryInitialDelay: number;
+  readonly retryMaxDelay: number;
+  readonly ejectionTime: number;
+  emit(event: DiscoveryEvent): void;
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+interface Cached {
+  readonly raw: string;
+  readonly instance: ServiceInstance;
+}
+
+/**
+ * The local copy of one service (`name:version`): filled by one prefix read, then kept current
+ * by one watch from the read's revision + 1.
+ *
+ * - Each watch event updates only its key; an unchanged value emits nothing.
+ * - On a resync signal (reconnect, compaction, replaced cluster, unexpected end) the prefix is
+ *   re-read and only the difference is applied and emitted; the watch restarts from the new read.
+ * - While the registry is unreachable the last known instances stay, flagged stale since when.
+ * - `up` is a frozen array of the `UP` instances, rebuilt on change, so a lookup neither filters
+ *   nor copies.
+ */
+export class ServiceCacheEntry {
+  /** Frozen `UP` instances, in key order. */
+  up: readonly ServiceInstance[] = EMPTY;
+  /** Frozen instances of every status, in key order. */
+  all: readonly ServiceInstance[] = EMPTY;
+  /** Round-robin cursor. */
+  readonly balancer: BalancerState = { cursor: 0 };
+  /** When the registry became unreachable for this service; `undefined` while fresh. */
+  staleSince: Date | undefined;
+  lastError: string | undefined;
+  /** Revision of the last full read. */
+  revision: string | undefined;
+  loaded = false;
+
+  private readonly cache = new Map<string, Cached>();
+  private readonly malformed = new Map<string, string>();
+  private readonly groups = new Map<string, readonly ServiceInstance[]>();
+  private readonly ejected = new Map<string, number>();
+  private readonly changes = new Subject<void>();
+  private readonly backoff: Backoff;
+  private loading: Promise<void> | undefined;
+  private subscription: WatchSubscription | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private relisting = false;
+  private closed = false;
+
+  constructor(
+    readonly serviceName: string,
+    readonly serviceVersion: string,
+    private readonly prefix: string,
+    private readonly context: EntryContext,
+  ) {
+    this.backoff = new Backoff(context.retryInitialDelay, context.retryMaxDelay);
+  }
+
+  /** Emits after every change of the instance set. */
+  get changed$() {
+    return this.changes.asObservable();
+  }
+
+  /** First read then watch; concurrent callers share one load. Rejects when the first read fails. */
+  load(): Promise<void> {
+    if (this.loaded) return Promise.resolve();
+    this.loading ??= this.context.backend.list(this.prefix).then(
+      (list) => {
+        if (this.closed) return;
+        this.apply(list.entries, false);
+        this.revision = list.revision;
+        this.loaded = true;
+        this.startWatch(list.revision);
+      },
+      (error: unknown) => {
+        this.loading = undefined;
+        throw new BackendUnavailableError(MESSAGES.listFailed(this.label, this.context.backend.endpoints, error), { cause: error });
+      },
+    );
+    return this.loading;
+  }
+
+  /** `UP` instances of one group (memoised until the next change). */
+  forGroup(group: string): readonly ServiceInstance[] {
+    let list = this.groups.get(group);
+    if (!list) {
+      list = Object.freeze(this.up.filter((i) => i.serviceGroup === group));
+      this.groups.set(group, list);
+    }
+    return list;
+  }
+
+  /** `list` without instances ejected by `reportFailure`, unless that would leave none. */
+  withoutEjected(list: readonly ServiceInstance[]): readonly ServiceInstance[] {
+    if (this.ejected.size === 0) return list;
+    const now = Date.now();
+    for (const [id, until] of this.ejected) if (until <= now) this.ejected.delete(id);
+    const kept = list.filter((i) => !this.ejected.has(i.id));
+    return kept.length > 0 ? kept : list;
+  }
+
+  /** Keeps `instance` out of choice for the ejection time and re-reads the service. */
+  eject(instance: ServiceInstance): void {
+    this.ejected.set(instance.id, Date.now() + this.context.ejectionTime);
+    this.scheduleRelist('a failure was reported', 0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    this.changes.complete();
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.cancel();
+  }
+
+  private get label(): string {
+    return `${this.serviceName}:${this.serviceVersion}`;
+  }
+
+  private startWatch(revision: string): void {
+    this.subscription = this.context.backend.watch(this.prefix, revision, {
+      onEvents: (events) => this.onEvents(events),
+      onConnectionChange: (connected, error) => {
+        if (!connected) this.markStale(error ?? 'disconnected');
+      },
+      onResync: (reason) => {
+        this.subscription = undefined;
+        this.scheduleRelist(reason, 0);
+      },
+    });
+  }
+
+  private onEvents(events: readonly WatchEvent[]): void {
+    let changed = false;
+    for (const event of events) {
+      if (event.type === 'put') changed = this.upsert(event.key, event.value, true) || changed;
+      else changed = this.remove(event.key, true) || changed;
+    }
+    if (changed) this.rebuild();
+  }
+
+  /** Replaces the cached set by a full read; with `emit`, announces the difference. */
+  private apply(entries: readonly BackendEntry[], emit: boolean): boolean {
+    let changed = false;
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      seen.add(entry.key);
+      changed = this.upsert(entry.key, entry.value, emit) || changed;
+    }
+    for (const key of [...this.cache.keys()]) {
+      if (!seen.has(key)) changed = this.remove(key, emit) || changed;
+    }
+    for (const key of [...this.malformed.keys()]) if (!seen.has(key)) this.malformed.delete(key);
+    if (changed || !this.loaded) this.rebuild();
+    return changed;
+  }
+
+  private upsert(key: string, raw: string, emit: boolean): boolean {
+    const previous = this.cache.get(key);
+    if (previous?.raw === raw) return false;
+    const decoded = decodeInstance(raw);
+    if (!decoded.ok) {
+      if (this.malformed.get(key) !== raw) {
+        this.malformed.set(key, raw);
+        this.context.warn(MESSAGES.malformedValue(key, decoded.reason));
+      }
+      return this.remove(key, emit);
+    }
+    this.malformed.delete(key);
+    this.cache.set(key, { raw, instance: decoded.instance });
+    if (emit) {
+      this.context.emit(
+        previous
+          ? { type: 'updated', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: decoded.instance, previous: previous.instance }
+          : { type: 'added', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: decoded.instance },
+      );
+    }
+    return true;
+  }
+
+  private remove(key: string, emit: boolean): boolean {
+    const previous = this.cache.get(key);
+    if (!previous) return false;
+    this.cache.delete(key);
+    if (emit) this.context.emit({ type: 'removed', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: previous.instance });
+    return true;
+  }
+
+  private rebuild(): void {
+    const keys = [...this.cache.keys()].sort();
+    this.all = Object.freeze(keys.map((key) => this.cache.get(key)!.instance));
+    this.up = Object.freeze(this.all.filter((i) => i.status === 'UP'));
+    this.groups.clear();
+    this.changes.next();
+  }
+
+  private markStale(error: unknown): void {
+    this.lastError = errorText(error);
+    if (this.staleSince) return;
+    this.staleSince = new Date();
+    this.context.warn(MESSAGES.serviceStale(this.label, error));
+    this.context.emit({ type: 'stale', serviceName: this.serviceName, serviceVersion: this.serviceVersion, since: this.staleSince, error: this.lastError });
+  }
+
+  private scheduleRelist(reason: string, wait: number): void {
+    if (this.closed || this.relisting || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.relist(reason);
+    }, wait);
+  }
+
+  /** Re-reads the service, applies the difference, restarts the watch. Retries with backoff. Never rejects. */
+  private async relist(reason: string): Promise<void> {
+    this.relisting = true;
+    const previous = this.subscription;
+    this.subscription = undefined;
+    try {
+      await previous?.cancel();
+      this.context.log(MESSAGES.resyncing(this.label, reason));
+      const list = await this.context.backend.list(this.prefix);
+      if (this.closed) return;
+      this.apply(list.entries, true);
+      this.revision = list.revision;
+      this.staleSince = undefined;
+      this.lastError = undefined;
+      this.backoff.reset();
+      this.startWatch(list.revision);
+      this.context.log(MESSAGES.resynced(this.label, this.cache.size, list.revision));
+      this.context.emit({ type: 'resynced', serviceName: this.serviceName, serviceVersion: this.serviceVersion, reason, instances: this.all });
+    } catch (error) {
+      this.markStale(error);
+      this.relisting = false;
+      this.scheduleRelist(reason, this.backoff.next());
+      return;
+    }
+    this.relisting = false;
+  }
+}

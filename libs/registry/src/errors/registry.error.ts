@@ -1,0 +1,85 @@
+/**
+ * Machine-readable codes carried by every {@link RegistryError}.
+ */
+export type RegistryErrorCode =
+  | 'INVALID_OPTIONS'
+  | 'INVALID_SERVICE'
+  | 'NO_INSTANCES'
+  | 'NOT_LOADED'
+  | 'BACKEND_UNAVAILABLE'
+  | 'TIMEOUT'
+  | 'CLOSED';
+
+/**
+ * Base class of every error the registry throws. `code` is stable and meant for
+ * programmatic checks; `cause` keeps the backend's original error when there is one.
+ */
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly code: RegistryErrorCode,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An option passed to `RegistryModule.forRoot()` / `forRootAsync()` breaks a rule. */
+export class RegistryOptionsError extends RegistryError {
+  constructor(
+    message: string,
+    /** Path of the offending option, e.g. `ttl` or `backend.hosts`. */
+    readonly option: string,
+    /** The value that was rejected. */
+    readonly value: unknown,
+  ) {
+    super(message, 'INVALID_OPTIONS');
+  }
+}
+
+/** An `@RpcService` declaration or a manual registration is not valid. */
+export class InvalidServiceError extends RegistryError {
+  constructor(message: string) {
+    super(message, 'INVALID_SERVICE');
+  }
+}
+
+/** `choose()` found no available instance of a service. */
+export class NoInstancesError extends RegistryError {
+  constructor(
+    message: string,
+    readonly serviceName: string,
+    readonly serviceVersion: string,
+  ) {
+    super(message, 'NO_INSTANCES');
+  }
+}
+
+/** A synchronous read asked for a service that has not been loaded yet. */
+export class ServiceNotLoadedError extends RegistryError {
+  constructor(message: string) {
+    super(message, 'NOT_LOADED');
+  }
+}
+
+/** The backend could not be reached (or answered with an error) within the allowed time. */
+export class BackendUnavailableError extends RegistryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'BACKEND_UNAVAILABLE', options);
+  }
+}
+
+/** An operation did not finish within its deadline. */
+export class RegistryTimeoutError extends RegistryError {
+  constructor(message: string) {
+    super(message, 'TIMEOUT');
+  }
+}
+
+/** The registry was used after the application closed it. */
+export class RegistryClosedError extends RegistryError {
+  constructor(message: string) {
+    super(message, 'CLOSED');
+  }
+}

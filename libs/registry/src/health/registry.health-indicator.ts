@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { REGISTRY_OPTIONS } from '../registry.constants.js';
+import { errorText } from '../registry.messages.js';
+import { RegistryBackend } from '../backends/registry-backend.js';
+import { DiscoveryClient } from '../discovery/discovery-client.js';
+import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
+import { ServiceRegistry } from '../registration/service-registry.js';
+import { withTimeout } from '../util/with-timeout.js';
+
+/**
+ * Terminus health indicator of the registry: `up` while the backend answers within
+ * `healthTimeout` and every registration of this process is confirmed on a live lease; `down`
+ * otherwise, with details (backend, endpoints, lease id, TTL left, last renewal, lost
+ * registrations, stale services, last error). Always resolves; never throws.
+ */
+@Injectable()
+export class RegistryHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly backend: RegistryBackend,
+    private readonly registry: ServiceRegistry,
+    private readonly discovery: DiscoveryClient,
+    @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
+  ) {}
+
+  async isHealthy<const Key extends string = 'registry'>(key: Key = 'registry' as Key): Promise<HealthIndicatorResult<Key>> {
+    const indicator = this.health.check(key);
+    let pingError: string | undefined;
+    try {
+      await withTimeout(this.backend.ping(), this.options.healthTimeout, `${this.backend.kind} health check`);
+    } catch (error) {
+      pingError = errorText(error);
+    }
+    const status = this.registry.status();
+    const staleServices = this.discovery
+      .status()
+      .filter((s) => s.stale)
+      .map((s) => ({ service: `${s.serviceName}:${s.serviceVersion}`, since: s.staleSince?.toISOString(), error: s.lastError }));
+    const details = {
+      backend: this.backend.kind,
+      endpoints: [...this.backend.endpoints],
+      lease: {
+        id: status.sessionId ?? null,
+        state: status.state,
+        ttl: status.ttl,
+        ttlLeftMs: status.ttlLeftMs ?? null,
+        lastRenewal: status.lastRenewal?.toISOString() ?? null,
+      },
+      registrations: status.registrations.length,
+      lostRegistrations: [...status.lostRegistrations],
+      staleServices,
+      lastError: pingError ?? status.lastError ?? null,
+    };
+    const healthy = pingError === undefined && status.lostRegistrations.length === 0 && status.state !== 'degraded';
+    return healthy ? indicator.up(details) : indicator.down(details);
+  }
+}

@@ -1,0 +1,44 @@
+// Public API of nest-service-registry (core). Backends and health live behind subpath entry
+// points (`nest-service-registry/etcd`, `/health`, `/testing`) so their client libraries load
+// only when used.
+export { RegistryModule } from './registry.module.js';
+export { REGISTRY_OPTIONS_TYPE, REGISTRY_ASYNC_OPTIONS_TYPE } from './registry.module-definition.js';
+export { REGISTRY_OPTIONS, DEFAULTS } from './registry.constants.js';
+export type { RegistryModuleOptions, ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
+export { resolveRegistryOptions } from './options/resolve-options.js';
+export { RpcService, type RpcServiceOptions } from './decorators/rpc-service.decorator.js';
+export { ServiceRegistry } from './registration/service-registry.js';
+export type { LeaseState, Registration, RegistrationStatus } from './registration/registration-state.js';
+export {
+  DiscoveryClient,
+  type CachedServiceStatus,
+  type ChooseOptions,
+  type InstanceQuery,
+  type ServiceSummary,
+} from './discovery/discovery-client.js';
+export type { DiscoveryEvent, InstanceEvent, ResyncedEvent, StaleEvent } from './discovery/discovery-event.js';
+export { STRATEGIES, type LoadBalancingStrategy } from './discovery/load-balancer.js';
+export {
+  createServiceInstance,
+  decodeInstance,
+  encodeInstance,
+  instanceKey,
+  servicePrefix,
+  INSTANCE_STATUSES,
+  type DecodeResult,
+  type InstanceStatus,
+  type ServiceInstance,
+  type ServiceInstanceInit,
+} from './model/service-instance.js';
+export {
+  RegistryBackend,
+  type BackendContext,
+  type BackendEntry,
+  type ListResult,
+  type RegistryBackendFactory,
+  type RegistrySession,
+  type WatchEvent,
+  type WatchListener,
+  type WatchSubscription,
+} from './backends/registry-backend.js';
+export * from './errors/index.js';

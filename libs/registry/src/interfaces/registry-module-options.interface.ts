@@ -1,0 +1,57 @@
+import type { RegistryBackendFactory } from '../backends/registry-backend.js';
+
+/**
+ * Options of `RegistryModule.forRoot()` / `forRootAsync()`. Every field is optional.
+ */
+export interface RegistryModuleOptions {
+  /**
+   * Where instances are registered. Default: etcd at `http://127.0.0.1:2379`
+   * (`etcd()` from `nest-service-registry/etcd`).
+   */
+  backend?: RegistryBackendFactory;
+  /** First key segment: `/{namespace}/{service}:{version}/{host}:{port}`. Default `rpc`. */
+  namespace?: string;
+  /** Lease TTL, whole seconds, ≥ 2. A crashed process disappears within about this long. Default 10. */
+  ttl?: number;
+  /** Seconds between two keep-alives of the lease; must be below `ttl`. Default `ttl / 3`. */
+  renewInterval?: number;
+  /** Advertised host. Default: the first non-internal IPv4 address of the machine. */
+  host?: string;
+  /**
+   * Advertised port. Default: the port the HTTP server actually bound. Required to register
+   * `@RpcService` classes in an app without an HTTP server.
+   */
+  port?: number;
+  /** Per-request deadline for backend calls, milliseconds. Default 2000. */
+  requestTimeout?: number;
+  /** Upper bound for deregistration at shutdown, milliseconds. Default 5000. */
+  shutdownTimeout?: number;
+  /** Wait after deregistration, before the HTTP server stops accepting, milliseconds. Default 0. */
+  drainDelay?: number;
+  /** First delay of the jittered retry backoff, milliseconds. Default 200. */
+  retryInitialDelay?: number;
+  /** Cap of the retry backoff, milliseconds. Default: the renewal interval. */
+  retryMaxDelay?: number;
+  /** Deadline of the health indicator's check, milliseconds. Default 1000. */
+  healthTimeout?: number;
+  /** How long `reportFailure()` keeps an instance out of `choose()`, milliseconds. Default 10000. */
+  ejectionTime?: number;
+}
+
+/** Options after defaults and validation; frozen. */
+export interface ResolvedRegistryOptions {
+  readonly backend: RegistryBackendFactory | undefined;
+  readonly namespace: string;
+  readonly ttl: number;
+  /** Milliseconds. */
+  readonly renewIntervalMs: number;
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly requestTimeout: number;
+  readonly shutdownTimeout: number;
+  readonly drainDelay: number;
+  readonly retryInitialDelay: number;
+  readonly retryMaxDelay: number;
+  readonly healthTimeout: number;
+  readonly ejectionTime: number;
+}

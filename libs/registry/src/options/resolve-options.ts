@@ -1,0 +1,93 @@
+import { networkInterfaces } from 'node:os';
+import { DEFAULTS } from '../registry.constants.js';
+import { MESSAGES } from '../registry.messages.js';
+import { RegistryOptionsError } from '../errors/registry.error.js';
+import { isValidName, NAME_RULE_TEXT } from '../model/service-instance.js';
+import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
+
+/** Throws the standard error naming the option, the value and the rule. */
+export function invalidOption(option: string, value: unknown, rule: string): never {
+  throw new RegistryOptionsError(MESSAGES.invalidOption(option, value, rule), option, value);
+}
+
+function positiveMs(option: string, value: unknown, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    invalidOption(option, value, allowZero ? 'a number of milliseconds ≥ 0' : 'a number of milliseconds > 0');
+  }
+  return value;
+}
+
+/** First non-internal IPv4 address of this machine, or `undefined`. */
+export function firstExternalIPv4(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === 'IPv4' && !address.internal) return address.address;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Applies defaults to the caller's options, validates every field and returns a frozen copy.
+ * Pure apart from reading the network interfaces when no `host` is given. Never mutates `input`.
+ */
+export function resolveRegistryOptions(input: RegistryModuleOptions = {}): ResolvedRegistryOptions {
+  if (typeof input !== 'object' || input === null) invalidOption('options', input, 'an object');
+
+  const namespace = input.namespace ?? DEFAULTS.namespace;
+  if (!isValidName(namespace)) invalidOption('namespace', namespace, NAME_RULE_TEXT);
+
+  const ttl = input.ttl ?? DEFAULTS.ttl;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < DEFAULTS.minTtl) {
+    invalidOption('ttl', ttl, `a whole number of seconds ≥ ${DEFAULTS.minTtl} (etcd grants no shorter lease)`);
+  }
+
+  const renewInterval = input.renewInterval ?? ttl / 3;
+  if (typeof renewInterval !== 'number' || !Number.isFinite(renewInterval) || renewInterval <= 0 || renewInterval >= ttl) {
+    invalidOption('renewInterval', renewInterval, `a number of seconds > 0 and below ttl (${ttl})`);
+  }
+  const renewIntervalMs = Math.round(renewInterval * 1000);
+
+  let host = input.host;
+  if (host !== undefined && (typeof host !== 'string' || host.trim() === '' || /[\s/]/.test(host))) {
+    invalidOption('host', host, 'a host name or IP address without spaces or "/"');
+  }
+  host ??= firstExternalIPv4() ?? '127.0.0.1';
+
+  const port = input.port;
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
+    invalidOption('port', port, 'an integer in 1..65535');
+  }
+
+  const backend = input.backend;
+  if (backend !== undefined) {
+    if (typeof backend !== 'object' || backend === null || typeof backend.create !== 'function' || typeof backend.validate !== 'function') {
+      invalidOption('backend', backend, 'a backend factory such as etcd({ hosts }) from "nest-service-registry/etcd"');
+    }
+    backend.validate();
+  }
+
+  const requestTimeout = positiveMs('requestTimeout', input.requestTimeout, DEFAULTS.requestTimeout);
+  const retryInitialDelay = positiveMs('retryInitialDelay', input.retryInitialDelay, DEFAULTS.retryInitialDelay);
+  const retryMaxDelay = positiveMs('retryMaxDelay', input.retryMaxDelay, Math.max(renewIntervalMs, retryInitialDelay));
+  if (retryMaxDelay < retryInitialDelay) {
+    invalidOption('retryMaxDelay', retryMaxDelay, `a number of milliseconds ≥ retryInitialDelay (${retryInitialDelay})`);
+  }
+
+  return Object.freeze({
+    backend,
+    namespace,
+    ttl,
+    renewIntervalMs,
+    host,
+    port,
+    requestTimeout,
+    shutdownTimeout: positiveMs('shutdownTimeout', input.shutdownTimeout, DEFAULTS.shutdownTimeout),
+    drainDelay: positiveMs('drainDelay', input.drainDelay, DEFAULTS.drainDelay, true),
+    retryInitialDelay,
+    retryMaxDelay,
+    healthTimeout: positiveMs('healthTimeout', input.healthTimeout, DEFAULTS.healthTimeout),
+    ejectionTime: positiveMs('ejectionTime', input.ejectionTime, DEFAULTS.ejectionTime),
+  });
+}

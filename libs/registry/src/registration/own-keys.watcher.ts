@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { REGISTRY_OPTIONS } from '../registry.constants.js';
+import { MESSAGES } from '../registry.messages.js';
+import { RegistryBackend, type BackendEntry, type WatchEvent, type WatchSubscription } from '../backends/registry-backend.js';
+import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
+import { Backoff } from '../util/backoff.js';
+import { LeaseKeeper } from './lease-keeper.js';
+
+interface PrefixWatch {
+  subscription: WatchSubscription | undefined;
+  retry: NodeJS.Timeout | undefined;
+  backoff: Backoff;
+}
+
+/**
+ * Watches the service prefixes this process registers under, one watch per prefix, so a key
+ * deleted or overwritten by someone else is put back at once rather than at the next renewal.
+ * After any resync signal it re-reads the prefix, repairs what is missing and watches again.
+ */
+@Injectable()
+export class OwnKeysWatcher {
+  private readonly logger = new Logger(OwnKeysWatcher.name);
+  private readonly prefixes = new Map<string, PrefixWatch>();
+  private closed = false;
+
+  constructor(
+    private readonly backend: RegistryBackend,
+    private readonly keeper: LeaseKeeper,
+    @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
+  ) {}
+
+  /** Starts watching `prefix` unless already watched. */
+  watch(prefix: string): void {
+    if (this.closed || this.prefixes.has(prefix)) return;
+    const state: PrefixWatch = {
+      subscription: undefined,
+      retry: undefined,
+      backoff: new Backoff(this.options.retryInitialDelay, this.options.retryMaxDelay),
+    };
+    this.prefixes.set(prefix, state);
+    void this.start(prefix, state);
+  }
+
+  /** Cancels every watch and pending retry. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const states = [...this.prefixes.values()];
+    this.prefixes.clear();
+    for (const state of states) clearTimeout(state.retry);
+    await Promise.all(states.map((state) => state.subscription?.cancel()));
+  }
+
+  private async start(prefix: string, state: PrefixWatch): Promise<void> {
+    try {
+      const list = await this.backend.list(prefix);
+      if (this.closed) return;
+      this.check(prefix, list.entries);
+      state.backoff.reset();
+      state.subscription = this.backend.watch(prefix, list.revision, {
+        onEvents: (events) => this.onEvents(events),
+        onConnectionChange: () => undefined,
+        onResync: () => {
+          state.subscription = undefined;
+          this.restart(prefix, state, 0);
+        },
+      });
+    } catch (error) {
+      const wait = state.backoff.next();
+      this.logger.warn(MESSAGES.operationFailed(`watching own keys under ${prefix}`, this.backend.endpoints, error, wait));
+      this.restart(prefix, state, wait);
+    }
+  }
+
+  private restart(prefix: string, state: PrefixWatch, wait: number): void {
+    if (this.closed) return;
+    clearTimeout(state.retry);
+    state.retry = setTimeout(() => {
+      state.retry = undefined;
+      void this.start(prefix, state);
+    }, wait);
+  }
+
+  /** Compares a full read of the prefix with what this process registered there. */
+  private check(prefix: string, entries: readonly BackendEntry[]): void {
+    const present = new Map(entries.map((entry) => [entry.key, entry]));
+    for (const registration of this.keeper.registrations()) {
+      if (!registration.key.startsWith(prefix) || !registration.confirmed) continue;
+      const entry = present.get(registration.key);
+      if (!entry) this.keeper.repair(registration.key, 'deleted');
+      else if (this.isForeign(entry.key, entry.value, entry.session)) this.keeper.repair(registration.key, 'overwritten');
+    }
+  }
+
+  private onEvents(events: readonly WatchEvent[]): void {
+    for (const event of events) {
+      if (this.keeper.expectedValue(event.key) === undefined) continue;
+      if (event.type === 'delete') this.keeper.repair(event.key, 'deleted');
+      else if (this.isForeign(event.key, event.value, event.session)) this.keeper.repair(event.key, 'overwritten');
+    }
+  }
+
+  /** A value or an owner other than ours. */
+  private isForeign(key: string, value: string, session: string | undefined): boolean {
+    return value !== this.keeper.expectedValue(key) || (session !== undefined && session !== this.keeper.sessionId);
+  }
+}

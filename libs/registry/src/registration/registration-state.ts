@@ -1,0 +1,45 @@
+import type { ServiceInstance } from '../model/service-instance.js';
+
+/** Where this process's lease stands. */
+export type LeaseState =
+  /** Nothing registered yet. */
+  | 'idle'
+  /** Lease granted and renewed; every key confirmed. */
+  | 'alive'
+  /** Something is being repaired or the backend cannot be reached; retrying. */
+  | 'degraded'
+  /** Deregistered at shutdown. */
+  | 'closed';
+
+/** One instance this process registered. */
+export interface Registration {
+  /** Key in the registry. */
+  readonly key: string;
+  /** The instance as last written. */
+  readonly instance: ServiceInstance;
+  /** Whether the latest write of this key was confirmed by the backend on the current lease. */
+  readonly confirmed: boolean;
+}
+
+/** Snapshot of the registration side, for `ServiceRegistry.status()` and health. */
+export interface RegistrationStatus {
+  readonly state: LeaseState;
+  /** Backend lease / session id, when one is held. */
+  readonly sessionId: string | undefined;
+  /** Lease TTL, seconds. */
+  readonly ttl: number;
+  /** Milliseconds left before the lease expires if no further renewal succeeds. */
+  readonly ttlLeftMs: number | undefined;
+  /** Last successful renewal (or grant). */
+  readonly lastRenewal: Date | undefined;
+  /** Successful keep-alives since start. */
+  readonly renewals: number;
+  /** Leases granted since start (1 + the number of times the lease had to be replaced). */
+  readonly grants: number;
+  /** Keys not (or no longer) confirmed in the registry. */
+  readonly lostRegistrations: readonly string[];
+  /** Last error met, and when. Cleared by the next full success. */
+  readonly lastError: string | undefined;
+  readonly lastErrorAt: Date | undefined;
+  readonly registrations: readonly Registration[];
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { AddressInfo } from 'node:net';
+import { REGISTRY_OPTIONS } from '../registry.constants.js';
+import { errorText, MESSAGES } from '../registry.messages.js';
+import { RegistryError } from '../errors/registry.error.js';
+import { RegistryBackend } from '../backends/registry-backend.js';
+import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
+import { delay, withTimeout } from '../util/with-timeout.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { OwnKeysWatcher } from './own-keys.watcher.js';
+import { RpcServiceExplorer } from './rpc-service.explorer.js';
+import { ServiceRegistry } from './service-registry.js';
+
+/**
+ * Registers the explored `@RpcService` classes once the app can serve, and deregisters them
+ * first thing at shutdown.
+ *
+ * - `onApplicationBootstrap`: waits for the HTTP server to listen (`HttpAdapterHost.listen$`),
+ *   then registers with the port it bound. Apps without an HTTP server register at once on the
+ *   `port` option.
+ * - `onModuleDestroy` (the first shutdown hook, before the HTTP server closes): revokes the lease
+ *   so every key disappears, bounded by `shutdownTimeout`, then waits `drainDelay`.
+ */
+@Injectable()
+export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RegistrationOrchestrator.name);
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly explorer: RpcServiceExplorer,
+    private readonly registry: ServiceRegistry,
+    private readonly keeper: LeaseKeeper,
+    private readonly ownKeys: OwnKeysWatcher,
+    private readonly backend: RegistryBackend,
+    @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+    @Optional() private readonly scheduler?: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const definitions = this.explorer.definitions;
+    if (definitions.length === 0) return;
+    if (!this.scheduler) throw new RegistryError(MESSAGES.noScheduler(), 'INVALID_OPTIONS');
+    const adapter = this.adapterHost?.httpAdapter;
+    if (!adapter) {
+      if (this.options.port === undefined) {
+        throw new RegistryError(MESSAGES.noPortForRegistration(definitions.map((d) => d.serviceName)), 'INVALID_OPTIONS');
+      }
+      this.start(this.options.port);
+      return;
+    }
+    const onListening = (): void => {
+      if (process.listenerCount('SIGTERM') === 0) this.logger.warn(MESSAGES.noShutdownHooks());
+      const address = adapter.getHttpServer().address() as AddressInfo | string | null;
+      const bound = typeof address === 'object' && address !== null ? address.port : undefined;
+      const port = this.options.port ?? bound;
+      if (port === undefined) {
+        this.logger.error(MESSAGES.noPortForRegistration(definitions.map((d) => d.serviceName)));
+        return;
+      }
+      this.start(port);
+    };
+    if (this.adapterHost!.listening) onListening();
+    else this.adapterHost!.listen$.subscribe({ complete: onListening });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    try {
+      await withTimeout(
+        this.pending.then(() => Promise.all([this.ownKeys.close(), this.keeper.close()])),
+        this.options.shutdownTimeout,
+        'deregistration',
+      );
+    } catch (error) {
+      this.keeper.stopJobs();
+      this.logger.warn(
+        error instanceof RegistryError && error.code === 'TIMEOUT'
+          ? MESSAGES.deregistrationTimedOut(this.options.shutdownTimeout)
+          : MESSAGES.deregistrationFailed(this.backend.endpoints, error),
+      );
+    }
+    if (this.options.drainDelay > 0) await delay(this.options.drainDelay);
+  }
+
+  private start(port: number): void {
+    const definitions = this.explorer.definitions;
+    this.pending = Promise.all(
+      definitions.map((d) =>
+        this.registry.register({
+          serviceName: d.serviceName,
+          serviceVersion: d.serviceVersion,
+          serviceGroup: d.serviceGroup,
+          servicePort: port,
+          weight: d.weight,
+          zone: d.zone,
+          metadata: d.metadata,
+          protocol: d.protocol,
+        }),
+      ),
+    ).then(
+      () => undefined,
+      (error: unknown) => this.logger.error(`Registration of @RpcService classes failed: ${errorText(error)}`),
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { REGISTRY_OPTIONS } from './registry.constants.js';
+import { ConfigurableRegistryModule, RAW_REGISTRY_OPTIONS } from './registry.module-definition.js';
+import { RegistryBackend } from './backends/registry-backend.js';
+import { DiscoveryClient } from './discovery/discovery-client.js';
+import type { RegistryModuleOptions, ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
+import { resolveRegistryOptions } from './options/resolve-options.js';
+import { LeaseKeeper } from './registration/lease-keeper.js';
+import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
+import { RegistrationOrchestrator } from './registration/registration.orchestrator.js';
+import { RpcServiceExplorer } from './registration/rpc-service.explorer.js';
+import { ServiceRegistry } from './registration/service-registry.js';
+import { RegistryLifecycle } from './registry.lifecycle.js';
+
+/** Creates the configured backend; the default etcd backend is loaded only when no other is given. */
+async function createBackend(options: ResolvedRegistryOptions): Promise<RegistryBackend> {
+  const factory = options.backend ?? (await import('./backends/etcd/index.js')).etcd();
+  return factory.create({ requestTimeout: options.requestTimeout });
+}
+
+/**
+ * Service registration and discovery.
+ *
+ * ```ts
+ * @Module({
+ *   imports: [ScheduleModule.forRoot(), RegistryModule.forRoot({ backend: etcd({ hosts: ['http://etcd:2379'] }) })],
+ * })
+ * export class AppModule {}
+ * ```
+ *
+ * Registers every `@RpcService` class once the HTTP server listens, keeps them under one renewed
+ * lease, deregisters them before the server stops, and provides `DiscoveryClient` and
+ * `ServiceRegistry`. Needs `ScheduleModule.forRoot()` in the app when it registers anything.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: REGISTRY_OPTIONS,
+      useFactory: (options: RegistryModuleOptions) => resolveRegistryOptions(options),
+      inject: [RAW_REGISTRY_OPTIONS],
+    },
+    { provide: RegistryBackend, useFactory: createBackend, inject: [REGISTRY_OPTIONS] },
+    RpcServiceExplorer,
+    LeaseKeeper,
+    OwnKeysWatcher,
+    ServiceRegistry,
+    RegistrationOrchestrator,
+    DiscoveryClient,
+    RegistryLifecycle,
+  ],
+  exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient],
+})
+export class RegistryModule extends ConfigurableRegistryModule {}
