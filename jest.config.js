@@ -1,0 +1,33 @@
+// Jest runs in native ESM mode (NestJS 12 ships ESM only): `npm test` starts it with
+// --experimental-vm-modules. TypeScript is transformed by @swc/jest with decorator metadata.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    sourceMaps: 'inline',
+  },
+];
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^nest-service-registry$': '<rootDir>/libs/registry/src/index.ts',
+    '^nest-service-registry/etcd$': '<rootDir>/libs/registry/src/backends/etcd/index.ts',
+    '^nest-service-registry/health$': '<rootDir>/libs/registry/src/health/index.ts',
+    '^nest-service-registry/testing$': '<rootDir>/libs/registry/src/testing/index.ts',
+    '^@app/demo-config$': '<rootDir>/libs/demo-config/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals';
+import { createServiceInstance } from '../model/service-instance.js';
+import { Backoff } from '../util/backoff.js';
+import { pick } from './load-balancer.js';
+
+const instances = [1, 2, 3].map((n) => createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: n, weight: n === 3 ? 0 : 100 }));
+
+describe('pick', () => {
+  it('round-robins in order and wraps', () => {
+    const state = { cursor: 0 };
+    expect([0, 1, 2, 3].map(() => pick(instances, 'round-robin', state).servicePort)).toEqual([1, 2, 3, 1]);
+  });
+
+  it('keeps a valid index when the cursor overflows', () => {
+    const state = { cursor: 0x7fffffff };
+    expect(instances).toContain(pick(instances, 'round-robin', state));
+    expect(state.cursor).toBe(0);
+  });
+
+  it('weighted never picks a zero-weight instance while others have weight', () => {
+    const state = { cursor: 0 };
+    for (let i = 0; i < 500; i++) expect(pick(instances, 'weighted', state).servicePort).not.toBe(3);
+  });
+
+  it('random stays within the list', () => {
+    const state = { cursor: 0 };
+    for (let i = 0; i < 100; i++) expect(instances).toContain(pick(instances, 'random', state));
+  });
+});
+
+describe('Backoff', () => {
+  it('doubles up to the cap with jitter between half and all of the step, and resets', () => {
+    const low = new Backoff(100, 400, () => 0);
+    expect([low.next(), low.next(), low.next(), low.next()]).toEqual([50, 100, 200, 200]);
+    low.reset();
+    expect(low.next()).toBe(50);
+    const high = new Backoff(100, 400, () => 1);
+    expect([high.next(), high.next(), high.next()]).toEqual([100, 200, 400]);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { createServiceInstance, decodeInstance, encodeInstance, instanceKey, parseServiceKeyOf, servicePrefix } from './service-instance.js';
+
+describe('key layout', () => {
+  it('follows /{namespace}/{name}:{version}/{host}:{port}', () => {
+    const instance = createServiceInstance({ serviceName: 'user-service', serviceHost: '10.0.0.7', servicePort: 8080 });
+    expect(instanceKey('rpc', instance)).toBe('/rpc/user-service:1.0/10.0.0.7:8080');
+  });
+
+  it('ends prefixes in "/" so "user" never matches "user-service"', () => {
+    const prefix = servicePrefix('rpc', 'user', '1.0');
+    expect(prefix).toBe('/rpc/user:1.0/');
+    expect('/rpc/user-service:1.0/10.0.0.7:8080'.startsWith(prefix)).toBe(false);
+  });
+
+  it('parses a key back into service and version', () => {
+    expect(parseServiceKeyOf('rpc', '/rpc/user-service:2.1/h:1')).toEqual({ serviceName: 'user-service', serviceVersion: '2.1' });
+    expect(parseServiceKeyOf('rpc', '/rpc/no-version/h:1')).toBeUndefined();
+    expect(parseServiceKeyOf('rpc', '/other/a:1/h:1')).toBeUndefined();
+  });
+});
+
+describe('codec', () => {
+  it('encodes exactly the documented fields, in order', () => {
+    const instance = createServiceInstance({
+      serviceName: 'user-service',
+      serviceHost: '10.0.0.7',
+      servicePort: 8080,
+      registeredAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(JSON.parse(encodeInstance(instance))).toEqual({
+      serviceName: 'user-service',
+      serviceVersion: '1.0',
+      serviceHost: '10.0.0.7',
+      servicePort: 8080,
+      serviceGroup: 'default',
+      id: 'user-service:1.0@10.0.0.7:8080',
+      protocol: 'http',
+      weight: 100,
+      zone: null,
+      status: 'UP',
+      metadata: {},
+      registeredAt: '2026-01-01T00:00:00.000Z',
+      schema: 1,
+    });
+    expect(Object.keys(JSON.parse(encodeInstance(instance)))[0]).toBe('serviceName');
+  });
+
+  it('round-trips', () => {
+    const instance = createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: 1, metadata: { a: 'b' }, zone: 'z1', weight: 5 });
+    const decoded = decodeInstance(encodeInstance(instance));
+    expect(decoded).toEqual({ ok: true, instance });
+  });
+
+  it('accepts a yu-rpc value with only the five fields and fills the defaults', () => {
+    const decoded = decodeInstance('{"serviceName":"user-service","serviceVersion":"1.0","serviceHost":"10.0.0.7","servicePort":8080,"serviceGroup":"default"}');
+    expect(decoded.ok && decoded.instance).toMatchObject({ status: 'UP', weight: 100, protocol: 'http', id: 'user-service:1.0@10.0.0.7:8080', metadata: {} });
+  });
+
+  it.each([
+    ['not json', 'value is not JSON'],
+    ['[1]', 'not a JSON object'],
+    ['{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h"}', 'servicePort'],
+    ['{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h","servicePort":"80"}', 'servicePort'],
+    ['{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h","servicePort":80,"status":"MAYBE"}', 'status'],
+    ['{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h","servicePort":80,"metadata":{"a":1}}', 'metadata'],
+  ])('rejects %s with a reason', (raw, reason) => {
+    const decoded = decodeInstance(raw);
+    expect(decoded.ok).toBe(false);
+    expect(!decoded.ok && decoded.reason).toContain(reason);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from '@jest/globals';
+import { etcd } from '../backends/etcd/index.js';
+import { RegistryOptionsError } from '../errors/registry.error.js';
+import { resolveRegistryOptions } from './resolve-options.js';
+
+function errorOf(fn: () => unknown): RegistryOptionsError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof RegistryOptionsError) return error;
+    throw error;
+  }
+  throw new Error('expected a RegistryOptionsError');
+}
+
+describe('resolveRegistryOptions', () => {
+  it('applies the documented defaults and freezes the result', () => {
+    const options = resolveRegistryOptions({ host: '10.0.0.7' });
+    expect(options).toMatchObject({
+      namespace: 'rpc',
+      ttl: 10,
+      renewIntervalMs: 3333,
+      host: '10.0.0.7',
+      requestTimeout: 2000,
+      shutdownTimeout: 5000,
+      drainDelay: 0,
+      retryInitialDelay: 200,
+      retryMaxDelay: 3333,
+    });
+    expect(Object.isFrozen(options)).toBe(true);
+  });
+
+  it('does not mutate the caller object', () => {
+    const input = { ttl: 30 };
+    resolveRegistryOptions(input);
+    expect(input).toEqual({ ttl: 30 });
+  });
+
+  it.each([
+    [{ ttl: 1 }, 'ttl', 1, 'whole number of seconds ≥ 2'],
+    [{ ttl: 2.5 }, 'ttl', 2.5, 'whole number of seconds ≥ 2'],
+    [{ ttl: 10, renewInterval: 10 }, 'renewInterval', 10, 'below ttl (10)'],
+    [{ ttl: 10, renewInterval: 0 }, 'renewInterval', 0, 'below ttl (10)'],
+    [{ namespace: 'a/b' }, 'namespace', 'a/b', 'letters, digits'],
+    [{ namespace: '' }, 'namespace', '', 'letters, digits'],
+    [{ port: 70000 }, 'port', 70000, 'integer in 1..65535'],
+    [{ host: 'a b' }, 'host', 'a b', 'host name or IP address'],
+    [{ requestTimeout: -1 }, 'requestTimeout', -1, 'milliseconds > 0'],
+  ])('rejects %j naming option, value and rule', (input, option, value, rule) => {
+    const error = errorOf(() => resolveRegistryOptions(input));
+    expect(error.option).toBe(option);
+    expect(error.value).toEqual(value);
+    expect(error.message).toContain(`"${option}"`);
+    expect(error.message).toContain(JSON.stringify(value));
+    expect(error.message).toContain(rule);
+  });
+
+  it('validates backend options with the module options', () => {
+    const error = errorOf(() => resolveRegistryOptions({ backend: etcd({ hosts: [] }) }));
+    expect(error.option).toBe('backend.hosts');
+    expect(error.message).toContain('non-empty list of endpoints');
+    expect(errorOf(() => resolveRegistryOptions({ backend: etcd({ hosts: ' , ' }) })).option).toBe('backend.hosts');
+    expect(errorOf(() => resolveRegistryOptions({ backend: etcd({ keepaliveTime: 1000 }) })).option).toBe('backend.keepaliveTime');
+  });
+});

@@ -1,0 +1,208 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import type { Etcd3 } from 'etcd3';
+import { ServiceRegistry } from 'nest-service-registry';
+import { eventually } from 'nest-service-registry/testing';
+import { createProvider, OrdersFixture, portOf, startProvider, testOptions, UsersFixture } from '../support/apps.js';
+import { EtcdServer } from '../support/etcd-server.js';
+import { freePort } from '../support/ports.js';
+
+let etcd: EtcdServer;
+let client: Etcd3;
+const apps: INestApplication[] = [];
+
+async function track(app: Promise<INestApplication>): Promise<INestApplication> {
+  const started = await app;
+  apps.push(started);
+  return started;
+}
+
+async function kvs(prefix = '/rpc/') {
+  const response = await client.getAll().prefix(prefix).exec();
+  return response.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value.toString(), lease: kv.lease }));
+}
+
+beforeAll(async () => {
+  etcd = await EtcdServer.start();
+  client = etcd.client();
+});
+
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+  await client.delete().all();
+});
+
+afterAll(async () => {
+  client.close();
+  await etcd.stop();
+});
+
+describe('registration on etcd', () => {
+  it('writes the documented key and JSON value with the port the server bound (port 0)', async () => {
+    const app = await track(startProvider(testOptions(etcd.url)));
+    const port = portOf(app);
+    const [entry] = await eventually(async () => {
+      const found = await kvs();
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(entry!.key).toBe(`/rpc/user-service:1.0/127.0.0.1:${port}`);
+    const value = JSON.parse(entry!.value);
+    expect(Object.keys(value)).toEqual([
+      'serviceName', 'serviceVersion', 'serviceHost', 'servicePort', 'serviceGroup', 'id', 'protocol',
+      'weight', 'zone', 'status', 'metadata', 'registeredAt', 'schema',
+    ]);
+    expect(value).toEqual({
+      serviceName: 'user-service',
+      serviceVersion: '1.0',
+      serviceHost: '127.0.0.1',
+      servicePort: port,
+      serviceGroup: 'default',
+      id: `user-service:1.0@127.0.0.1:${port}`,
+      protocol: 'http',
+      weight: 100,
+      zone: null,
+      status: 'UP',
+      metadata: {},
+      registeredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      schema: 1,
+    });
+    expect(entry!.lease).not.toBe('0');
+  });
+
+  it('uses an explicit listening port and a custom namespace', async () => {
+    const port = await freePort();
+    const app = await track(createProvider(testOptions(etcd.url, { namespace: 'shop' })));
+    await app.listen(port, '127.0.0.1');
+    await eventually(async () => expect((await kvs('/shop/')).map((e) => e.key)).toEqual([`/shop/user-service:1.0/127.0.0.1:${port}`]));
+  });
+
+  it('writes nothing before the HTTP server listens', async () => {
+    const app = await track(createProvider(testOptions(etcd.url)));
+    await app.init();
+    await new Promise((r) => setTimeout(r, 500)); // a window in which a premature registration would show
+    expect(await kvs()).toEqual([]);
+    await app.listen(0, '127.0.0.1');
+    await eventually(async () => expect(await kvs()).toHaveLength(1));
+  });
+
+  it('puts two @RpcService classes of one app on one lease', async () => {
+    await track(startProvider(testOptions(etcd.url), [UsersFixture], [OrdersFixture]));
+    const found = await eventually(async () => {
+      const entries = await kvs();
+      expect(entries).toHaveLength(2);
+      return entries;
+    });
+    expect(found.map((e) => e.key).sort()).toEqual([
+      expect.stringMatching(/^\/rpc\/order-service:2\.0\/127\.0\.0\.1:\d+$/),
+      expect.stringMatching(/^\/rpc\/user-service:1\.0\/127\.0\.0\.1:\d+$/),
+    ]);
+    expect(new Set(found.map((e) => e.lease)).size).toBe(1);
+    expect(JSON.parse(found.find((e) => e.key.includes('order'))!.value).metadata).toEqual({ team: 'orders' });
+  });
+
+  it('keeps the keys through several TTLs with one keep-alive per renewal and no new lease', async () => {
+    const app = await track(startProvider(testOptions(etcd.url, { ttl: 2 })));
+    const registry = app.get(ServiceRegistry);
+    await eventually(() => expect(registry.status().state).toBe('alive'));
+    const lease = registry.status().sessionId;
+    const renewalsBefore = registry.status().renewals;
+    const keepAlivesBefore = await etcd.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"');
+    const until = Date.now() + 3 * 2_000;
+    while (Date.now() < until) {
+      expect(await kvs()).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const renewals = registry.status().renewals - renewalsBefore;
+    const keepAlives = (await etcd.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"')) - keepAlivesBefore;
+    expect(renewals).toBeGreaterThanOrEqual(6); // 6 s at one renewal every ~667 ms: ~9
+    expect(keepAlives).toBeGreaterThanOrEqual(renewals);
+    expect(keepAlives).toBeLessThanOrEqual(renewals + 1); // one in flight at most
+    expect(registry.status()).toMatchObject({ sessionId: lease, grants: 1, state: 'alive' });
+  });
+
+  it('re-registers within one renewal when the lease is revoked from outside', async () => {
+    const app = await track(startProvider(testOptions(etcd.url, { ttl: 3 })));
+    const [before] = await eventually(async () => {
+      const entries = await kvs();
+      expect(entries).toHaveLength(1);
+      return entries;
+    });
+    await client.leaseClient.leaseRevoke({ ID: before!.lease });
+    const revokedAt = Date.now();
+    const [after] = await eventually(
+      async () => {
+        const entries = await kvs();
+        expect(entries).toHaveLength(1);
+        expect(entries[0]!.lease).not.toBe(before!.lease);
+        return entries;
+      },
+      { timeout: 1_000 + 1_000 },
+    );
+    expect(Date.now() - revokedAt).toBeLessThanOrEqual(2_000);
+    expect(after!.value).toBe(before!.value);
+    expect(app.get(ServiceRegistry).status().grants).toBe(2);
+  });
+
+  it('puts a key deleted from outside back within 1 s', async () => {
+    await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    const [before] = await eventually(async () => {
+      const entries = await kvs();
+      expect(entries).toHaveLength(1);
+      return entries;
+    });
+    await client.delete().key(before!.key);
+    const deletedAt = Date.now();
+    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
+    expect(Date.now() - deletedAt).toBeLessThanOrEqual(1_000);
+  });
+
+  it('puts back a key overwritten by someone else', async () => {
+    await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    const [before] = await eventually(async () => {
+      const entries = await kvs();
+      expect(entries).toHaveLength(1);
+      return entries;
+    });
+    await client.put(before!.key).value('{"hijacked":true}');
+    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
+  });
+
+  it('removes the keys and revokes the lease before the HTTP server closes', async () => {
+    const app = await startProvider(testOptions(etcd.url, { ttl: 10 }));
+    const [entry] = await eventually(async () => {
+      const entries = await kvs();
+      expect(entries).toHaveLength(1);
+      return entries;
+    });
+    const server = app.getHttpServer();
+    const originalClose = server.close.bind(server);
+    const seenAtClose: { keys?: number; leaseTtl?: string } = {};
+    let closeChecked: Promise<void> = Promise.resolve();
+    server.close = ((callback?: (error?: Error) => void) => {
+      closeChecked = (async () => {
+        seenAtClose.keys = (await kvs()).length;
+        seenAtClose.leaseTtl = (await client.leaseClient.leaseTimeToLive({ ID: entry!.lease })).TTL;
+      })();
+      return originalClose(callback);
+    }) as typeof server.close;
+    await app.close();
+    await closeChecked;
+    expect(seenAtClose).toEqual({ keys: 0, leaseTtl: '-1' });
+  });
+
+  it.each([
+    [{ ttl: 1 }, 'Invalid registry option "ttl": got 1, expected a whole number of seconds ≥ 2'],
+    [{ ttl: 5, renewInterval: 5 }, 'Invalid registry option "renewInterval": got 5, expected a number of seconds > 0 and below ttl (5)'],
+    [{ namespace: 'bad/ns' }, 'Invalid registry option "namespace": got "bad/ns"'],
+  ])('fails bootstrap for invalid options %j', async (overrides, message) => {
+    await expect(startProvider(testOptions(etcd.url, overrides))).rejects.toThrow(message);
+  });
+
+  it('fails bootstrap for an empty etcd host list', async () => {
+    const { etcd: etcdBackend } = await import('nest-service-registry/etcd');
+    await expect(startProvider({ backend: etcdBackend({ hosts: [] }), host: '127.0.0.1' })).rejects.toThrow(
+      'Invalid registry option "backend.hosts": got [], expected a non-empty list of endpoints',
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { Controller, Get, Injectable, Module, type INestApplication, type INestApplicationContext, type LoggerService, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { RegistryModule, RpcService, type RegistryModuleOptions } from 'nest-service-registry';
+import { etcd } from 'nest-service-registry/etcd';
+
+/** `user-service:1.0`, hosted by a controller. */
+@RpcService({ name: 'user-service', version: '1.0' })
+@Controller('users')
+export class UsersFixture {
+  @Get()
+  list(): string[] {
+    return [];
+  }
+}
+
+/** `order-service:2.0`, hosted by a plain provider. */
+@RpcService({ name: 'order-service', version: '2.0', metadata: { team: 'orders' } })
+@Injectable()
+export class OrdersFixture {}
+
+/** A logger that records what the library says, by level. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: Array<{ level: string; message: string }> = [];
+  log(message: unknown): void {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  warn(message: unknown): void {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+  error(message: unknown): void {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
+  verbose(message: unknown): void {
+    this.lines.push({ level: 'verbose', message: String(message) });
+  }
+  debug(): void {}
+  warnings(containing: string): string[] {
+    return this.lines.filter((l) => l.level === 'warn' && l.message.includes(containing)).map((l) => l.message);
+  }
+}
+
+/** Registry options pointing at a test etcd, loopback host, short TTL. */
+export function testOptions(etcdUrl: string, overrides: RegistryModuleOptions = {}): RegistryModuleOptions {
+  return { backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1', ttl: 2, ...overrides };
+}
+
+/** A module hosting `services` (controllers or providers decorated with @RpcService). */
+export function providerModule(options: RegistryModuleOptions, controllers: Type[] = [UsersFixture], providers: Type[] = []): Type {
+  @Module({ imports: [ScheduleModule.forRoot(), RegistryModule.forRoot(options)], controllers, providers })
+  class ProviderTestModule {}
+  return ProviderTestModule;
+}
+
+/** Creates (not yet listening) an HTTP provider app. */
+export async function createProvider(
+  options: RegistryModuleOptions,
+  controllers: Type[] = [UsersFixture],
+  providers: Type[] = [],
+  logger: LoggerService | false = false,
+): Promise<INestApplication> {
+  return NestFactory.create(providerModule(options, controllers, providers), { logger, abortOnError: false });
+}
+
+/** Creates, inits and listens (port 0) an HTTP provider app. */
+export async function startProvider(options: RegistryModuleOptions, controllers?: Type[], providers?: Type[]): Promise<INestApplication> {
+  const app = await createProvider(options, controllers, providers);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+/** A consumer: an application context with only RegistryModule. */
+export async function startConsumer(options: RegistryModuleOptions, logger: LoggerService | false = false): Promise<INestApplicationContext> {
+  @Module({ imports: [RegistryModule.forRoot(options)] })
+  class ConsumerTestModule {}
+  const app = await NestFactory.createApplicationContext(ConsumerTestModule, { logger, abortOnError: false });
+  await app.init();
+  return app;
+}
+
+/** Port an HTTP app listens on. */
+export function portOf(app: INestApplication): number {
+  const address = app.getHttpServer().address();
+  if (typeof address !== 'object' || address === null) throw new Error('app is not listening');
+  return address.port;
+}
