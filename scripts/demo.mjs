@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// `npm run demo`: the main job, end to end on a private etcd.
+// Builds the project, starts etcd (installing Debian's etcd-server when it is missing and this
+// is root on Debian), three providers and a consumer; calls GET /users/:id six times to show
+// round-robin; stops one provider gracefully (SIGTERM) and crashes another (SIGKILL); prints
+// what the consumer saw and how long each change took. Leaves nothing running.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TTL = Number(process.env.REGISTRY_TTL_SECONDS ?? 5);
+const children = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'nsr-demo-'));
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+function has(binary) {
+  return spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
+}
+
+function ensureEtcd() {
+  if (has('etcd')) return;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && has('apt-get')) {
+    say('etcd is not installed: installing Debian\'s etcd-server (apt-get)...');
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'etcd-server'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (has('etcd')) return;
+  }
+  throw new Error('The demo needs the "etcd" binary. Install it: sudo apt-get install -y --no-install-recommends etcd-server');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const tryOne = (attempt) => {
+      const port = 20000 + Math.floor(Math.random() * 12000);
+      const server = createServer();
+      server.once('error', () => (attempt > 100 ? reject(new Error('no free port')) : tryOne(attempt + 1)));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
+    };
+    tryOne(0);
+  });
+}
+
+/** Starts a child, keeps its output, resolves the first match of `ready` in it. */
+function start(name, command, args, env, ready) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = { name, child, output: '', exited: new Promise((resolve) => child.once('exit', resolve)) };
+  children.push(entry);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not get ready in 20 s:\n${entry.output}`)), 20_000);
+    const onData = (chunk) => {
+      entry.output = (entry.output + chunk.toString()).slice(-8000);
+      const match = ready && entry.output.replace(/\x1b\[[0-9;]*m/g, '').match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ ...entry, match });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited early (code ${code}):\n${entry.output}`));
+    });
+  });
+}
+
+async function waitFor(what, check, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const result = await check().catch(() => undefined);
+    if (result) return result;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function cleanup() {
+  for (const entry of children.reverse()) {
+    if (entry.child.exitCode === null && entry.child.signalCode === null) {
+      entry.child.kill('SIGTERM');
+      const timer = setTimeout(() => entry.child.kill('SIGKILL'), 5_000);
+      await entry.exited;
+      clearTimeout(timer);
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function main() {
+  ensureEtcd();
+  say('== Building the library and the demo apps');
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+
+  const [clientPort, peerPort, consumerPort] = [await freePort(), await freePort(), await freePort()];
+  const etcdUrl = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  say(`\n== Starting a private etcd on ${etcdUrl}`);
+  start('etcd', 'etcd', ['--name', 'demo', '--data-dir', join(dataDir, 'etcd'), '--listen-client-urls', etcdUrl,
+    '--advertise-client-urls', etcdUrl, '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', `demo=${peer}`, '--log-level', 'error'], {}, null).catch(() => undefined);
+  await waitFor('etcd health', async () => (await (await fetch(`${etcdUrl}/health`)).json()).health === 'true');
+
+  const env = { ETCD_HOSTS: etcdUrl, HOST: '127.0.0.1', REGISTRY_TTL_SECONDS: String(TTL), PORT: '0' };
+  say(`== Starting three providers (PORT=0, TTL ${TTL} s) and a consumer on port ${consumerPort}`);
+  const providers = await Promise.all(
+    ['provider-a', 'provider-b', 'provider-c'].map((name) =>
+      start(name, process.execPath, ['dist/apps/provider/main.js'], env, /listening on (\d+)/),
+    ),
+  );
+  providers.forEach((p) => (p.port = Number(p.match[1])));
+  say(`   providers listening on ${providers.map((p) => p.port).join(', ')}`);
+  await start('consumer', process.execPath, ['dist/apps/consumer/main.js'], { ...env, PORT: String(consumerPort) }, /listening on (\d+)/);
+  const api = `http://127.0.0.1:${consumerPort}`;
+
+  const events = [];
+  const sse = new AbortController();
+  const stream = await fetch(`${api}/registry/events`, { signal: sse.signal });
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of stream.body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const data = buffer.slice(0, end).split('\n').find((l) => l.startsWith('data:'));
+        buffer = buffer.slice(end + 2);
+        if (data) events.push({ at: Date.now(), ...JSON.parse(data.slice(5)) });
+      }
+    }
+  })().catch(() => undefined);
+
+  const seen = await waitFor('the consumer to see three instances', async () => {
+    const list = await (await fetch(`${api}/registry/services/user-service`)).json();
+    return list.length === 3 ? list : undefined;
+  });
+  say(`\n== The consumer sees ${seen.length} instances of user-service:1.0:`);
+  for (const i of seen) say(`   ${i.id}  status=${i.status} weight=${i.weight}`);
+
+  say('\n== GET /users/:id six times through the consumer (round-robin):');
+  for (let id = 1; id <= 6; id++) {
+    const body = await (await fetch(`${api}/users/${id}`)).json();
+    say(`   /users/${id} -> ${JSON.stringify(body)}`);
+  }
+
+  const removal = async (provider, signal, label) => {
+    const since = Date.now();
+    provider.child.kill(signal);
+    const event = await waitFor(`the consumer to drop ${provider.name}`, async () =>
+      events.find((e) => e.type === 'removed' && e.instance.servicePort === provider.port),
+    TTL * 1000 + 10_000);
+    say(`   ${label}: ${provider.name} (:${provider.port}) gone from the consumer's view after ${event.at - since} ms`);
+  };
+  say('\n== Stopping and crashing providers:');
+  await removal(providers[0], 'SIGTERM', 'graceful stop (SIGTERM)');
+  await removal(providers[1], 'SIGKILL', `crash (SIGKILL, lease TTL ${TTL} s)`);
+
+  say('\n== GET /users/:id three more times (only the survivor answers):');
+  for (let id = 7; id <= 9; id++) {
+    const body = await (await fetch(`${api}/users/${id}`)).json();
+    say(`   /users/${id} -> ${JSON.stringify(body)}`);
+  }
+  const health = await (await fetch(`${api}/health`)).json();
+  say(`\n== Consumer /health: ${health.status} (registry: ${health.details.registry.status})`);
+
+  say('\n== What the consumer streamed on /registry/events:');
+  for (const e of events) say(`   ${new Date(e.at).toISOString()} ${e.type.padEnd(7)} ${e.instance.id}`);
+  sse.abort();
+}
+
+let failed = false;
+const interrupt = () => {
+  failed = true;
+  cleanup().finally(() => process.exit(130));
+};
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  process.stderr.write(`\nDemo failed: ${error instanceof Error ? error.message : error}\n`);
+} finally {
+  await cleanup();
+}
+say(failed ? '' : '\n== Done: everything the demo started has been stopped.');
+process.exit(failed ? 1 : 0);
