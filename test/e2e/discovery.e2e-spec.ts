@@ -1,0 +1,180 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { Etcd3 } from 'etcd3';
+import { firstValueFrom, filter, take, toArray } from 'rxjs';
+import { DiscoveryClient, NoInstancesError, ServiceNotLoadedError, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
+import { eventually } from 'nest-service-registry/testing';
+import { portOf, RecordingLogger, startConsumer, startProvider, testOptions } from '../support/apps.js';
+import { EtcdServer } from '../support/etcd-server.js';
+
+let etcd: EtcdServer;
+let client: Etcd3;
+const apps: INestApplicationContext[] = [];
+
+async function track<T extends INestApplicationContext>(app: Promise<T>): Promise<T> {
+  const started = await app;
+  apps.push(started);
+  return started;
+}
+
+const ports = (instances: readonly ServiceInstance[]) => instances.map((i) => i.servicePort).sort();
+const yuRpcValue = (port: number) =>
+  JSON.stringify({ serviceName: 'user-service', serviceVersion: '1.0', serviceHost: '127.0.0.1', servicePort: port, serviceGroup: 'default' });
+
+beforeAll(async () => {
+  etcd = await EtcdServer.start();
+  client = etcd.client();
+});
+
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+  await client.delete().all();
+});
+
+afterAll(async () => {
+  client.close();
+  await etcd.stop();
+});
+
+describe('discovery on etcd', () => {
+  it('converges for a consumer started before the providers and one started after', async () => {
+    const early = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    expect(await early.getInstances('user-service')).toEqual([]);
+    const providers = [await track(startProvider(testOptions(etcd.url))), await track(startProvider(testOptions(etcd.url)))];
+    const expected = providers.map(portOf).sort();
+    await eventually(async () => expect(ports(await early.getInstances('user-service'))).toEqual(expected));
+    const late = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    expect(ports(await late.getInstances('user-service'))).toEqual(expected);
+
+    await (providers[0] as INestApplication).close();
+    apps.splice(apps.indexOf(providers[0]!), 1);
+    for (const consumer of [early, late]) {
+      await eventually(async () => expect(ports(await consumer.getInstances('user-service'))).toEqual([portOf(providers[1] as INestApplication)]));
+    }
+  });
+
+  it('never misses a provider when 20 providers and 20 consumers start at once', async () => {
+    const started = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const [provider, consumer] = await Promise.all([
+          track(startProvider(testOptions(etcd.url, { ttl: 5 }))),
+          track(startConsumer(testOptions(etcd.url))),
+        ]);
+        const discovery = consumer.get(DiscoveryClient);
+        await discovery.getInstances('user-service');
+        return { provider, discovery };
+      }),
+    );
+    const expected = started.map((s) => portOf(s.provider)).sort();
+    for (const { discovery } of started) {
+      await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual(expected), { timeout: 10_000 });
+    }
+  });
+
+  it('applies each change incrementally: no re-read, unchanged values emit nothing', async () => {
+    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    await client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001));
+    expect(ports(await discovery.getInstances('user-service'))).toEqual([1001]);
+    const events: DiscoveryEvent[] = [];
+    discovery.events$.subscribe((event) => events.push(event));
+    const rangesBefore = await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"');
+
+    await client.put('/rpc/user-service:1.0/127.0.0.1:1002').value(yuRpcValue(1002));
+    await client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001)); // unchanged
+    await client.put('/rpc/user-service:1.0/127.0.0.1:1002').value(JSON.stringify({ ...JSON.parse(yuRpcValue(1002)), status: 'OUT_OF_SERVICE' }));
+    await client.delete().key('/rpc/user-service:1.0/127.0.0.1:1001');
+    await client.put('/rpc/user-service-x:1.0/127.0.0.1:1003').value(yuRpcValue(1003)); // other service: not ours
+
+    await eventually(() => expect(events.map((e) => `${e.type}:${'instance' in e ? e.instance.servicePort : ''}`)).toEqual(['added:1002', 'updated:1002', 'removed:1001']));
+    expect(discovery.getInstancesSync('user-service')).toEqual([]);
+    expect(ports(discovery.getInstancesSync('user-service', { includeUnavailable: true }))).toEqual([1002]);
+    expect(await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"')).toBe(rangesBefore);
+  });
+
+  it('discovers a yu-rpc-only value with defaults and skips a garbage value with one warning', async () => {
+    const logger = new RecordingLogger();
+    const discovery = (await track(startConsumer(testOptions(etcd.url), logger))).get(DiscoveryClient);
+    await client.put('/rpc/user-service:1.0/127.0.0.1:2001').value(yuRpcValue(2001));
+    await client.put('/rpc/user-service:1.0/127.0.0.1:2002').value('not json at all');
+    const [instance] = await discovery.getInstances('user-service');
+    expect(await discovery.getInstances('user-service')).toHaveLength(1);
+    expect(instance).toEqual({
+      serviceName: 'user-service',
+      serviceVersion: '1.0',
+      serviceHost: '127.0.0.1',
+      servicePort: 2001,
+      serviceGroup: 'default',
+      id: 'user-service:1.0@127.0.0.1:2001',
+      protocol: 'http',
+      weight: 100,
+      zone: null,
+      status: 'UP',
+      metadata: {},
+      registeredAt: '',
+      schema: 1,
+    });
+    expect(logger.warnings('/rpc/user-service:1.0/127.0.0.1:2002')).toEqual([
+      'Skipping malformed registry value at /rpc/user-service:1.0/127.0.0.1:2002: value is not JSON',
+    ]);
+    await client.put('/rpc/user-service:1.0/127.0.0.1:2003').value(yuRpcValue(2003));
+    await client.put('/rpc/user-service:1.0/127.0.0.1:2002').value('{"serviceName":"user-service"}');
+    await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual([2001, 2003]));
+    await eventually(() => expect(logger.warnings('127.0.0.1:2002')).toHaveLength(2));
+  });
+
+  it('chooses round-robin, throws NoInstancesError naming the service, and refuses sync reads before a load', async () => {
+    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    expect(() => discovery.chooseSync('user-service')).toThrow(ServiceNotLoadedError);
+    await expect(discovery.choose('user-service', { version: '9.9' })).rejects.toThrow(
+      new NoInstancesError('No available instance of user-service:9.9. Check that a provider registered it (and is UP).', 'user-service', '9.9'),
+    );
+    for (const port of [3001, 3002, 3003]) await client.put(`/rpc/user-service:1.0/127.0.0.1:${port}`).value(yuRpcValue(port));
+    await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(3));
+    const picks = Array.from({ length: 6 }, () => discovery.chooseSync('user-service').servicePort);
+    expect(picks.slice(0, 3).sort()).toEqual([3001, 3002, 3003]);
+    expect(picks.slice(3)).toEqual(picks.slice(0, 3));
+  });
+
+  it('watch() emits the current snapshot then one per change; getServices() lists the namespace', async () => {
+    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    await client.put('/rpc/user-service:1.0/127.0.0.1:4001').value(yuRpcValue(4001));
+    const snapshots = firstValueFrom(discovery.watch('user-service').pipe(take(3), toArray()));
+    await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(1));
+    await client.put('/rpc/user-service:1.0/127.0.0.1:4002').value(yuRpcValue(4002));
+    await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(2));
+    await client.delete().key('/rpc/user-service:1.0/127.0.0.1:4001');
+    expect((await snapshots).map(ports)).toEqual([[4001], [4001, 4002], [4002]]);
+    expect(await discovery.getServices()).toEqual([{ serviceName: 'user-service', serviceVersion: '1.0', instances: 1 }]);
+  });
+
+  it('sees a SIGKILLed provider process disappear within TTL + 1 s', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    if (!existsSync('dist/apps/provider/main.js') || !existsSync('node_modules/nest-service-registry')) {
+      throw new Error('The demo provider is not built: run `npm run build` (npm test does it in pretest).');
+    }
+    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    await discovery.getInstances('user-service');
+    const child = spawn(process.execPath, ['dist/apps/provider/main.js'], {
+      env: { ...process.env, ETCD_HOSTS: etcd.url, HOST: '127.0.0.1', PORT: '0', REGISTRY_TTL_SECONDS: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(1), { timeout: 15_000 }).catch((error: Error) => {
+        throw new Error(`${error.message}\nprovider output:\n${output}`);
+      });
+      const removed = firstValueFrom(discovery.events$.pipe(filter((e) => e.type === 'removed')));
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      await removed;
+      expect(Date.now() - killedAt).toBeLessThanOrEqual(2_000 + 1_000);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+});
