@@ -1,17 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
-import { ServiceRegistry } from 'nest-service-registry';
+import { DiscoveryClient, NoInstancesError, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
-import { createProvider, OrdersFixture, portOf, startProvider, testOptions, UsersFixture } from '../support/apps.js';
+import { createProvider, OrdersFixture, portOf, startConsumer, startProvider, testOptions, UsersFixture } from '../support/apps.js';
 import { EtcdServer } from '../support/etcd-server.js';
 import { freePort } from '../support/ports.js';
 
 let etcd: EtcdServer;
 let client: Etcd3;
-const apps: INestApplication[] = [];
+const apps: INestApplicationContext[] = [];
 
-async function track(app: Promise<INestApplication>): Promise<INestApplication> {
+async function track<T extends INestApplicationContext>(app: Promise<T>): Promise<T> {
   const started = await app;
   apps.push(started);
   return started;
@@ -189,6 +189,23 @@ describe('registration on etcd', () => {
     await app.close();
     await closeChecked;
     expect(seenAtClose).toEqual({ keys: 0, leaseTtl: '-1' });
+  });
+
+  it('drains with setStatus(OUT_OF_SERVICE): the key stays, consumers stop choosing it', async () => {
+    const app = await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    const registry = app.get(ServiceRegistry);
+    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(1));
+    const [drained] = await registry.setStatus('user-service', 'OUT_OF_SERVICE');
+    expect(drained!.instance.status).toBe('OUT_OF_SERVICE');
+    await eventually(async () => expect((await kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['OUT_OF_SERVICE']));
+    expect(registry.registrations()).toEqual([expect.objectContaining({ confirmed: true, instance: expect.objectContaining({ status: 'OUT_OF_SERVICE' }) })]);
+    await eventually(() => expect(discovery.getInstancesSync('user-service')).toEqual([]));
+    expect(discovery.getInstancesSync('user-service', { includeUnavailable: true })).toHaveLength(1);
+    await expect(discovery.choose('user-service')).rejects.toThrow(NoInstancesError);
+    await registry.setStatus('user-service', 'UP');
+    await eventually(async () => expect((await kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['UP']));
+    await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(1));
   });
 
   it.each([
