@@ -71,6 +71,19 @@ describe('discovery on etcd', () => {
     }
   });
 
+  it('shares one range read among concurrent first reads', async () => {
+    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    await client.put('/rpc/user-service:1.0/127.0.0.1:1501').value(yuRpcValue(1501));
+    const rangesBefore = await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"');
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, () => discovery.getInstances('user-service')),
+      discovery.choose('user-service'),
+    ]);
+    expect(results.slice(0, 10).every((r) => r === results[0])).toBe(true); // the same frozen array
+    expect(Object.isFrozen(results[0])).toBe(true);
+    expect(await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"')).toBe(rangesBefore + 1);
+  });
+
   it('applies each change incrementally: no re-read, unchanged values emit nothing', async () => {
     const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
     await client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001));
