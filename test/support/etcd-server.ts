@@ -19,6 +19,8 @@ export class EtcdServer {
     readonly clientPort: number,
     readonly peerPort: number,
     private dataDir: string,
+    readonly name = 'n1',
+    private initialCluster = `n1=http://127.0.0.1:${peerPort}`,
   ) {}
 
   /** Client URL, e.g. `http://127.0.0.1:23456`. */
@@ -35,6 +37,24 @@ export class EtcdServer {
     const server = new EtcdServer(await freePort(), await freePort(), mkdtempSync(join(tmpdir(), 'nsr-etcd-')));
     await server.launch();
     return server;
+  }
+
+  /** Starts an `size`-member cluster on loopback; resolves when every member is healthy. */
+  static async cluster(size: number): Promise<EtcdServer[]> {
+    requireBinary('etcd');
+    const ports = [];
+    for (let i = 0; i < size; i++) ports.push({ name: `m${i + 1}`, client: await freePort(), peer: await freePort() });
+    const initial = ports.map((p) => `${p.name}=http://127.0.0.1:${p.peer}`).join(',');
+    const members = ports.map((p) => new EtcdServer(p.client, p.peer, mkdtempSync(join(tmpdir(), 'nsr-etcd-')), p.name, initial));
+    await Promise.all(members.map((m) => m.launch()));
+    return members;
+  }
+
+  /** Whether this member is the cluster's leader (maintenance status through the gRPC gateway). */
+  async isLeader(): Promise<boolean> {
+    const response = await fetch(`${this.url}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1_000) });
+    const body = (await response.json()) as { header?: { member_id?: string }; leader?: string };
+    return body.leader !== undefined && body.leader === body.header?.member_id;
   }
 
   /** A plain etcd3 client (not the library) for checking what is stored. Close it after use. */
@@ -97,13 +117,13 @@ export class EtcdServer {
     const child = spawn(
       'etcd',
       [
-        '--name', 'n1',
+        '--name', this.name,
         '--data-dir', join(this.dataDir, 'data'),
         '--listen-client-urls', this.url,
         '--advertise-client-urls', this.url,
         '--listen-peer-urls', peer,
         '--initial-advertise-peer-urls', peer,
-        '--initial-cluster', `n1=${peer}`,
+        '--initial-cluster', this.initialCluster,
         '--log-level', 'error',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -27,6 +27,10 @@ export const DEFAULTS = Object.freeze({
   healthTimeout: 1_000,
   /** Outlier ejection after `reportFailure`, milliseconds. */
   ejectionTime: 10_000,
+  /** How long `failFast` waits for the backend at bootstrap, milliseconds. */
+  connectTimeout: 5_000,
+  /** Delay that coalesces snapshot writes, milliseconds. */
+  snapshotDebounce: 100,
   serviceVersion: '1.0',
   serviceGroup: 'default',
   protocol: 'http',

@@ -1,21 +1,51 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { REGISTRY_OPTIONS } from './registry.constants.js';
+import { MESSAGES } from './registry.messages.js';
+import { BackendUnavailableError } from './errors/registry.error.js';
 import { RegistryBackend } from './backends/registry-backend.js';
+import type { ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
+import { delay, withTimeout } from './util/with-timeout.js';
 import { DiscoveryClient } from './discovery/discovery-client.js';
 import { LeaseKeeper } from './registration/lease-keeper.js';
 import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
 
 /**
- * The last shutdown step, after the HTTP server closed: stop the jobs, cancel the watches, then
- * close the backend client. (Deregistration already happened in `onModuleDestroy`.)
+ * Connection-level lifecycle.
+ *
+ * - `onModuleInit`: with `failFast`, waits up to `connectTimeout` for the backend to answer and
+ *   fails bootstrap, naming the endpoints, when it does not. Without it, nothing: the app boots
+ *   and registers as soon as the backend answers.
+ * - `onApplicationShutdown` (after the HTTP server closed): stop the jobs, cancel the watches,
+ *   then close the backend client. Deregistration already happened in `onModuleDestroy`.
  */
 @Injectable()
-export class RegistryLifecycle implements OnApplicationShutdown {
+export class RegistryLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly keeper: LeaseKeeper,
     private readonly ownKeys: OwnKeysWatcher,
     private readonly discovery: DiscoveryClient,
     private readonly backend: RegistryBackend,
+    @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options.failFast) return;
+    const deadline = Date.now() + this.options.connectTimeout;
+    let lastError: unknown;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      try {
+        await withTimeout(this.backend.ping(), Math.min(this.options.requestTimeout, left), `${this.backend.kind} ping`);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+      await delay(Math.min(200, Math.max(0, deadline - Date.now())));
+    }
+    await this.backend.close();
+    throw new BackendUnavailableError(MESSAGES.connectFailed(this.backend.endpoints, this.options.connectTimeout, lastError), { cause: lastError });
+  }
 
   async onApplicationShutdown(): Promise<void> {
     this.keeper.stopJobs();

@@ -53,6 +53,13 @@ export const MESSAGES = {
     `No available instance of ${service}:${version}. Check that a provider registered it (and is UP).`,
   notLoaded: (service: string, version: string) =>
     `${service}:${version} is not loaded yet: call getInstances()/choose() once (or preload) before reading it synchronously.`,
+  connectFailed: (endpoints: readonly string[], ms: number, error: unknown) =>
+    `The registry at ${endpoints.join(', ')} did not answer within connectTimeout (${ms} ms): ${errorText(error)}. ` +
+    'Check that it runs and is reachable, or drop failFast to boot anyway and register when it answers.',
+  snapshotServed: (service: string, count: number, savedAt: string, endpoints: readonly string[]) =>
+    `Registry at ${endpoints.join(', ')} unreachable: serving ${count} instance(s) of ${service} from the snapshot of ${savedAt}, marked stale`,
+  snapshotUnreadable: (file: string, error: unknown) => `Ignoring snapshot file ${file}: ${errorText(error)}`,
+  snapshotWriteFailed: (file: string, error: unknown) => `Could not write snapshot file ${file}: ${errorText(error)}`,
   closed: (what: string) => `${what}: the registry is closed.`,
   timeout: (what: string, ms: number) => `${what} did not finish within ${ms} ms`,
   unknownStrategy: (strategy: unknown, known: readonly string[]) =>

@@ -18,6 +18,7 @@ import type { ResolvedRegistryOptions } from '../interfaces/registry-module-opti
 import type { DiscoveryEvent } from './discovery-event.js';
 import { pick, STRATEGIES, type LoadBalancingStrategy } from './load-balancer.js';
 import { ServiceCacheEntry, type EntryContext } from './service-cache-entry.js';
+import { SnapshotStore } from './snapshot-store.js';
 
 /** Which instances of a service to return. */
 export interface InstanceQuery {
@@ -52,6 +53,8 @@ export interface CachedServiceStatus {
   readonly up: number;
   readonly stale: boolean;
   readonly staleSince: Date | undefined;
+  /** Whether the service's watch stream is connected. */
+  readonly connected: boolean;
   readonly lastError: string | undefined;
   readonly revision: string | undefined;
 }
@@ -67,6 +70,7 @@ export class DiscoveryClient {
   private readonly services = new Map<string, Map<string, ServiceCacheEntry>>();
   private readonly events = new Subject<DiscoveryEvent>();
   private readonly context: EntryContext;
+  private readonly snapshot: SnapshotStore | undefined;
   private closed = false;
 
   /** Typed added / removed / updated / resynced / stale events of every service looked up so far. */
@@ -76,14 +80,21 @@ export class DiscoveryClient {
     private readonly backend: RegistryBackend,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
   ) {
+    const warn = (message: string) => this.logger.warn(message);
+    this.snapshot = options.snapshotFile
+      ? new SnapshotStore(options.snapshotFile, options.namespace, DEFAULTS.snapshotDebounce, () => this.loadedServices(), warn)
+      : undefined;
     this.context = {
       backend,
+      namespace: options.namespace,
       retryInitialDelay: options.retryInitialDelay,
       retryMaxDelay: options.retryMaxDelay,
       ejectionTime: options.ejectionTime,
       emit: (event) => this.events.next(event),
+      changed: () => this.snapshot?.scheduleWrite(),
+      fromSnapshot: async (serviceKey) => this.snapshot?.read(serviceKey),
       log: (message) => this.logger.log(message),
-      warn: (message) => this.logger.warn(message),
+      warn,
     };
   }
 
@@ -163,6 +174,7 @@ export class DiscoveryClient {
           up: entry.up.length,
           stale: entry.staleSince !== undefined,
           staleSince: entry.staleSince,
+          connected: entry.connected,
           lastError: entry.lastError,
           revision: entry.revision,
         });
@@ -171,13 +183,23 @@ export class DiscoveryClient {
     return Object.freeze(result);
   }
 
-  /** Cancels every watch. Called by the module at shutdown. */
+  /** Writes the snapshot file (if any) and cancels every watch. Called by the module at shutdown. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    await this.snapshot?.flush();
     this.closed = true;
     const entries = [...this.services.values()].flatMap((versions) => [...versions.values()]);
     this.services.clear();
     await Promise.all(entries.map((entry) => entry.close()));
     this.events.complete();
+  }
+
+  private loadedServices(): ReadonlyMap<string, readonly ServiceInstance[]> {
+    const result = new Map<string, readonly ServiceInstance[]>();
+    for (const versions of this.services.values()) {
+      for (const entry of versions.values()) if (entry.loaded) result.set(`${entry.serviceName}:${entry.serviceVersion}`, entry.all);
+    }
+    return result;
   }
 
   private select(entry: ServiceCacheEntry, query: InstanceQuery): readonly ServiceInstance[] {

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { errorText, MESSAGES } from '../registry.messages.js';
 import { BackendUnavailableError } from '../errors/registry.error.js';
 import type { BackendEntry, RegistryBackend, WatchEvent, WatchSubscription } from '../backends/registry-backend.js';
-import { decodeInstance, type ServiceInstance } from '../model/service-instance.js';
+import { decodeInstance, encodeInstance, instanceKey, type ServiceInstance } from '../model/service-instance.js';
 import { Backoff } from '../util/backoff.js';
 import type { DiscoveryEvent } from './discovery-event.js';
 import type { BalancerState } from './load-balancer.js';
@@ -15,7 +15,12 @@ export interface EntryContext {
   readonly retryInitialDelay: number;
   readonly retryMaxDelay: number;
   readonly ejectionTime: number;
+  readonly namespace: string;
   emit(event: DiscoveryEvent): void;
+  /** Called after every change of an entry's instance set. */
+  changed(): void;
+  /** Last saved instances of a service, when a snapshot file is configured. */
+  fromSnapshot(serviceKey: string): Promise<{ savedAt: string; instances: readonly ServiceInstance[] } | undefined>;
   log(message: string): void;
   warn(message: string): void;
 }
@@ -46,6 +51,8 @@ export class ServiceCacheEntry {
   /** When the registry became unreachable for this service; `undefined` while fresh. */
   staleSince: Date | undefined;
   lastError: string | undefined;
+  /** Whether the watch stream is currently connected. */
+  connected = false;
   /** Revision of the last full read. */
   revision: string | undefined;
   loaded = false;
@@ -76,7 +83,11 @@ export class ServiceCacheEntry {
     return this.changes.asObservable();
   }
 
-  /** First read then watch; concurrent callers share one load. Rejects when the first read fails. */
+  /**
+   * First read then watch; concurrent callers share one load. When the first read fails, serves
+   * the snapshot file's instances (stale) if there are any, else rejects naming the service and
+   * the endpoints.
+   */
   load(): Promise<void> {
     if (this.loaded) return Promise.resolve();
     this.loading ??= this.context.backend.list(this.prefix).then(
@@ -87,12 +98,22 @@ export class ServiceCacheEntry {
         this.loaded = true;
         this.startWatch(list.revision);
       },
-      (error: unknown) => {
-        this.loading = undefined;
-        throw new BackendUnavailableError(MESSAGES.listFailed(this.label, this.context.backend.endpoints, error), { cause: error });
-      },
+      (error: unknown) => this.loadFromSnapshot(error),
     );
     return this.loading;
+  }
+
+  private async loadFromSnapshot(error: unknown): Promise<void> {
+    const saved = await this.context.fromSnapshot(this.label);
+    if (!saved || this.closed) {
+      this.loading = undefined;
+      throw new BackendUnavailableError(MESSAGES.listFailed(this.label, this.context.backend.endpoints, error), { cause: error });
+    }
+    this.apply(saved.instances.map((instance) => ({ key: instanceKey(this.context.namespace, instance), value: encodeInstance(instance) })), false);
+    this.loaded = true;
+    this.context.warn(MESSAGES.snapshotServed(this.label, saved.instances.length, saved.savedAt, this.context.backend.endpoints));
+    this.markStale(error);
+    this.scheduleRelist('the registry was unreachable at the first read', this.backoff.next());
   }
 
   /** `UP` instances of one group (memoised until the next change). */
@@ -137,9 +158,11 @@ export class ServiceCacheEntry {
     this.subscription = this.context.backend.watch(this.prefix, revision, {
       onEvents: (events) => this.onEvents(events),
       onConnectionChange: (connected, error) => {
+        this.connected = connected;
         if (!connected) this.markStale(error ?? 'disconnected');
       },
       onResync: (reason) => {
+        this.connected = false;
         this.subscription = undefined;
         this.scheduleRelist(reason, 0);
       },
@@ -208,6 +231,7 @@ export class ServiceCacheEntry {
     this.up = Object.freeze(this.all.filter((i) => i.status === 'UP'));
     this.groups.clear();
     this.changes.next();
+    this.context.changed();
   }
 
   private markStale(error: unknown): void {

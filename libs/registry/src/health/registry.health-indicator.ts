@@ -33,10 +33,10 @@ export class RegistryHealthIndicator {
       pingError = errorText(error);
     }
     const status = this.registry.status();
-    const staleServices = this.discovery
-      .status()
+    const services = this.discovery.status();
+    const staleServices = services
       .filter((s) => s.stale)
-      .map((s) => ({ service: `${s.serviceName}:${s.serviceVersion}`, since: s.staleSince?.toISOString(), error: s.lastError }));
+      .map((s) => ({ service: `${s.serviceName}:${s.serviceVersion}`, since: s.staleSince?.toISOString() ?? null, error: s.lastError ?? null }));
     const details = {
       backend: this.backend.kind,
       endpoints: [...this.backend.endpoints],
@@ -50,6 +50,7 @@ export class RegistryHealthIndicator {
       registrations: status.registrations.length,
       lostRegistrations: [...status.lostRegistrations],
       staleServices,
+      watches: { services: services.length, connected: services.filter((s) => s.connected).length },
       lastError: pingError ?? status.lastError ?? null,
     };
     const healthy = pingError === undefined && status.lostRegistrations.length === 0 && status.state !== 'degraded';

@@ -36,6 +36,19 @@ export interface RegistryModuleOptions {
   healthTimeout?: number;
   /** How long `reportFailure()` keeps an instance out of `choose()`, milliseconds. Default 10000. */
   ejectionTime?: number;
+  /**
+   * Fail bootstrap when the backend does not answer within `connectTimeout`, instead of booting
+   * and registering as soon as it answers. Default `false`.
+   */
+  failFast?: boolean;
+  /** How long `failFast` waits for the backend at bootstrap, milliseconds. Default 5000. */
+  connectTimeout?: number;
+  /**
+   * Consumer snapshot file. When set, the last known instances of every looked-up service are
+   * written to it (atomically, on change), and a consumer that starts while the registry is
+   * unreachable serves them, marked stale, until the registry answers. Default: none.
+   */
+  snapshotFile?: string;
 }
 
 /** Options after defaults and validation; frozen. */
@@ -54,4 +67,7 @@ export interface ResolvedRegistryOptions {
   readonly retryMaxDelay: number;
   readonly healthTimeout: number;
   readonly ejectionTime: number;
+  readonly failFast: boolean;
+  readonly connectTimeout: number;
+  readonly snapshotFile: string | undefined;
 }

@@ -68,6 +68,11 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     backend.validate();
   }
 
+  if (input.failFast !== undefined && typeof input.failFast !== 'boolean') invalidOption('failFast', input.failFast, 'true or false');
+  if (input.snapshotFile !== undefined && (typeof input.snapshotFile !== 'string' || input.snapshotFile.trim() === '')) {
+    invalidOption('snapshotFile', input.snapshotFile, 'a non-empty file path');
+  }
+
   const requestTimeout = positiveMs('requestTimeout', input.requestTimeout, DEFAULTS.requestTimeout);
   const retryInitialDelay = positiveMs('retryInitialDelay', input.retryInitialDelay, DEFAULTS.retryInitialDelay);
   const retryMaxDelay = positiveMs('retryMaxDelay', input.retryMaxDelay, Math.max(renewIntervalMs, retryInitialDelay));
@@ -89,5 +94,8 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     retryMaxDelay,
     healthTimeout: positiveMs('healthTimeout', input.healthTimeout, DEFAULTS.healthTimeout),
     ejectionTime: positiveMs('ejectionTime', input.ejectionTime, DEFAULTS.ejectionTime),
+    failFast: input.failFast ?? false,
+    connectTimeout: positiveMs('connectTimeout', input.connectTimeout, DEFAULTS.connectTimeout),
+    snapshotFile: input.snapshotFile,
   });
 }

@@ -20,6 +20,10 @@ export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: n
       'grpc.keepalive_time_ms': options.keepaliveTime,
       'grpc.keepalive_timeout_ms': options.keepaliveTimeout,
       'grpc.keepalive_permit_without_calls': 1,
+      // grpc-js backs off reconnects up to 120 s by default, and its subchannels are shared
+      // between the clients etcd3 re-creates: cap it so a returning etcd is found within ~1 s.
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': options.watchBackoffMaxDelay,
     },
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + attemptTimeout }),
     faultHandling: {
