@@ -71,7 +71,10 @@ export abstract class RegistryBackend {
   abstract readonly kind: string;
   /** Endpoints the backend talks to, for messages and health details. */
   abstract readonly endpoints: readonly string[];
-  /** Resolves when the backend answers within the request timeout, rejects otherwise. */
+  /**
+   * Resolves when the backend answers within the request timeout, rejects otherwise. One
+   * attempt, no retries: callers use it to ask "reachable now?" cheaply.
+   */
   abstract ping(): Promise<void>;
   /** Opens a new session with the given TTL, seconds. */
   abstract openSession(ttl: number): Promise<RegistrySession>;

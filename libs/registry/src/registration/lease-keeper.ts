@@ -14,6 +14,8 @@ interface Entry {
   value: string;
   /** Session the key was last confirmed on, if any. */
   confirmedOn: string | undefined;
+  /** Whether "Registered" was logged for this value. */
+  announced: boolean;
 }
 
 /**
@@ -64,12 +66,12 @@ export class LeaseKeeper {
   async put(key: string, instance: ServiceInstance): Promise<Registration> {
     if (this.closed) throw new RegistryClosedError(MESSAGES.closed(`register ${instance.id}`));
     this.requireScheduler();
-    this.entries.set(key, { instance, value: encodeInstance(instance), confirmedOn: undefined });
+    const announced = this.entries.get(key)?.announced ?? false;
+    this.entries.set(key, { instance, value: encodeInstance(instance), confirmedOn: undefined, announced });
     this.ensureRenewalJob();
     await this.enqueue(`register ${instance.id}`, async () => {
       const session = await this.ensureSession();
       await this.write(session, key);
-      this.logger.log(MESSAGES.registered(instance.id, key, session.id));
     });
     return this.registration(key)!;
   }
@@ -167,6 +169,9 @@ export class LeaseKeeper {
   }
 
   private async renewNow(): Promise<void> {
+    // After a failure, ask cheaply whether the backend is back before the real work, so retries
+    // against a backend that is down cost one quick probe each and one comes right after it returns.
+    if (this.state === 'degraded') await this.backend.ping();
     if (!this.session) {
       await this.ensureSession();
     } else if (!(await this.session.renew())) {
@@ -210,7 +215,12 @@ export class LeaseKeeper {
     if (!entry) return;
     await session.put(key, entry.value);
     // The entry may have been replaced (setStatus) or removed while the put was in flight.
-    if (this.entries.get(key) === entry) entry.confirmedOn = session.id;
+    if (this.entries.get(key) !== entry) return;
+    entry.confirmedOn = session.id;
+    if (!entry.announced) {
+      entry.announced = true;
+      this.logger.log(MESSAGES.registered(entry.instance.id, key, session.id));
+    }
   }
 
   private markRenewed(): void {

@@ -9,7 +9,7 @@ import type { ResolvedEtcdOptions } from './etcd.options.js';
  * unary call, a watch reconnect backoff capped near 1 s, and gRPC keepalive so a frozen or
  * partitioned server is noticed.
  */
-export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: number): Etcd3 {
+export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: number, attempts = options.retryAttempts): Etcd3 {
   const attemptTimeout = options.attemptTimeout ?? Math.min(1_000, Math.max(100, Math.floor(requestTimeout / 2)));
   const clientOptions: IOptions = {
     hosts: [...options.hosts],
@@ -23,13 +23,13 @@ export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: n
       // grpc-js backs off reconnects up to 120 s by default, and its subchannels are shared
       // between the clients etcd3 re-creates: cap it so a returning etcd is found within ~1 s.
       'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': options.watchBackoffMaxDelay,
+      'grpc.max_reconnect_backoff_ms': options.reconnectBackoffMaxDelay,
     },
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + attemptTimeout }),
     faultHandling: {
       host: () => noop,
       global: retry(handleWhen(isRecoverableError), {
-        maxAttempts: options.retryAttempts,
+        maxAttempts: attempts,
         backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelay, maxDelay: options.retryMaxDelay }),
       }),
       watchBackoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: options.watchBackoffMaxDelay }).next(),

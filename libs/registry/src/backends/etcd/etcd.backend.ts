@@ -11,6 +11,8 @@ export class EtcdBackend extends RegistryBackend {
   readonly kind = 'etcd';
   readonly endpoints: readonly string[];
   private readonly client: Etcd3;
+  /** Same settings, one attempt per call: `ping()` answers "reachable now?" without retrying. */
+  private readonly probe: Etcd3;
   private readonly sessions = new Set<EtcdSession>();
   private readonly watches = new Set<EtcdWatch>();
   /** Last `cluster_id` seen in a response header; lets watches notice a replaced cluster. */
@@ -23,10 +25,11 @@ export class EtcdBackend extends RegistryBackend {
     super();
     this.endpoints = options.hosts;
     this.client = createEtcdClient(options, requestTimeout);
+    this.probe = createEtcdClient(options, requestTimeout, 1);
   }
 
   async ping(): Promise<void> {
-    const response = await withTimeout(this.client.maintenance.status(), this.requestTimeout, `etcd status at ${this.endpoints.join(', ')}`);
+    const response = await withTimeout(this.probe.maintenance.status(), this.requestTimeout, `etcd status at ${this.endpoints.join(', ')}`);
     this.clusterId = response.header.cluster_id;
   }
 
@@ -86,5 +89,6 @@ export class EtcdBackend extends RegistryBackend {
     for (const session of this.sessions) session.release();
     this.sessions.clear();
     this.client.close();
+    this.probe.close();
   }
 }

@@ -28,6 +28,11 @@ export interface EtcdBackendOptions {
   /** Largest delay before the client re-opens a broken watch stream, milliseconds. Default 1000. */
   watchBackoffMaxDelay?: number;
   /**
+   * Largest delay between two connection attempts of the gRPC channel to an etcd that is down,
+   * milliseconds. Default 250: a returning etcd is found within about that long.
+   */
+  reconnectBackoffMaxDelay?: number;
+  /**
    * gRPC keepalive: ping interval and ping-ack deadline, milliseconds. Default 5000 / 2000.
    * Below 5000 etcd answers `too_many_pings` and drops the connection.
    */
@@ -45,6 +50,7 @@ export interface ResolvedEtcdOptions {
   readonly retryInitialDelay: number;
   readonly retryMaxDelay: number;
   readonly watchBackoffMaxDelay: number;
+  readonly reconnectBackoffMaxDelay: number;
   readonly keepaliveTime: number;
   readonly keepaliveTimeout: number;
 }
@@ -84,6 +90,7 @@ export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcd
     retryInitialDelay,
     retryMaxDelay,
     watchBackoffMaxDelay: integer('backend.watchBackoffMaxDelay', input.watchBackoffMaxDelay, 1_000, 10),
+    reconnectBackoffMaxDelay: integer('backend.reconnectBackoffMaxDelay', input.reconnectBackoffMaxDelay, 250, 100),
     keepaliveTime,
     keepaliveTimeout: integer('backend.keepaliveTimeout', input.keepaliveTimeout, 2_000, 100),
   });
