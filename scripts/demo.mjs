@@ -4,49 +4,16 @@
 // is root on Debian), three providers and a consumer; calls GET /users/:id six times to show
 // round-robin; stops one provider gracefully (SIGTERM) and crashes another (SIGKILL); prints
 // what the consumer saw and how long each change took. Leaves nothing running.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureEtcd, freePort, startEtcd } from './lib/etcd-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TTL = Number(process.env.REGISTRY_TTL_SECONDS ?? 5);
 const children = [];
-const dataDir = mkdtempSync(join(tmpdir(), 'nsr-demo-'));
+let etcd;
 const say = (line = '') => process.stdout.write(`${line}\n`);
-
-function has(binary) {
-  return spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
-}
-
-function ensureEtcd() {
-  if (has('etcd')) return;
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot && has('apt-get')) {
-    say('etcd is not installed: installing Debian\'s etcd-server (apt-get)...');
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'etcd-server'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (has('etcd')) return;
-  }
-  throw new Error('The demo needs the "etcd" binary. Install it: sudo apt-get install -y --no-install-recommends etcd-server');
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const tryOne = (attempt) => {
-      const port = 20000 + Math.floor(Math.random() * 12000);
-      const server = createServer();
-      server.once('error', () => (attempt > 100 ? reject(new Error('no free port')) : tryOne(attempt + 1)));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
-    };
-    tryOne(0);
-  });
-}
 
 /** Starts a child, keeps its output, resolves the first match of `ready` in it. */
 function start(name, command, args, env, ready) {
@@ -91,7 +58,7 @@ async function cleanup() {
       clearTimeout(timer);
     }
   }
-  rmSync(dataDir, { recursive: true, force: true });
+  await etcd?.stop();
 }
 
 async function main() {
@@ -99,14 +66,11 @@ async function main() {
   say('== Building the library and the demo apps');
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 
-  const [clientPort, peerPort, consumerPort] = [await freePort(), await freePort(), await freePort()];
-  const etcdUrl = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
-  say(`\n== Starting a private etcd on ${etcdUrl}`);
-  start('etcd', 'etcd', ['--name', 'demo', '--data-dir', join(dataDir, 'etcd'), '--listen-client-urls', etcdUrl,
-    '--advertise-client-urls', etcdUrl, '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', `demo=${peer}`, '--log-level', 'error'], {}, null).catch(() => undefined);
-  await waitFor('etcd health', async () => (await (await fetch(`${etcdUrl}/health`)).json()).health === 'true');
+  say('\n== Starting a private etcd');
+  etcd = await startEtcd({ name: 'demo' });
+  const etcdUrl = etcd.url;
+  const consumerPort = await freePort();
+  say(`   etcd on ${etcdUrl}`);
 
   const env = { ETCD_HOSTS: etcdUrl, HOST: '127.0.0.1', REGISTRY_TTL_SECONDS: String(TTL), PORT: '0' };
   say(`== Starting three providers (PORT=0, TTL ${TTL} s) and a consumer on port ${consumerPort}`);

@@ -109,8 +109,10 @@ export class DiscoveryClient {
   }
 
   /** Same as {@link getInstances} for an already-loaded service, synchronously (hot paths). */
-  getInstancesSync(serviceName: string, query: InstanceQuery = {}): readonly ServiceInstance[] {
-    return this.select(this.loadedEntry(serviceName, query.version), query);
+  getInstancesSync(serviceName: string, query?: InstanceQuery): readonly ServiceInstance[] {
+    const entry = this.services.get(serviceName)?.get(query?.version ?? DEFAULTS.serviceVersion);
+    if (entry?.loaded && query?.group === undefined && !query?.includeUnavailable) return entry.up;
+    return this.select(this.loadedEntry(serviceName, query?.version), query ?? {});
   }
 
   /** Loads services ahead of synchronous reads. */
@@ -126,8 +128,18 @@ export class DiscoveryClient {
   }
 
   /** Same as {@link choose} for an already-loaded service, synchronously. */
-  chooseSync(serviceName: string, options: ChooseOptions = {}): ServiceInstance {
-    return this.pickFrom(this.loadedEntry(serviceName, options.version), options);
+  chooseSync(serviceName: string, options?: ChooseOptions): ServiceInstance {
+    const entry = this.services.get(serviceName)?.get(options?.version ?? DEFAULTS.serviceVersion);
+    // Hot path: default group and strategy, nothing ejected: one round-robin step, no allocation.
+    if (entry?.loaded && options?.group === undefined && options?.strategy === undefined && !entry.hasEjections) {
+      const list = entry.up;
+      if (list.length > 0) {
+        const cursor = entry.balancer.cursor;
+        entry.balancer.cursor = (cursor + 1) & 0x7fffffff;
+        return list[cursor % list.length]!;
+      }
+    }
+    return this.pickFrom(this.loadedEntry(serviceName, options?.version), options ?? {});
   }
 
   /** Snapshots of a service's instances: the current one, then one per change. */

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { errorText, MESSAGES } from '../registry.messages.js';
 import { BackendUnavailableError } from '../errors/registry.error.js';
 import type { BackendEntry, RegistryBackend, WatchEvent, WatchSubscription } from '../backends/registry-backend.js';
-import { decodeInstance, encodeInstance, instanceKey, type ServiceInstance } from '../model/service-instance.js';
+import { decodeInstance, encodeInstance, instanceKey, sameInstance, type ServiceInstance } from '../model/service-instance.js';
 import { Backoff } from '../util/backoff.js';
 import type { DiscoveryEvent } from './discovery-event.js';
 import type { BalancerState } from './load-balancer.js';
@@ -23,11 +23,6 @@ export interface EntryContext {
   fromSnapshot(serviceKey: string): Promise<{ savedAt: string; instances: readonly ServiceInstance[] } | undefined>;
   log(message: string): void;
   warn(message: string): void;
-}
-
-interface Cached {
-  readonly raw: string;
-  readonly instance: ServiceInstance;
 }
 
 /**
@@ -57,7 +52,8 @@ export class ServiceCacheEntry {
   revision: string | undefined;
   loaded = false;
 
-  private readonly cache = new Map<string, Cached>();
+  /** Key → instance. Raw values are not kept: an unchanged value is recognised by its fields. */
+  private readonly cache = new Map<string, ServiceInstance>();
   private readonly malformed = new Map<string, string>();
   private readonly groups = new Map<string, readonly ServiceInstance[]>();
   private readonly ejected = new Map<string, number>();
@@ -96,7 +92,11 @@ export class ServiceCacheEntry {
         this.apply(list.entries, false);
         this.revision = list.revision;
         this.loaded = true;
-        this.startWatch(list.revision);
+        // Started from the read's revision, the watch misses nothing even a tick later; the
+        // caller gets its instances without waiting for the watch to be set up.
+        setImmediate(() => {
+          if (!this.closed && !this.subscription && !this.relisting && !this.retry) this.startWatch(list.revision);
+        });
       },
       (error: unknown) => this.loadFromSnapshot(error),
     );
@@ -124,6 +124,11 @@ export class ServiceCacheEntry {
       this.groups.set(group, list);
     }
     return list;
+  }
+
+  /** Whether any instance is currently ejected (lets the hot path skip filtering). */
+  get hasEjections(): boolean {
+    return this.ejected.size > 0;
   }
 
   /** `list` without instances ejected by `reportFailure`, unless that would leave none. */
@@ -180,6 +185,12 @@ export class ServiceCacheEntry {
 
   /** Replaces the cached set by a full read; with `emit`, announces the difference. */
   private apply(entries: readonly BackendEntry[], emit: boolean): boolean {
+    if (this.cache.size === 0 && this.malformed.size === 0) {
+      // First read: nothing to compare with or remove.
+      for (const entry of entries) this.upsert(entry.key, entry.value, emit);
+      this.rebuild();
+      return entries.length > 0;
+    }
     let changed = false;
     const seen = new Set<string>();
     for (const entry of entries) {
@@ -196,7 +207,6 @@ export class ServiceCacheEntry {
 
   private upsert(key: string, raw: string, emit: boolean): boolean {
     const previous = this.cache.get(key);
-    if (previous?.raw === raw) return false;
     const decoded = decodeInstance(raw);
     if (!decoded.ok) {
       if (this.malformed.get(key) !== raw) {
@@ -206,11 +216,12 @@ export class ServiceCacheEntry {
       return this.remove(key, emit);
     }
     this.malformed.delete(key);
-    this.cache.set(key, { raw, instance: decoded.instance });
+    if (previous && sameInstance(previous, decoded.instance)) return false;
+    this.cache.set(key, decoded.instance);
     if (emit) {
       this.context.emit(
         previous
-          ? { type: 'updated', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: decoded.instance, previous: previous.instance }
+          ? { type: 'updated', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: decoded.instance, previous }
           : { type: 'added', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: decoded.instance },
       );
     }
@@ -221,14 +232,16 @@ export class ServiceCacheEntry {
     const previous = this.cache.get(key);
     if (!previous) return false;
     this.cache.delete(key);
-    if (emit) this.context.emit({ type: 'removed', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: previous.instance });
+    if (emit) this.context.emit({ type: 'removed', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: previous });
     return true;
   }
 
   private rebuild(): void {
-    const keys = [...this.cache.keys()].sort();
-    this.all = Object.freeze(keys.map((key) => this.cache.get(key)!.instance));
-    this.up = Object.freeze(this.all.filter((i) => i.status === 'UP'));
+    // Map order: etcd's key order for the first read, then arrival order of later additions.
+    const all: ServiceInstance[] = [];
+    for (const instance of this.cache.values()) all.push(instance);
+    this.all = Object.freeze(all);
+    this.up = Object.freeze(all.filter((i) => i.status === 'UP'));
     this.groups.clear();
     this.changes.next();
     this.context.changed();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createServiceInstance, decodeInstance, encodeInstance, instanceKey, parseServiceKeyOf, servicePrefix } from './service-instance.js';
+import { createServiceInstance, decodeInstance, encodeInstance, instanceKey, parseServiceKeyOf, sameInstance, servicePrefix } from './service-instance.js';
 
 describe('key layout', () => {
   it('follows /{namespace}/{name}:{version}/{host}:{port}', () => {
@@ -55,6 +55,20 @@ describe('codec', () => {
   it('accepts a yu-rpc value with only the five fields and fills the defaults', () => {
     const decoded = decodeInstance('{"serviceName":"user-service","serviceVersion":"1.0","serviceHost":"10.0.0.7","servicePort":8080,"serviceGroup":"default"}');
     expect(decoded.ok && decoded.instance).toMatchObject({ status: 'UP', weight: 100, protocol: 'http', id: 'user-service:1.0@10.0.0.7:8080', metadata: {} });
+  });
+
+  it('sameInstance compares every field, metadata included, not the JSON text', () => {
+    const a = createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: 1, metadata: { a: 'b' }, registeredAt: 'x' });
+    const reordered = decodeInstance(JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(encodeInstance(a))).reverse())));
+    expect(reordered.ok && sameInstance(a, reordered.instance)).toBe(true);
+    expect(sameInstance(a, { ...a, status: 'DOWN' })).toBe(false);
+    expect(sameInstance(a, { ...a, metadata: { a: 'c' } })).toBe(false);
+    expect(sameInstance(a, { ...a, metadata: { a: 'b', b: 'c' } })).toBe(false);
+  });
+
+  it('freezes decoded instances and their metadata', () => {
+    const decoded = decodeInstance('{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h","servicePort":80,"metadata":{"k":"v"}}');
+    expect(decoded.ok && Object.isFrozen(decoded.instance) && Object.isFrozen(decoded.instance.metadata)).toBe(true);
   });
 
   it.each([

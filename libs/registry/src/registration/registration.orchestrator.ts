@@ -69,7 +69,8 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
   async onModuleDestroy(): Promise<void> {
     try {
       await withTimeout(
-        this.pending.then(() => Promise.all([this.ownKeys.close(), this.keeper.close()])),
+        // The revoke goes out first; cancelling the own-keys watch must not delay it.
+        this.pending.then(() => Promise.all([this.keeper.close(), this.ownKeys.close()])),
         this.options.shutdownTimeout,
         'deregistration',
       );

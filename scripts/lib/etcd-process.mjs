@@ -1,0 +1,93 @@
+// A private etcd for the demo and the benchmarks (the test suites have their own TypeScript
+// harness): free loopback ports below 32768, a temporary data dir, stopped and removed by stop().
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function hasBinary(binary) {
+  return spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
+}
+
+/** Makes sure `etcd` is on the PATH: installs Debian's etcd-server when root with apt-get, else throws how to. */
+export function ensureEtcd(log = (line) => process.stdout.write(`${line}\n`)) {
+  if (hasBinary('etcd')) return;
+  if (process.getuid?.() === 0 && hasBinary('apt-get')) {
+    log("etcd is not installed: installing Debian's etcd-server (apt-get)...");
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'etcd-server'], { stdio: 'inherit', env });
+    if (hasBinary('etcd')) return;
+  }
+  throw new Error('This needs the "etcd" binary. Install it: sudo apt-get install -y --no-install-recommends etcd-server');
+}
+
+const handedOut = new Set();
+
+/** A free loopback port in 20000..31999 (below Linux's ephemeral range). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const attempt = (n) => {
+      const port = 20000 + Math.floor(Math.random() * 12000);
+      if (handedOut.has(port)) return attempt(n);
+      const server = createServer();
+      server.once('error', () => (n > 200 ? reject(new Error('no free port')) : attempt(n + 1)));
+      server.listen(port, '127.0.0.1', () =>
+        server.close(() => {
+          handedOut.add(port);
+          resolve(port);
+        }),
+      );
+    };
+    attempt(0);
+  });
+}
+
+/** Starts etcd; resolves once /health says true. */
+export async function startEtcd({ name = 'n1', extraArgs = [] } = {}) {
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
+  const url = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const child = spawn('etcd', ['--name', name, '--data-dir', join(dataDir, 'data'), '--listen-client-urls', url,
+    '--advertise-client-urls', url, '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', `${name}=${peer}`, '--log-level', 'error', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`etcd exited during startup:\n${stderr}`);
+    try {
+      const body = await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) })).json();
+      if (body.health === 'true') break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`etcd did not become healthy within 15 s:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    clientPort,
+    /** Sum of a Prometheus counter over the label sets that contain `filter`. */
+    async counter(metric, filter = '') {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      let total = 0;
+      for (const line of text.split('\n')) {
+        if (line.startsWith(`${metric}{`) && line.includes(filter)) total += Number(line.split(' ').pop());
+      }
+      return total;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

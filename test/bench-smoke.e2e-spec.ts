@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface BenchReport {
+  smoke: boolean;
+  machine: { cpus: number };
+  results: Array<{ figure: string; ours: unknown; reference: unknown; goal: string; met: boolean }>;
+}
+
+// Keeps `npm run bench` from rotting: runs it with tiny sizes and checks that every figure was
+// measured and reported. It asserts no timing (the figures of a smoke run mean nothing).
+describe('bench smoke run', () => {
+  it('measures and reports every figure', async () => {
+    if (!existsSync('node_modules/nest-service-registry/index.js')) throw new Error('Run `npm run build` first (npm test does it in pretest).');
+    const dir = mkdtempSync(join(tmpdir(), 'nsr-bench-'));
+    const out = join(dir, 'smoke.json');
+    try {
+      const child = spawn(process.execPath, ['bench/run.mjs', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect({ code, tail: code === 0 ? '' : output.slice(-3000) }).toEqual({ code: 0, tail: '' });
+      const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+      expect(report.smoke).toBe(true);
+      expect(report.results.map((r) => r.figure.replace(/\d+ consumers|\d+ changes/g, 'N'))).toEqual([
+        'choose (sync), M ops/s',
+        'getInstancesSync, M ops/s',
+        'registration → visible, ms',
+        'graceful deregistration → gone, ms',
+        'crash (SIGKILL) → gone, s',
+        'etcd requests/min by N instances',
+        'cold first read, ms (median)',
+        'one change seen by N, ms',
+        'range reads when N see N',
+        'consumer heap per cached instance, KB',
+      ]);
+      for (const result of report.results) expect(result.ours).not.toBeUndefined();
+      expect(output).toContain('| figure | ours | reference (same run) | goal | met |');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
