@@ -18,7 +18,7 @@ describe('bench smoke run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nsr-bench-'));
     const out = join(dir, 'smoke.json');
     try {
-      const child = spawn(process.execPath, ['bench/run.mjs', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--expose-gc', 'bench/run.mjs', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

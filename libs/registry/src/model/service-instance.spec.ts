@@ -66,6 +66,14 @@ describe('codec', () => {
     expect(sameInstance(a, { ...a, metadata: { a: 'b', b: 'c' } })).toBe(false);
   });
 
+  it('keeps no field it does not know, whether the value is complete or not', () => {
+    const full = JSON.parse(encodeInstance(createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: 1 })));
+    const extra = decodeInstance(JSON.stringify({ ...full, javaOnly: 'x' }));
+    expect(extra.ok && Object.keys(extra.instance)).toEqual(Object.keys(full));
+    const complete = decodeInstance(JSON.stringify(full));
+    expect(complete.ok && complete.instance).toEqual(full);
+  });
+
   it('freezes decoded instances and their metadata', () => {
     const decoded = decodeInstance('{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h","servicePort":80,"metadata":{"k":"v"}}');
     expect(decoded.ok && Object.isFrozen(decoded.instance) && Object.isFrozen(decoded.instance.metadata)).toBe(true);
