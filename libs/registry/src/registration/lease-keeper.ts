@@ -174,7 +174,7 @@ export class LeaseKeeper {
     if (this.state === 'degraded') await this.backend.ping();
     if (!this.session) {
       await this.ensureSession();
-    } else if (!(await this.session.renew())) {
+    } else if (!(await this.renewSession(this.session))) {
       this.logger.warn(MESSAGES.sessionLost(this.session.id, this.entries.size));
       this.session.release();
       this.session = undefined;
@@ -187,6 +187,19 @@ export class LeaseKeeper {
     const session = this.session!;
     for (const [key, entry] of this.entries) {
       if (entry.confirmedOn !== session.id) await this.write(session, key);
+    }
+  }
+
+  /**
+   * One keep-alive, tried a second time at once if the first could not reach the backend: with
+   * several endpoints the second goes to another member, so one dead member does not turn a
+   * healthy lease into a failed renewal.
+   */
+  private async renewSession(session: RegistrySession): Promise<boolean> {
+    try {
+      return await session.renew();
+    } catch {
+      return session.renew();
     }
   }
 

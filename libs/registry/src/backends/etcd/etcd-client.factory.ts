@@ -1,10 +1,20 @@
-import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
 
 /**
+ * Whether an error means this member could not be reached at all. Only these sideline a member:
+ * a member in the middle of an election answers with errors too, and must stay usable.
+ */
+export function isConnectionFailure(error: Error): boolean {
+  return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET|No connection established|Connection dropped/i.test(error.message);
+}
+
+/**
  * Builds the `etcd3` client with the guards of docs/etcd.md:
- * no per-host circuit breaker (one timeout must not black out every call for 5 s), a global
+ * no per-host circuit breaker for a single endpoint (one timeout must not black out every call
+ * for 5 s); with several endpoints, a member that fails with a connectivity error sits out for
+ * `hostCooldown` so calls and streams (lease keep-alives, watches) go to the others; a global
  * retry of recoverable errors with a short exponential backoff, a deadline per attempt of every
  * unary call, a watch reconnect backoff capped near 1 s, and gRPC keepalive so a frozen or
  * partitioned server is noticed.
@@ -27,7 +37,10 @@ export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: n
     },
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + attemptTimeout }),
     faultHandling: {
-      host: () => noop,
+      host: () =>
+        options.hosts.length > 1 && options.hostCooldown > 0
+          ? circuitBreaker(handleWhen(isConnectionFailure), { halfOpenAfter: options.hostCooldown, breaker: new ConsecutiveBreaker(1) })
+          : noop,
       global: retry(handleWhen(isRecoverableError), {
         maxAttempts: attempts,
         backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelay, maxDelay: options.retryMaxDelay }),

@@ -33,6 +33,12 @@ export interface EtcdBackendOptions {
    */
   reconnectBackoffMaxDelay?: number;
   /**
+   * With several endpoints: how long a member that just refused or dropped a connection is
+   * skipped, milliseconds (it is tried again after that). 0 disables. Default 1000. Ignored for a
+   * single endpoint, where skipping would mean refusing every call.
+   */
+  hostCooldown?: number;
+  /**
    * gRPC keepalive: ping interval and ping-ack deadline, milliseconds. Default 5000 / 2000.
    * Below 5000 etcd answers `too_many_pings` and drops the connection.
    */
@@ -51,6 +57,7 @@ export interface ResolvedEtcdOptions {
   readonly retryMaxDelay: number;
   readonly watchBackoffMaxDelay: number;
   readonly reconnectBackoffMaxDelay: number;
+  readonly hostCooldown: number;
   readonly keepaliveTime: number;
   readonly keepaliveTimeout: number;
 }
@@ -91,6 +98,7 @@ export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcd
     retryMaxDelay,
     watchBackoffMaxDelay: integer('backend.watchBackoffMaxDelay', input.watchBackoffMaxDelay, 1_000, 10),
     reconnectBackoffMaxDelay: integer('backend.reconnectBackoffMaxDelay', input.reconnectBackoffMaxDelay, 250, 100),
+    hostCooldown: integer('backend.hostCooldown', input.hostCooldown, 1_000, 0),
     keepaliveTime,
     keepaliveTimeout: integer('backend.keepaliveTimeout', input.keepaliveTimeout, 2_000, 100),
   });
