@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { RegistryModuleOptions } from 'nest-service-registry';
 
 /** The demo apps' environment (DESIGN §7). The library itself never reads `process.env`. */
@@ -25,8 +26,13 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
       const { etcd } = await import('nest-service-registry/etcd');
       return { ...common, backend: etcd({ hosts: env.ETCD_HOSTS || 'http://127.0.0.1:2379' }) };
     }
+    case 'memory': {
+      const { memory } = await import('nest-service-registry');
+      new Logger('DemoConfig').warn('REGISTRY_BACKEND=memory: the registry lives in this process only; other processes will not see it.');
+      return { ...common, backend: memory() };
+    }
     default:
-      throw new Error(`REGISTRY_BACKEND=${kind} is not supported by this build; supported: etcd.`);
+      throw new Error(`REGISTRY_BACKEND=${kind} is not supported by this build; supported: etcd, memory (ZooKeeper and Redis are not implemented yet).`);
   }
 }
 export { HealthController } from './health.controller.js';

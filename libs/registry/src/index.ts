@@ -41,4 +41,5 @@ export {
   type WatchListener,
   type WatchSubscription,
 } from './backends/registry-backend.js';
+export { memory, MemoryBackend, MemoryRegistryStore, type MemoryBackendOptions } from './backends/memory/index.js';
 export * from './errors/index.js';

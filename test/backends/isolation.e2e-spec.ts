@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { EtcdServer } from '../support/etcd-server.js';
+
+let etcd: EtcdServer;
+
+beforeAll(async () => {
+  etcd = await EtcdServer.start();
+});
+
+afterAll(async () => {
+  await etcd.stop();
+});
+
+function run(kind: string): { seen: number[]; clients: string[] } {
+  if (!existsSync('node_modules/nest-service-registry/index.js')) throw new Error('Run `npm run build` first (npm test does it in pretest).');
+  const result = spawnSync(process.execPath, ['test/fixtures/backend-isolation.mjs', kind], {
+    env: { ...process.env, ETCD_HOSTS: etcd.url },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (result.status !== 0) throw new Error(`fixture failed (${result.status}):\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { seen: number[]; clients: string[] };
+}
+
+describe('optional client libraries load only with their backend', () => {
+  it('an app on the memory backend loads no backend client library (nor terminus)', () => {
+    expect(run('memory')).toEqual({ seen: [4321], clients: [] });
+  });
+
+  it('control: the same app on etcd does load etcd3, so the check can see it', () => {
+    expect(run('etcd')).toEqual({ seen: [4321], clients: ['etcd3'] });
+  });
+});
