@@ -16,7 +16,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { Etcd3 } from 'etcd3';
 import { DiscoveryClient, RegistryModule, resolveRegistryOptions, ServiceRegistry } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
-import { ensureEtcd, startEtcd } from '../scripts/lib/etcd-process.mjs';
+import { ensureEtcd, startEtcd } from '../scripts/lib/servers.mjs';
 import { latencySummary, median, now, percentile, round, sleep } from './lib/stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

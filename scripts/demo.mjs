@@ -7,12 +7,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureEtcd, freePort, startEtcd } from './lib/etcd-process.mjs';
+import { ensureBinary, freePort, startEtcd, startRedis } from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TTL = Number(process.env.REGISTRY_TTL_SECONDS ?? 5);
 const children = [];
-let etcd;
+let registry;
+const BACKEND = process.env.REGISTRY_BACKEND || 'etcd';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** Starts a child, keeps its output, resolves the first match of `ready` in it. */
@@ -58,21 +59,33 @@ async function cleanup() {
       clearTimeout(timer);
     }
   }
-  await etcd?.stop();
+  await registry?.stop();
 }
 
 async function main() {
-  ensureEtcd();
+  if (BACKEND === 'etcd') ensureBinary('etcd', 'etcd-server');
+  else if (BACKEND === 'redis') ensureBinary('redis-server', 'redis-server');
+  else {
+    throw new Error(
+      `REGISTRY_BACKEND=${BACKEND}: the demo runs several processes, so it needs a shared registry: etcd (default) or redis. ` +
+        (BACKEND === 'memory' ? 'The memory backend is process-local.' : 'ZooKeeper is not implemented yet.'),
+    );
+  }
   say('== Building the library and the demo apps');
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 
-  say('\n== Starting a private etcd');
-  etcd = await startEtcd({ name: 'demo' });
-  const etcdUrl = etcd.url;
+  say(`\n== Starting a private ${BACKEND}`);
+  registry = BACKEND === 'redis' ? await startRedis() : await startEtcd({ name: 'demo' });
   const consumerPort = await freePort();
-  say(`   etcd on ${etcdUrl}`);
+  say(`   ${BACKEND} on ${registry.url}`);
 
-  const env = { ETCD_HOSTS: etcdUrl, HOST: '127.0.0.1', REGISTRY_TTL_SECONDS: String(TTL), PORT: '0' };
+  const env = {
+    REGISTRY_BACKEND: BACKEND,
+    ...(BACKEND === 'redis' ? { REDIS_URL: registry.url } : { ETCD_HOSTS: registry.url }),
+    HOST: '127.0.0.1',
+    REGISTRY_TTL_SECONDS: String(TTL),
+    PORT: '0',
+  };
   say(`== Starting three providers (PORT=0, TTL ${TTL} s) and a consumer on port ${consumerPort}`);
   const providers = await Promise.all(
     ['provider-a', 'provider-b', 'provider-c'].map((name) =>

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 interface ComposeService {
+  profiles?: string[];
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
@@ -13,8 +14,10 @@ const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.
 const KNOWN_ENV = ['REGISTRY_BACKEND', 'ETCD_HOSTS', 'ZOOKEEPER_HOSTS', 'REDIS_URL', 'REGISTRY_NAMESPACE', 'REGISTRY_TTL_SECONDS', 'PORT', 'HOST'];
 
 describe('docker-compose.yml', () => {
-  it('has etcd, two providers and a consumer', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['consumer', 'etcd', 'provider1', 'provider2']);
+  it('has etcd, two providers and a consumer, and Redis behind a profile', () => {
+    const always = Object.entries(compose.services).filter(([, s]) => !s.profiles).map(([name]) => name);
+    expect(always.sort()).toEqual(['consumer', 'etcd', 'provider1', 'provider2']);
+    expect(compose.services.redis?.profiles).toEqual(['redis']);
   });
 
   it.each(['provider1', 'provider2', 'consumer'])('%s runs the built app with only the documented variables', (name) => {
@@ -22,7 +25,11 @@ describe('docker-compose.yml', () => {
     const app = name.startsWith('provider') ? 'provider' : 'consumer';
     expect(service.command).toEqual(['node', `dist/apps/${app}/main.js`]);
     for (const variable of Object.keys(service.environment ?? {})) expect(KNOWN_ENV).toContain(variable);
-    expect(service.environment).toMatchObject({ REGISTRY_BACKEND: 'etcd', ETCD_HOSTS: 'http://etcd:2379' });
+    expect(service.environment).toMatchObject({
+      REGISTRY_BACKEND: '${REGISTRY_BACKEND:-etcd}',
+      ETCD_HOSTS: 'http://etcd:2379',
+      REDIS_URL: 'redis://redis:6379',
+    });
     expect(service.depends_on).toContain('etcd');
   });
 

@@ -2,21 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { EtcdServer } from '../support/etcd-server.js';
+import { RedisServer } from '../support/redis-server.js';
 
 let etcd: EtcdServer;
+let redis: RedisServer;
 
 beforeAll(async () => {
-  etcd = await EtcdServer.start();
+  [etcd, redis] = await Promise.all([EtcdServer.start(), RedisServer.start()]);
 });
 
 afterAll(async () => {
-  await etcd.stop();
+  await Promise.all([etcd.stop(), redis.stop()]);
 });
 
 function run(kind: string): { seen: number[]; clients: string[] } {
   if (!existsSync('node_modules/nest-service-registry/index.js')) throw new Error('Run `npm run build` first (npm test does it in pretest).');
   const result = spawnSync(process.execPath, ['test/fixtures/backend-isolation.mjs', kind], {
-    env: { ...process.env, ETCD_HOSTS: etcd.url },
+    env: { ...process.env, ETCD_HOSTS: etcd.url, REDIS_URL: redis.url },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -27,6 +29,10 @@ function run(kind: string): { seen: number[]; clients: string[] } {
 describe('optional client libraries load only with their backend', () => {
   it('an app on the memory backend loads no backend client library (nor terminus)', () => {
     expect(run('memory')).toEqual({ seen: [4321], clients: [] });
+  });
+
+  it('an app on Redis loads ioredis and never etcd3', () => {
+    expect(run('redis')).toEqual({ seen: [4321], clients: ['ioredis'] });
   });
 
   it('control: the same app on etcd does load etcd3, so the check can see it', () => {

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 /** Server binaries the suites start, with the command that installs each on Debian. */
 export const BINARIES = {
   etcd: 'apt-get install -y --no-install-recommends etcd-server   (or: bash .ci/run, which installs it)',
+  'redis-server': 'apt-get install -y --no-install-recommends redis-server   (or: bash .ci/run, which installs it)',
 } as const;
 
 /** Throws, naming the install command, when a binary is not on the PATH. Never skips. */

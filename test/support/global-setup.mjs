@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 
 const REQUIRED = {
   etcd: 'apt-get install -y --no-install-recommends etcd-server   (or run: bash .ci/run, which installs it)',
+  'redis-server': 'apt-get install -y --no-install-recommends redis-server   (or run: bash .ci/run, which installs it)',
 };
 
 export default function globalSetup() {

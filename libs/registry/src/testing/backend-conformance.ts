@@ -125,6 +125,7 @@ export function backendConformanceSuite(api: ConformanceTestApi, harness: Confor
       const abandoned = await backend.openSession(harness.ttl);
       await kept.put(keyOf('c-ttl', 1), value('c-ttl', 1));
       await abandoned.put(keyOf('c-ttl', 2), value('c-ttl', 2));
+      abandoned.release(); // what a crash does: nobody keeps this session alive any more
       const started = Date.now();
       const until = started + (harness.ttl * 1000 * 3) / 2;
       while (Date.now() < until) {

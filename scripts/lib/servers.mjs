@@ -1,5 +1,6 @@
-// A private etcd for the demo and the benchmarks (the test suites have their own TypeScript
-// harness): free loopback ports below 32768, a temporary data dir, stopped and removed by stop().
+// Private registry servers (etcd, Redis) for the demo and the benchmarks (the test suites have
+// their own TypeScript harness): free loopback ports below 32768, a temporary dir, stopped and
+// removed by stop().
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,17 +11,53 @@ export function hasBinary(binary) {
   return spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
 }
 
-/** Makes sure `etcd` is on the PATH: installs Debian's etcd-server when root with apt-get, else throws how to. */
-export function ensureEtcd(log = (line) => process.stdout.write(`${line}\n`)) {
-  if (hasBinary('etcd')) return;
+/** Makes sure `binary` is on the PATH: installs Debian's `pkg` when root with apt-get, else throws how to. */
+export function ensureBinary(binary, pkg, log = (line) => process.stdout.write(`${line}\n`)) {
+  if (hasBinary(binary)) return;
   if (process.getuid?.() === 0 && hasBinary('apt-get')) {
-    log("etcd is not installed: installing Debian's etcd-server (apt-get)...");
+    log(`${binary} is not installed: installing Debian's ${pkg} (apt-get)...`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'etcd-server'], { stdio: 'inherit', env });
-    if (hasBinary('etcd')) return;
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { stdio: 'inherit', env });
+    if (hasBinary(binary)) return;
   }
-  throw new Error('This needs the "etcd" binary. Install it: sudo apt-get install -y --no-install-recommends etcd-server');
+  throw new Error(`This needs the "${binary}" binary. Install it: sudo apt-get install -y --no-install-recommends ${pkg}`);
+}
+
+export const ensureEtcd = (log) => ensureBinary('etcd', 'etcd-server', log);
+
+/** Starts redis-server without persistence; resolves once it answers PING. */
+export async function startRedis() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nsr-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('redis-server exited during startup');
+    const { connect } = await import('node:net');
+    const pong = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.setTimeout(300, () => (socket.destroy(), resolve(false)));
+      socket.on('error', () => resolve(false));
+      socket.on('connect', () => socket.write('PING\r\n'));
+      socket.on('data', (d) => (socket.destroy(), resolve(String(d).startsWith('+PONG'))));
+    });
+    if (pong) break;
+    if (Date.now() > deadline) throw new Error('redis-server did not answer PING within 10 s');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const handedOut = new Set();

@@ -1,0 +1,20 @@
+import type { BackendContext, RegistryBackendFactory } from '../registry-backend.js';
+import { RedisBackend } from './redis.backend.js';
+import { resolveRedisOptions, type RedisBackendOptions } from './redis.options.js';
+
+export { RedisBackend } from './redis.backend.js';
+export type { RedisBackendOptions, ResolvedRedisOptions } from './redis.options.js';
+
+/**
+ * The Redis backend: `RegistryModule.forRoot({ backend: redis({ url }) })`. Needs `ioredis`.
+ * Options are validated with the module's at bootstrap; the connection opens when the backend is created.
+ */
+export function redis(options: RedisBackendOptions = {}): RegistryBackendFactory {
+  return {
+    kind: 'redis',
+    validate: () => {
+      resolveRedisOptions(options);
+    },
+    create: (context: BackendContext) => new RedisBackend(resolveRedisOptions(options), context.requestTimeout),
+  };
+}

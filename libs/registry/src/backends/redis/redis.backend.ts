@@ -1,0 +1,138 @@
+import { Redis } from 'ioredis';
+import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import { withTimeout } from '../../util/with-timeout.js';
+import type { ResolvedRedisOptions } from './redis.options.js';
+import { DELETE, LIST, PUT, RENEW, REVOKE, SWEEP } from './redis.scripts.js';
+import { RedisWatch } from './redis-watch.js';
+
+/** `/a/b/c` → `/a/b/`; `/a/b/` → `/a/`. */
+function parentOf(path: string): string {
+  const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
+  return trimmed.slice(0, trimmed.lastIndexOf('/') + 1);
+}
+
+/**
+ * Redis implementation of {@link RegistryBackend} (ioredis). One key per instance with a TTL,
+ * renewed with its session; a per-parent sorted-set index (no SCAN); a change-log stream gives
+ * revisions and gap-free watches; a sweeper turns expired keys into delete events within
+ * `sweepInterval` (keyspace notifications are not used: they arrive late under load).
+ */
+export class RedisBackend extends RegistryBackend {
+  readonly kind = 'redis';
+  readonly endpoints: readonly string[];
+  private readonly redis: Redis;
+  private readonly watches = new Set<RedisWatch>();
+  private readonly sessions = new Set<string>();
+  private readonly log: string;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: ResolvedRedisOptions,
+    private readonly requestTimeout: number,
+  ) {
+    super();
+    this.endpoints = [options.url];
+    this.log = `${options.keyPrefix}log`;
+    this.redis = this.connect();
+  }
+
+  async ping(): Promise<void> {
+    await this.command('ping', () => this.redis.ping());
+  }
+
+  async openSession(ttl: number): Promise<RegistrySession> {
+    const p = this.options.keyPrefix;
+    const id = String(await this.command('session grant', () => this.redis.incr(`${p}session-seq`)));
+    const full = ttl * 1000;
+    await this.command('session grant', () => this.redis.set(`${p}session:${id}`, String(full), 'PX', full));
+    this.sessions.add(id);
+    this.startSweeper();
+    const maxlen = String(this.options.historyLength);
+    return {
+      id,
+      ttl,
+      put: async (key, value) => {
+        await this.command(`put ${key}`, () => this.redis.eval(PUT, 0, p, key, value, id, String(Date.now()), parentOf(key), parentOf(parentOf(key)), maxlen));
+      },
+      delete: async (key) => {
+        await this.command(`delete ${key}`, () => this.redis.eval(DELETE, 0, p, key, parentOf(key), maxlen));
+      },
+      renew: async () => (await this.command(`renew session ${id}`, () => this.redis.eval(RENEW, 0, p, id, String(Date.now())))) === 1,
+      revoke: async () => {
+        this.sessions.delete(id);
+        await this.command(`revoke session ${id}`, () => this.redis.eval(REVOKE, 0, p, id, maxlen));
+      },
+      release: () => {
+        this.sessions.delete(id);
+      },
+    };
+  }
+
+  async list(prefix: string): Promise<ListResult> {
+    if (!prefix.endsWith('/')) throw new Error(`Redis backend: list() takes a prefix ending in "/", got ${JSON.stringify(prefix)}`);
+    const reply = (await this.command(`list ${prefix}`, () => this.redis.eval(LIST, 0, this.options.keyPrefix, prefix))) as string[];
+    const entries = [];
+    for (let i = 1; i + 2 < reply.length + 1; i += 3) {
+      entries.push({ key: reply[i]!, value: reply[i + 1]!, session: reply[i + 2] || undefined });
+    }
+    entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { revision: reply[0]!, entries };
+  }
+
+  watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
+    // Queues until connected; never reconnects: a drop ends the watch with a resync.
+    const connection = this.redis.duplicate({ enableOfflineQueue: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const watch = new RedisWatch(connection, this.log, prefix, afterRevision, {
+      onEvents: (events) => listener.onEvents(events),
+      onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
+      onResync: (reason, error) => {
+        this.watches.delete(watch);
+        listener.onResync(reason, error);
+      },
+    });
+    this.watches.add(watch);
+    this.startSweeper();
+    return {
+      cancel: () => {
+        this.watches.delete(watch);
+        return watch.cancel();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    await Promise.all([...this.watches].map((watch) => watch.cancel()));
+    this.watches.clear();
+    this.sessions.clear();
+    this.redis.disconnect();
+  }
+
+  private connect(): Redis {
+    const redis = new Redis(this.options.url, {
+      lazyConnect: false,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: this.requestTimeout,
+      retryStrategy: (attempt) => Math.min(50 * attempt, this.options.reconnectMaxDelay),
+    });
+    redis.on('error', () => undefined); // failures surface through the commands that hit them
+    return redis;
+  }
+
+  /** Runs while this process has a session or a watch: expired instances become delete events. */
+  private startSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      if (this.sessions.size === 0 && this.watches.size === 0) return;
+      this.redis
+        .eval(SWEEP, 0, this.options.keyPrefix, String(Date.now()), String(this.options.historyLength))
+        .catch(() => undefined); // the next tick tries again; commands report outages
+    }, this.options.sweepInterval);
+  }
+
+  private command<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return withTimeout(run(), this.requestTimeout, `redis ${what} at ${this.options.url}`);
+  }
+}

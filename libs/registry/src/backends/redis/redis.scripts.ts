@@ -1,0 +1,123 @@
+// Lua scripts of the Redis backend: every mutation and its change-log entry happen atomically.
+// Internal keys live under a prefix (default `__nsr:`): `session:{id}` (value = TTL ms),
+// `session:{id}:keys` (set), `owners` (hash key → session), `index:{parent}` (sorted set of
+// instance keys scored by expiry), `children:{parent}` (sub-indexes), `indexes` (all indexes),
+// `log` (stream of changes: t=put|delete, k, v, s).
+
+/** KEYS: none. ARGV: prefix, key, value, session, now, parent, grandparent, maxlen. Returns the stream id. */
+export const PUT = `
+local p, key, value, session, now, parent, grand, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
+local full = redis.call('GET', p .. 'session:' .. session)
+if not full then return redis.error_reply('NSR_SESSION_GONE session ' .. session .. ' not found') end
+full = tonumber(full)
+local old = redis.call('HGET', p .. 'owners', key)
+if old and old ~= session then redis.call('SREM', p .. 'session:' .. old .. ':keys', key) end
+redis.call('SET', key, value, 'PX', full)
+redis.call('HSET', p .. 'owners', key, session)
+redis.call('SADD', p .. 'session:' .. session .. ':keys', key)
+redis.call('PEXPIRE', p .. 'session:' .. session .. ':keys', full)
+redis.call('ZADD', p .. 'index:' .. parent, now + full, key)
+redis.call('SADD', p .. 'children:' .. grand, parent)
+redis.call('SADD', p .. 'indexes', parent)
+return redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'put', 'k', key, 'v', value, 's', session)
+`;
+
+/** ARGV: prefix, key, parent, maxlen. Deletes one key; logs it if it existed. */
+export const DELETE = `
+local p, key, parent, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local existed = redis.call('DEL', key)
+local owner = redis.call('HGET', p .. 'owners', key)
+if owner then
+  redis.call('SREM', p .. 'session:' .. owner .. ':keys', key)
+  redis.call('HDEL', p .. 'owners', key)
+end
+local indexed = redis.call('ZREM', p .. 'index:' .. parent, key)
+-- An expired key not swept yet is still indexed: consumers may hold it, so log its delete too.
+if existed == 1 or indexed == 1 then redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'delete', 'k', key) end
+return existed
+`;
+
+/** ARGV: prefix, session, now. 1 = renewed (session and every key it still owns), 0 = session gone. */
+export const RENEW = `
+local p, session, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local s = p .. 'session:' .. session
+local full = redis.call('GET', s)
+if not full then return 0 end
+full = tonumber(full)
+redis.call('PEXPIRE', s, full)
+redis.call('PEXPIRE', s .. ':keys', full)
+for _, k in ipairs(redis.call('SMEMBERS', s .. ':keys')) do
+  if redis.call('PEXPIRE', k, full) == 1 then
+    local parent = string.match(k, '^(.*/)[^/]*$')
+    if parent then redis.call('ZADD', p .. 'index:' .. parent, now + full, k) end
+  end
+end
+return 1
+`;
+
+/** ARGV: prefix, session, maxlen. Deletes every key of the session (logged) and the session. */
+export const REVOKE = `
+local p, session, maxlen = ARGV[1], ARGV[2], ARGV[3]
+local s = p .. 'session:' .. session
+for _, k in ipairs(redis.call('SMEMBERS', s .. ':keys')) do
+  if redis.call('HGET', p .. 'owners', k) == session then
+    local existed = redis.call('DEL', k)
+    redis.call('HDEL', p .. 'owners', k)
+    local parent = string.match(k, '^(.*/)[^/]*$')
+    local indexed = 0
+    if parent then indexed = redis.call('ZREM', p .. 'index:' .. parent, k) end
+    if existed == 1 or indexed == 1 then redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'delete', 'k', k) end
+  end
+end
+redis.call('DEL', s, s .. ':keys')
+return 1
+`;
+
+/** ARGV: prefix, now, maxlen. Logs a delete for every indexed key whose TTL ran out. Returns how many. */
+export const SWEEP = `
+local p, now, maxlen = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local swept = 0
+for _, parent in ipairs(redis.call('SMEMBERS', p .. 'indexes')) do
+  local idx = p .. 'index:' .. parent
+  for _, k in ipairs(redis.call('ZRANGEBYSCORE', idx, '-inf', now)) do
+    local left = redis.call('PTTL', k)
+    if left > 0 then
+      redis.call('ZADD', idx, now + left, k)
+    else
+      redis.call('DEL', k)
+      redis.call('ZREM', idx, k)
+      local owner = redis.call('HGET', p .. 'owners', k)
+      if owner then
+        redis.call('SREM', p .. 'session:' .. owner .. ':keys', k)
+        redis.call('HDEL', p .. 'owners', k)
+      end
+      redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'delete', 'k', k)
+      swept = swept + 1
+    end
+  end
+end
+return swept
+`;
+
+/** ARGV: prefix, listPrefix. Returns { revision, key1, value1, owner1, ... } as one consistent snapshot. */
+export const LIST = `
+local p, prefix = ARGV[1], ARGV[2]
+local out = {}
+local function add(parent)
+  for _, k in ipairs(redis.call('ZRANGE', p .. 'index:' .. parent, 0, -1)) do
+    local v = redis.call('GET', k)
+    if v then
+      table.insert(out, k)
+      table.insert(out, v)
+      table.insert(out, redis.call('HGET', p .. 'owners', k) or '')
+    end
+  end
+end
+add(prefix)
+for _, child in ipairs(redis.call('SMEMBERS', p .. 'children:' .. prefix)) do add(child) end
+local last = redis.call('XREVRANGE', p .. 'log', '+', '-', 'COUNT', 1)
+local revision = '0-0'
+if #last > 0 then revision = last[1][1] end
+table.insert(out, 1, revision)
+return out
+`;

@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { redis } from 'nest-service-registry/redis';
+import { backendConformanceSuite } from 'nest-service-registry/testing';
+import { RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+
+backendConformanceSuite(
+  { describe, it, beforeAll, afterAll },
+  {
+    name: 'redis',
+    ttl: 2,
+    start: async () => {
+      server = await RedisServer.start();
+    },
+    factory: () => redis({ url: server.url }),
+    restart: () => server.restart(), // Redis without persistence always restarts empty
+    stop: () => server.stop(),
+  },
+);
