@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBinary, freePort, startEtcd, startRedis } from './lib/servers.mjs';
+import { ensureBinary, freePort, startEtcd, startRedis, startZooKeeper } from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TTL = Number(process.env.REGISTRY_TTL_SECONDS ?? 5);
@@ -65,23 +65,24 @@ async function cleanup() {
 async function main() {
   if (BACKEND === 'etcd') ensureBinary('etcd', 'etcd-server');
   else if (BACKEND === 'redis') ensureBinary('redis-server', 'redis-server');
+  else if (BACKEND === 'zookeeper') ensureBinary('/usr/share/zookeeper/bin/zkServer.sh', 'zookeeper');
   else {
     throw new Error(
-      `REGISTRY_BACKEND=${BACKEND}: the demo runs several processes, so it needs a shared registry: etcd (default) or redis. ` +
-        (BACKEND === 'memory' ? 'The memory backend is process-local.' : 'ZooKeeper is not implemented yet.'),
+      `REGISTRY_BACKEND=${BACKEND}: the demo runs several processes, so it needs a shared registry: etcd (default), zookeeper or redis. ` +
+        (BACKEND === 'memory' ? 'The memory backend is process-local.' : ''),
     );
   }
   say('== Building the library and the demo apps');
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 
   say(`\n== Starting a private ${BACKEND}`);
-  registry = BACKEND === 'redis' ? await startRedis() : await startEtcd({ name: 'demo' });
+  registry = BACKEND === 'redis' ? await startRedis() : BACKEND === 'zookeeper' ? await startZooKeeper() : await startEtcd({ name: 'demo' });
   const consumerPort = await freePort();
   say(`   ${BACKEND} on ${registry.url}`);
 
   const env = {
     REGISTRY_BACKEND: BACKEND,
-    ...(BACKEND === 'redis' ? { REDIS_URL: registry.url } : { ETCD_HOSTS: registry.url }),
+    ...(BACKEND === 'redis' ? { REDIS_URL: registry.url } : BACKEND === 'zookeeper' ? { ZOOKEEPER_HOSTS: registry.url } : { ETCD_HOSTS: registry.url }),
     HOST: '127.0.0.1',
     REGISTRY_TTL_SECONDS: String(TTL),
     PORT: '0',

@@ -14,10 +14,11 @@ const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.
 const KNOWN_ENV = ['REGISTRY_BACKEND', 'ETCD_HOSTS', 'ZOOKEEPER_HOSTS', 'REDIS_URL', 'REGISTRY_NAMESPACE', 'REGISTRY_TTL_SECONDS', 'PORT', 'HOST'];
 
 describe('docker-compose.yml', () => {
-  it('has etcd, two providers and a consumer, and Redis behind a profile', () => {
+  it('has etcd, two providers and a consumer, and Redis and ZooKeeper behind profiles', () => {
     const always = Object.entries(compose.services).filter(([, s]) => !s.profiles).map(([name]) => name);
     expect(always.sort()).toEqual(['consumer', 'etcd', 'provider1', 'provider2']);
     expect(compose.services.redis?.profiles).toEqual(['redis']);
+    expect(compose.services.zookeeper?.profiles).toEqual(['zookeeper']);
   });
 
   it.each(['provider1', 'provider2', 'consumer'])('%s runs the built app with only the documented variables', (name) => {
@@ -29,6 +30,7 @@ describe('docker-compose.yml', () => {
       REGISTRY_BACKEND: '${REGISTRY_BACKEND:-etcd}',
       ETCD_HOSTS: 'http://etcd:2379',
       REDIS_URL: 'redis://redis:6379',
+      ZOOKEEPER_HOSTS: 'zookeeper:2181',
     });
     expect(service.depends_on).toContain('etcd');
   });

@@ -26,6 +26,46 @@ export function ensureBinary(binary, pkg, log = (line) => process.stdout.write(`
 
 export const ensureEtcd = (log) => ensureBinary('etcd', 'etcd-server', log);
 
+/** Starts a standalone ZooKeeper from Debian's jar (tickTime 500 ms); resolves once `srvr` answers. */
+export async function startZooKeeper() {
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const { connect } = await import('node:net');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nsr-zk-'));
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'zoo.cfg'), [`tickTime=500`, `dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1',
+    'admin.enableServer=false', '4lw.commands.whitelist=srvr,ruok', 'forceSync=no'].join('\n'));
+  const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-cp', '/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar',
+    'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(dir, 'zoo.cfg')], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('ZooKeeper exited during startup');
+    const reply = await new Promise((resolve) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1');
+      socket.setTimeout(500, () => socket.destroy());
+      socket.on('error', () => resolve(''));
+      socket.on('connect', () => socket.write('srvr'));
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+    });
+    if (String(reply).includes('Mode:')) break;
+    if (Date.now() > deadline) throw new Error('ZooKeeper did not answer srvr within 20 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Starts redis-server without persistence; resolves once it answers PING. */
 export async function startRedis() {
   const port = await freePort();

@@ -3,22 +3,24 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { EtcdServer } from '../support/etcd-server.js';
 import { RedisServer } from '../support/redis-server.js';
+import { ZooKeeperServer } from '../support/zookeeper-server.js';
 
 let etcd: EtcdServer;
 let redis: RedisServer;
+let zk: ZooKeeperServer;
 
 beforeAll(async () => {
-  [etcd, redis] = await Promise.all([EtcdServer.start(), RedisServer.start()]);
+  [etcd, redis, zk] = await Promise.all([EtcdServer.start(), RedisServer.start(), ZooKeeperServer.start()]);
 });
 
 afterAll(async () => {
-  await Promise.all([etcd.stop(), redis.stop()]);
+  await Promise.all([etcd.stop(), redis.stop(), zk.stop()]);
 });
 
 function run(kind: string): { seen: number[]; clients: string[] } {
   if (!existsSync('node_modules/nest-service-registry/index.js')) throw new Error('Run `npm run build` first (npm test does it in pretest).');
   const result = spawnSync(process.execPath, ['test/fixtures/backend-isolation.mjs', kind], {
-    env: { ...process.env, ETCD_HOSTS: etcd.url, REDIS_URL: redis.url },
+    env: { ...process.env, ETCD_HOSTS: etcd.url, REDIS_URL: redis.url, ZOOKEEPER_HOSTS: zk.hosts },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -33,6 +35,10 @@ describe('optional client libraries load only with their backend', () => {
 
   it('an app on Redis loads ioredis and never etcd3', () => {
     expect(run('redis')).toEqual({ seen: [4321], clients: ['ioredis'] });
+  });
+
+  it('an app on ZooKeeper loads node-zookeeper-client and never etcd3', () => {
+    expect(run('zookeeper')).toEqual({ seen: [4321], clients: ['node-zookeeper-client'] });
   });
 
   it('control: the same app on etcd does load etcd3, so the check can see it', () => {

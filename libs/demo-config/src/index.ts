@@ -13,7 +13,7 @@ export function intFromEnv(env: DemoEnv, name: string, fallback: number): number
   return value;
 }
 
-/** Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS, REDIS_URL, REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST. */
+/** Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS, ZOOKEEPER_HOSTS, REDIS_URL, REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST. */
 export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModuleOptions> {
   const kind = env.REGISTRY_BACKEND || 'etcd';
   const common: RegistryModuleOptions = {
@@ -26,6 +26,10 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
       const { etcd } = await import('nest-service-registry/etcd');
       return { ...common, backend: etcd({ hosts: env.ETCD_HOSTS || 'http://127.0.0.1:2379' }) };
     }
+    case 'zookeeper': {
+      const { zookeeper } = await import('nest-service-registry/zookeeper');
+      return { ...common, backend: zookeeper({ hosts: env.ZOOKEEPER_HOSTS || '127.0.0.1:2181' }) };
+    }
     case 'redis': {
       const { redis } = await import('nest-service-registry/redis');
       return { ...common, backend: redis({ url: env.REDIS_URL || 'redis://127.0.0.1:6379' }) };
@@ -36,7 +40,7 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
       return { ...common, backend: memory() };
     }
     default:
-      throw new Error(`REGISTRY_BACKEND=${kind} is not supported by this build; supported: etcd, redis, memory (ZooKeeper is not implemented yet).`);
+      throw new Error(`REGISTRY_BACKEND=${kind} is not supported by this build; supported: etcd, zookeeper, redis, memory.`);
   }
 }
 export { HealthController } from './health.controller.js';

@@ -1,0 +1,120 @@
+import zookeeper, { type Client, type Event, type Exception, type Stat } from 'node-zookeeper-client';
+
+type ZkError = Error | Exception | null;
+import { withTimeout } from '../../util/with-timeout.js';
+
+/** Promise wrappers around the callback API of node-zookeeper-client, each with a deadline. */
+export class ZkClient {
+  readonly raw: Client;
+  /** When the client last lost its connection; `undefined` while connected. */
+  disconnectedAt: number | undefined = Date.now();
+  expired = false;
+  closed = false;
+  /** Whether the client was connected at least once. */
+  everConnected = false;
+
+  constructor(
+    hosts: string,
+    readonly sessionTimeout: number,
+    spinDelay: number,
+    private readonly timeout: number,
+    /** Disconnected (or never connected) this long, milliseconds, the client counts as lost. */
+    private readonly lostAfter: number = sessionTimeout,
+  ) {
+    this.raw = zookeeper.createClient(hosts, { sessionTimeout, spinDelay, retries: 0 });
+    this.raw.on('connected', () => {
+      this.disconnectedAt = undefined;
+      this.everConnected = true;
+    });
+    this.raw.on('disconnected', () => (this.disconnectedAt ??= Date.now()));
+    this.raw.on('expired', () => (this.expired = true));
+    this.raw.connect();
+  }
+
+  get sessionId(): string {
+    return this.raw.getSessionId().toString('hex');
+  }
+
+  /** Resolves once connected (within the deadline). */
+  async connected(): Promise<void> {
+    if (this.disconnectedAt === undefined) return;
+    await withTimeout(new Promise<void>((resolve) => this.raw.once('connected', () => resolve())), this.timeout, 'zookeeper connect');
+  }
+
+  /** Whether the session is certainly gone: expired, closed, or disconnected longer than `lostAfter`. */
+  get lost(): boolean {
+    return this.expired || this.closed || (this.disconnectedAt !== undefined && Date.now() - this.disconnectedAt > this.lostAfter);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.raw.close();
+  }
+
+  exists(path: string, watcher?: (event: Event) => void): Promise<Stat | undefined> {
+    return this.call('exists', path, (done) =>
+      watcher ? this.raw.exists(path, watcher, (e, stat) => done(e, stat ?? undefined)) : this.raw.exists(path, (e, stat) => done(e, stat ?? undefined)),
+    );
+  }
+
+  getChildren(path: string, watcher?: (event: Event) => void): Promise<string[] | undefined> {
+    return this.call('getChildren', path, (done) =>
+      watcher ? this.raw.getChildren(path, watcher, (e, children) => done(e, children)) : this.raw.getChildren(path, (e, children) => done(e, children)),
+    );
+  }
+
+  getData(path: string, watcher?: (event: Event) => void): Promise<{ data: string; stat: Stat } | undefined> {
+    return this.call('getData', path, (done) => {
+      const cb = (e: ZkError, data: Buffer, stat: Stat) => done(e, { data: data ? data.toString() : '', stat });
+      if (watcher) this.raw.getData(path, watcher, cb);
+      else this.raw.getData(path, cb);
+    });
+  }
+
+  mkdirp(path: string): Promise<void> {
+    return this.call('mkdirp', path, (done) => this.raw.mkdirp(path, (e) => done(e, undefined))).then(() => undefined);
+  }
+
+  createEphemeral(path: string, data: string): Promise<boolean> {
+    return withTimeout(
+      new Promise<boolean>((resolve, reject) =>
+        this.raw.create(path, Buffer.from(data), zookeeper.CreateMode.EPHEMERAL, (error) => {
+          if (!error) resolve(true);
+          else if (codeOf(error) === zookeeper.Exception.NODE_EXISTS) resolve(false);
+          else reject(error);
+        }),
+      ),
+      this.timeout,
+      `zookeeper create ${path}`,
+    );
+  }
+
+  setData(path: string, data: string): Promise<void> {
+    return this.call('setData', path, (done) => this.raw.setData(path, Buffer.from(data), -1, (e) => done(e, undefined))).then(() => undefined);
+  }
+
+  remove(path: string): Promise<void> {
+    return this.call('remove', path, (done) => this.raw.remove(path, -1, (e) => done(e, undefined))).then(() => undefined);
+  }
+
+  /** Runs one call; NO_NODE resolves `undefined` (absent), other errors reject. */
+  private call<T>(what: string, path: string, run: (done: (error: ZkError, value: T) => void) => void): Promise<T | undefined> {
+    return withTimeout(
+      new Promise<T | undefined>((resolve, reject) =>
+        run((error, value) => {
+          if (!error) resolve(value);
+          else if (codeOf(error) === zookeeper.Exception.NO_NODE) resolve(undefined);
+          else reject(error);
+        }),
+      ),
+      this.timeout,
+      `zookeeper ${what} ${path}`,
+    );
+  }
+}
+
+function codeOf(error: unknown): number | undefined {
+  const candidate = error as { getCode?: () => number };
+  return typeof candidate.getCode === 'function' ? candidate.getCode() : undefined;
+}

@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { zookeeper } from 'nest-service-registry/zookeeper';
+import { backendConformanceSuite } from 'nest-service-registry/testing';
+import { ZooKeeperServer } from '../support/zookeeper-server.js';
+
+let server: ZooKeeperServer;
+
+backendConformanceSuite(
+  { describe, it, beforeAll, afterAll },
+  {
+    name: 'zookeeper',
+    ttl: 2,
+    start: async () => {
+      server = await ZooKeeperServer.start();
+    },
+    factory: () => zookeeper({ hosts: server.hosts }),
+    restart: ({ empty }) => server.restart({ empty }),
+    stop: () => server.stop(),
+  },
+);
