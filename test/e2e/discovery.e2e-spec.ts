@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
-import { firstValueFrom, filter, take, toArray } from 'rxjs';
+import { firstValueFrom, take, toArray } from 'rxjs';
 import { DiscoveryClient, NoInstancesError, ServiceNotLoadedError, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { portOf, RecordingLogger, startConsumer, startProvider, testOptions } from '../support/apps.js';
 import { EtcdServer } from '../support/etcd-server.js';
+import { crashToGone } from '../support/provider-process.js';
 
 let etcd: EtcdServer;
 let client: Etcd3;
@@ -161,33 +162,8 @@ describe('discovery on etcd', () => {
   });
 
   it('sees a SIGKILLed provider process disappear within TTL + 1 s', async () => {
-    const { spawn } = await import('node:child_process');
-    const { existsSync } = await import('node:fs');
-    if (!existsSync('dist/apps/provider/main.js') || !existsSync('node_modules/nest-service-registry')) {
-      throw new Error('The demo provider is not built: run `npm run build` (npm test does it in pretest).');
-    }
     const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
-    await discovery.getInstances('user-service');
-    const child = spawn(process.execPath, ['dist/apps/provider/main.js'], {
-      env: { ...process.env, ETCD_HOSTS: etcd.url, HOST: '127.0.0.1', PORT: '0', REGISTRY_TTL_SECONDS: '2' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    try {
-      await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(1), { timeout: 15_000 }).catch((error: Error) => {
-        throw new Error(`${error.message}\nprovider output:\n${output}`);
-      });
-      const removed = firstValueFrom(discovery.events$.pipe(filter((e) => e.type === 'removed')));
-      const killedAt = Date.now();
-      child.kill('SIGKILL');
-      await removed;
-      expect(Date.now() - killedAt).toBeLessThanOrEqual(2_000 + 1_000);
-    } finally {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    const took = await crashToGone(discovery, { ETCD_HOSTS: etcd.url, REGISTRY_TTL_SECONDS: '2' });
+    expect(took).toBeLessThanOrEqual(2_000 + 1_000);
   });
 });

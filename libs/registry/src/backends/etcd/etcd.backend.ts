@@ -1,6 +1,7 @@
 import type { Etcd3 } from 'etcd3';
 import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { WatchSet } from '../watch-set.js';
 import { createEtcdClient } from './etcd-client.factory.js';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
 import { EtcdSession } from './etcd-session.js';
@@ -14,7 +15,7 @@ export class EtcdBackend extends RegistryBackend {
   /** Same settings, one attempt per call: `ping()` answers "reachable now?" without retrying. */
   private readonly probe: Etcd3;
   private readonly sessions = new Set<EtcdSession>();
-  private readonly watches = new Set<EtcdWatch>();
+  private readonly watches = new WatchSet<EtcdWatch>();
   /** Last `cluster_id` seen in a response header; lets watches notice a replaced cluster. */
   private clusterId: string | undefined;
 
@@ -62,21 +63,8 @@ export class EtcdBackend extends RegistryBackend {
   }
 
   watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
-    const watch = new EtcdWatch(this.client, prefix, afterRevision, { clusterId: this.clusterId }, {
-      onEvents: (events) => listener.onEvents(events),
-      onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
-      onResync: (reason, error) => {
-        this.watches.delete(watch);
-        listener.onResync(reason, error);
-      },
-    });
-    this.watches.add(watch);
-    return {
-      cancel: () => {
-        this.watches.delete(watch);
-        return watch.cancel();
-      },
-    };
+    const cluster = { clusterId: this.clusterId };
+    return this.watches.add(listener, (tracked) => new EtcdWatch(this.client, prefix, afterRevision, cluster, tracked));
   }
 
   /**
@@ -84,8 +72,7 @@ export class EtcdBackend extends RegistryBackend {
    * leaves their retry loops running and the process alive.
    */
   async close(): Promise<void> {
-    await Promise.all([...this.watches].map((watch) => watch.cancel()));
-    this.watches.clear();
+    await this.watches.cancelAll();
     for (const session of this.sessions) session.release();
     this.sessions.clear();
     this.client.close();

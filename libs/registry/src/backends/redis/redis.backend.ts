@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { WatchSet } from '../watch-set.js';
 import type { ResolvedRedisOptions } from './redis.options.js';
 import { DELETE, LIST, PUT, RENEW, REVOKE, SWEEP } from './redis.scripts.js';
 import { RedisWatch } from './redis-watch.js';
@@ -21,7 +22,7 @@ export class RedisBackend extends RegistryBackend {
   readonly kind = 'redis';
   readonly endpoints: readonly string[];
   private readonly redis: Redis;
-  private readonly watches = new Set<RedisWatch>();
+  private readonly watches = new WatchSet<RedisWatch>();
   private readonly sessions = new Set<string>();
   private readonly log: string;
   private sweeper: NodeJS.Timeout | undefined;
@@ -82,29 +83,15 @@ export class RedisBackend extends RegistryBackend {
   watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
     // Queues until connected; never reconnects: a drop ends the watch with a resync.
     const connection = this.redis.duplicate({ enableOfflineQueue: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    const watch = new RedisWatch(connection, this.log, prefix, afterRevision, {
-      onEvents: (events) => listener.onEvents(events),
-      onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
-      onResync: (reason, error) => {
-        this.watches.delete(watch);
-        listener.onResync(reason, error);
-      },
-    });
-    this.watches.add(watch);
+    const subscription = this.watches.add(listener, (tracked) => new RedisWatch(connection, this.log, prefix, afterRevision, tracked));
     this.startSweeper();
-    return {
-      cancel: () => {
-        this.watches.delete(watch);
-        return watch.cancel();
-      },
-    };
+    return subscription;
   }
 
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
-    await Promise.all([...this.watches].map((watch) => watch.cancel()));
-    this.watches.clear();
+    await this.watches.cancelAll();
     this.sessions.clear();
     this.redis.disconnect();
   }

@@ -1,4 +1,5 @@
 import { RegistryBackend, type BackendEntry, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import { WatchSet } from '../watch-set.js';
 import type { ResolvedZooKeeperOptions } from './zookeeper.options.js';
 import { ZkClient } from './zk-client.js';
 import { pathOf, ZooKeeperWatch } from './zookeeper-watch.js';
@@ -27,7 +28,7 @@ export class ZooKeeperBackend extends RegistryBackend {
   readonly endpoints: readonly string[];
   private readerClient: ZkClient | undefined;
   private readonly clients = new Set<ZkClient>();
-  private readonly watches = new Set<ZooKeeperWatch>();
+  private readonly watches = new WatchSet<ZooKeeperWatch>();
   private readonly snapshots = new Map<string, { prefix: string; values: Map<string, string> }>();
   private snapshotSeq = 0;
   private readonly health: NodeJS.Timeout;
@@ -101,27 +102,12 @@ export class ZooKeeperBackend extends RegistryBackend {
       queueMicrotask(() => listener.onResync(`revision ${afterRevision} is not a current read of ${prefix}`));
       return { cancel: async () => undefined };
     }
-    const watch = new ZooKeeperWatch(reader, prefix, new Map(snapshot.values), {
-      onEvents: (events) => listener.onEvents(events),
-      onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
-      onResync: (reason, error) => {
-        this.watches.delete(watch);
-        listener.onResync(reason, error);
-      },
-    });
-    this.watches.add(watch);
-    return {
-      cancel: () => {
-        this.watches.delete(watch);
-        return watch.cancel();
-      },
-    };
+    return this.watches.add(listener, (tracked) => new ZooKeeperWatch(reader, prefix, new Map(snapshot.values), tracked));
   }
 
   async close(): Promise<void> {
     clearInterval(this.health);
-    for (const watch of this.watches) await watch.cancel();
-    this.watches.clear();
+    await this.watches.cancelAll();
     for (const client of this.clients) client.close();
     this.clients.clear();
     this.readerClient = undefined;
@@ -160,8 +146,9 @@ export class ZooKeeperBackend extends RegistryBackend {
     if (this.readerClient) this.drop(this.readerClient);
     this.readerClient = new ZkClient(this.options.hosts, READER_TIMEOUT, this.options.spinDelay, this.requestTimeout, READER_LOST_AFTER);
     this.clients.add(this.readerClient);
-    for (const watch of [...this.watches]) watch.finish(reason);
+    const watches = this.watches.all();
     this.watches.clear();
+    for (const watch of watches) watch.finish(reason);
   }
 
   private drop(client: ZkClient): void {
