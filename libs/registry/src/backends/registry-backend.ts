@@ -78,9 +78,15 @@ export abstract class RegistryBackend {
   abstract ping(): Promise<void>;
   /** Opens a new session with the given TTL, seconds. */
   abstract openSession(ttl: number): Promise<RegistrySession>;
-  /** Reads every entry whose key starts with `prefix`. */
+  /**
+   * Reads every entry whose key starts with `prefix`. Prefixes always end in `/`: a service
+   * prefix (`/rpc/user-service:1.0/`) or a namespace prefix (`/rpc/`, instances one level down).
+   */
   abstract list(prefix: string): Promise<ListResult>;
-  /** Watches keys starting with `prefix`, delivering every change after `afterRevision`. */
+  /**
+   * Watches the instances under a service prefix, delivering every change after `afterRevision`
+   * (a revision returned by `list()` of the same prefix).
+   */
   abstract watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription;
   /** Releases every connection. Called last at shutdown. */
   abstract close(): Promise<void>;

@@ -5,8 +5,9 @@ import type { RegistryBackendFactory } from '../backends/registry-backend.js';
  */
 export interface RegistryModuleOptions {
   /**
-   * Where instances are registered. Default: etcd at `http://127.0.0.1:2379`
-   * (`etcd()` from `nest-service-registry/etcd`).
+   * Where instances are registered: `etcd({ hosts })` (`nest-service-registry/etcd`),
+   * `zookeeper({ hosts })` (`/zookeeper`), `redis({ url })` (`/redis`) or `memory()` (core).
+   * Default: etcd at `http://127.0.0.1:2379`.
    */
   backend?: RegistryBackendFactory;
   /** First key segment: `/{namespace}/{service}:{version}/{host}:{port}`. Default `rpc`. */
