@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplicationContext } from '@nestjs/common';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { Etcd3 } from 'etcd3';
-import { DiscoveryClient, NoInstancesError, ServiceRegistry } from 'nest-service-registry';
+import { DiscoveryClient, NoInstancesError, RegistryModule, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { createProvider, OrdersFixture, portOf, startConsumer, startProvider, testOptions, UsersFixture } from '../support/apps.js';
 import { EtcdServer } from '../support/etcd-server.js';
@@ -214,6 +215,19 @@ describe('registration on etcd', () => {
     [{ namespace: 'bad/ns' }, 'Invalid registry option "namespace": got "bad/ns"'],
   ])('fails bootstrap for invalid options %j', async (overrides, message) => {
     await expect(startProvider(testOptions(etcd.url, overrides))).rejects.toThrow(message);
+  });
+
+  it('fails bootstrap, saying what to import, when an app registers services without ScheduleModule', async () => {
+    @Module({ imports: [RegistryModule.forRoot(testOptions(etcd.url))], controllers: [UsersFixture] })
+    class NoScheduleModule {}
+    const app = await NestFactory.create(NoScheduleModule, { logger: false, abortOnError: false });
+    try {
+      await expect(app.listen(0, '127.0.0.1')).rejects.toThrow(
+        'RegistryModule renews its lease through @nestjs/schedule: import ScheduleModule.forRoot() in your root module.',
+      );
+    } finally {
+      await app.close();
+    }
   });
 
   it('fails bootstrap for an empty etcd host list', async () => {

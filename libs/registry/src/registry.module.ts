@@ -9,6 +9,7 @@ import { resolveRegistryOptions } from './options/resolve-options.js';
 import { LeaseKeeper } from './registration/lease-keeper.js';
 import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
 import { RegistrationOrchestrator } from './registration/registration.orchestrator.js';
+import { RenewalJobs } from './registration/renewal-jobs.js';
 import { RpcServiceExplorer } from './registration/rpc-service.explorer.js';
 import { ServiceRegistry } from './registration/service-registry.js';
 import { RegistryLifecycle } from './registry.lifecycle.js';
@@ -43,6 +44,7 @@ async function createBackend(options: ResolvedRegistryOptions): Promise<Registry
     },
     { provide: RegistryBackend, useFactory: createBackend, inject: [REGISTRY_OPTIONS] },
     RpcServiceExplorer,
+    RenewalJobs,
     LeaseKeeper,
     OwnKeysWatcher,
     ServiceRegistry,

@@ -60,6 +60,8 @@ export interface ResolvedRegistryOptions {
   /** Milliseconds. */
   readonly renewIntervalMs: number;
   readonly host: string;
+  /** True when no `host` was given and no non-internal IPv4 address was found (127.0.0.1 is used). */
+  readonly hostIsFallback: boolean;
   readonly port: number | undefined;
   readonly requestTimeout: number;
   readonly shutdownTimeout: number;

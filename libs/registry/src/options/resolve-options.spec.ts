@@ -21,6 +21,7 @@ describe('resolveRegistryOptions', () => {
       ttl: 10,
       renewIntervalMs: 3333,
       host: '10.0.0.7',
+      hostIsFallback: false,
       requestTimeout: 2000,
       shutdownTimeout: 5000,
       drainDelay: 0,

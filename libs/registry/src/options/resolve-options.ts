@@ -53,7 +53,9 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
   if (host !== undefined && (typeof host !== 'string' || host.trim() === '' || /[\s/]/.test(host))) {
     invalidOption('host', host, 'a host name or IP address without spaces or "/"');
   }
-  host ??= firstExternalIPv4() ?? '127.0.0.1';
+  const detected = host === undefined ? firstExternalIPv4() : undefined;
+  const hostIsFallback = host === undefined && detected === undefined;
+  host ??= detected ?? '127.0.0.1';
 
   const port = input.port;
   if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
@@ -86,6 +88,7 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     ttl,
     renewIntervalMs,
     host,
+    hostIsFallback,
     port,
     requestTimeout,
     shutdownTimeout: positiveMs('shutdownTimeout', input.shutdownTimeout, DEFAULTS.shutdownTimeout),

@@ -1,13 +1,13 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { LEASE_RENEWAL_JOB, LEASE_RETRY_JOB, REGISTRY_OPTIONS } from '../registry.constants.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import { errorText, MESSAGES } from '../registry.messages.js';
-import { RegistryClosedError, RegistryError } from '../errors/registry.error.js';
+import { RegistryClosedError } from '../errors/registry.error.js';
 import { RegistryBackend, type RegistrySession } from '../backends/registry-backend.js';
 import { encodeInstance, type ServiceInstance } from '../model/service-instance.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { Backoff } from '../util/backoff.js';
 import type { LeaseState, Registration, RegistrationStatus } from './registration-state.js';
+import { RenewalJobs } from './renewal-jobs.js';
 
 interface Entry {
   instance: ServiceInstance;
@@ -47,7 +47,7 @@ export class LeaseKeeper {
   constructor(
     private readonly backend: RegistryBackend,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
-    @Optional() private readonly scheduler?: SchedulerRegistry,
+    private readonly jobs: RenewalJobs,
   ) {
     this.backoff = new Backoff(options.retryInitialDelay, options.retryMaxDelay);
   }
@@ -65,10 +65,10 @@ export class LeaseKeeper {
   /** Registers (or rewrites) an instance. Resolves after the first attempt; failures are retried. */
   async put(key: string, instance: ServiceInstance): Promise<Registration> {
     if (this.closed) throw new RegistryClosedError(MESSAGES.closed(`register ${instance.id}`));
-    this.requireScheduler();
+    this.jobs.require();
     const announced = this.entries.get(key)?.announced ?? false;
     this.entries.set(key, { instance, value: encodeInstance(instance), confirmedOn: undefined, announced });
-    this.ensureRenewalJob();
+    this.jobs.startRenewal(this.options.renewIntervalMs, () => this.renew());
     await this.enqueue(`register ${instance.id}`, async () => {
       const session = await this.ensureSession();
       await this.write(session, key);
@@ -131,8 +131,7 @@ export class LeaseKeeper {
 
   /** Stops timers without touching the registry (used when close() could not finish). */
   stopJobs(): void {
-    this.deleteJob(LEASE_RENEWAL_JOB, 'interval');
-    this.deleteJob(LEASE_RETRY_JOB, 'timeout');
+    this.jobs.stop();
   }
 
   /** This process's registrations. */
@@ -266,30 +265,9 @@ export class LeaseKeeper {
   }
 
   private scheduleRetry(what: string, error: unknown): void {
-    if (this.closed || !this.scheduler || this.scheduler.doesExist('timeout', LEASE_RETRY_JOB)) return;
+    if (this.closed || this.jobs.retryPending()) return;
     const wait = this.backoff.next();
     this.logger.warn(MESSAGES.operationFailed(what, this.backend.endpoints, error, wait));
-    const timer = setTimeout(() => {
-      this.deleteJob(LEASE_RETRY_JOB, 'timeout');
-      this.renew();
-    }, wait);
-    this.scheduler.addTimeout(LEASE_RETRY_JOB, timer);
-  }
-
-  private ensureRenewalJob(): void {
-    const scheduler = this.requireScheduler();
-    if (scheduler.doesExist('interval', LEASE_RENEWAL_JOB)) return;
-    scheduler.addInterval(LEASE_RENEWAL_JOB, setInterval(() => this.renew(), this.options.renewIntervalMs));
-  }
-
-  private deleteJob(name: string, type: 'interval' | 'timeout'): void {
-    if (!this.scheduler?.doesExist(type, name)) return;
-    if (type === 'interval') this.scheduler.deleteInterval(name);
-    else this.scheduler.deleteTimeout(name);
-  }
-
-  private requireScheduler(): SchedulerRegistry {
-    if (!this.scheduler) throw new RegistryError(MESSAGES.noScheduler(), 'INVALID_OPTIONS');
-    return this.scheduler;
+    this.jobs.retryIn(wait, () => this.renew());
   }
 }

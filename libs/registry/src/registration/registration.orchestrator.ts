@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AddressInfo } from 'node:net';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import { errorText, MESSAGES } from '../registry.messages.js';
@@ -10,6 +9,7 @@ import type { ResolvedRegistryOptions } from '../interfaces/registry-module-opti
 import { delay, withTimeout } from '../util/with-timeout.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { OwnKeysWatcher } from './own-keys.watcher.js';
+import { RenewalJobs } from './renewal-jobs.js';
 import { RpcServiceExplorer } from './rpc-service.explorer.js';
 import { ServiceRegistry } from './service-registry.js';
 
@@ -34,15 +34,15 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
     private readonly keeper: LeaseKeeper,
     private readonly ownKeys: OwnKeysWatcher,
     private readonly backend: RegistryBackend,
+    private readonly jobs: RenewalJobs,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
-    @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     const definitions = this.explorer.definitions;
     if (definitions.length === 0) return;
-    if (!this.scheduler) throw new RegistryError(MESSAGES.noScheduler(), 'INVALID_OPTIONS');
+    this.jobs.require(); // fails bootstrap with "import ScheduleModule.forRoot()" when it is missing
     const adapter = this.adapterHost?.httpAdapter;
     if (!adapter) {
       if (this.options.port === undefined) {
@@ -87,6 +87,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
 
   private start(port: number): void {
     const definitions = this.explorer.definitions;
+    if (this.options.hostIsFallback) this.logger.warn(MESSAGES.noHostAddress());
     this.pending = Promise.all(
       definitions.map((d) =>
         this.registry.register({
