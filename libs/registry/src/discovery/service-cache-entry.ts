@@ -2,12 +2,11 @@ import { Subject } from 'rxjs';
 import { errorText, MESSAGES } from '../registry.messages.js';
 import { BackendUnavailableError } from '../errors/registry.error.js';
 import type { BackendEntry, RegistryBackend, WatchEvent, WatchSubscription } from '../backends/registry-backend.js';
-import { decodeInstance, encodeInstance, instanceKey, sameInstance, type ServiceInstance } from '../model/service-instance.js';
+import { encodeInstance, instanceKey, type ServiceInstance } from '../model/service-instance.js';
 import { Backoff } from '../util/backoff.js';
 import type { DiscoveryEvent } from './discovery-event.js';
+import { InstanceSet, type InstanceChange } from './instance-set.js';
 import type { BalancerState } from './load-balancer.js';
-
-const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
 
 /** What an entry needs from its owner. */
 export interface EntryContext {
@@ -29,18 +28,12 @@ export interface EntryContext {
  * The local copy of one service (`name:version`): filled by one prefix read, then kept current
  * by one watch from the read's revision + 1.
  *
- * - Each watch event updates only its key; an unchanged value emits nothing.
+ * - Each watch event updates only its key; an unchanged value emits nothing ({@link InstanceSet}).
  * - On a resync signal (reconnect, compaction, replaced cluster, unexpected end) the prefix is
  *   re-read and only the difference is applied and emitted; the watch restarts from the new read.
  * - While the registry is unreachable the last known instances stay, flagged stale since when.
- * - `up` is a frozen array of the `UP` instances, rebuilt on change, so a lookup neither filters
- *   nor copies.
  */
 export class ServiceCacheEntry {
-  /** Frozen `UP` instances, in key order. */
-  up: readonly ServiceInstance[] = EMPTY;
-  /** Frozen instances of every status, in key order. */
-  all: readonly ServiceInstance[] = EMPTY;
   /** Round-robin cursor. */
   readonly balancer: BalancerState = { cursor: 0 };
   /** When the registry became unreachable for this service; `undefined` while fresh. */
@@ -52,10 +45,7 @@ export class ServiceCacheEntry {
   revision: string | undefined;
   loaded = false;
 
-  /** Key → instance. Raw values are not kept: an unchanged value is recognised by its fields. */
-  private readonly cache = new Map<string, ServiceInstance>();
-  private readonly malformed = new Map<string, string>();
-  private readonly groups = new Map<string, readonly ServiceInstance[]>();
+  private readonly instances: InstanceSet;
   private readonly ejected = new Map<string, number>();
   private readonly changes = new Subject<void>();
   private readonly backoff: Backoff;
@@ -72,6 +62,17 @@ export class ServiceCacheEntry {
     private readonly context: EntryContext,
   ) {
     this.backoff = new Backoff(context.retryInitialDelay, context.retryMaxDelay);
+    this.instances = new InstanceSet((key, reason) => context.warn(MESSAGES.malformedValue(key, reason)));
+  }
+
+  /** Frozen `UP` instances. */
+  get up(): readonly ServiceInstance[] {
+    return this.instances.up;
+  }
+
+  /** Frozen instances of every status. */
+  get all(): readonly ServiceInstance[] {
+    return this.instances.all;
   }
 
   /** Emits after every change of the instance set. */
@@ -118,12 +119,7 @@ export class ServiceCacheEntry {
 
   /** `UP` instances of one group (memoised until the next change). */
   forGroup(group: string): readonly ServiceInstance[] {
-    let list = this.groups.get(group);
-    if (!list) {
-      list = Object.freeze(this.up.filter((i) => i.serviceGroup === group));
-      this.groups.set(group, list);
-    }
-    return list;
+    return this.instances.forGroup(group);
   }
 
   /** Whether any instance is currently ejected (lets the hot path skip filtering). */
@@ -177,72 +173,25 @@ export class ServiceCacheEntry {
   private onEvents(events: readonly WatchEvent[]): void {
     let changed = false;
     for (const event of events) {
-      if (event.type === 'put') changed = this.upsert(event.key, event.value, true) || changed;
-      else changed = this.remove(event.key, true) || changed;
+      const applied = event.type === 'put' ? this.instances.put(event.key, event.value, this.emitChange) : this.instances.delete(event.key, this.emitChange);
+      changed = applied || changed;
     }
-    if (changed) this.rebuild();
+    if (changed) this.commit();
   }
 
   /** Replaces the cached set by a full read; with `emit`, announces the difference. */
   private apply(entries: readonly BackendEntry[], emit: boolean): boolean {
-    if (this.cache.size === 0 && this.malformed.size === 0) {
-      // First read: nothing to compare with or remove.
-      for (const entry of entries) this.upsert(entry.key, entry.value, emit);
-      this.rebuild();
-      return entries.length > 0;
-    }
-    let changed = false;
-    const seen = new Set<string>();
-    for (const entry of entries) {
-      seen.add(entry.key);
-      changed = this.upsert(entry.key, entry.value, emit) || changed;
-    }
-    for (const key of [...this.cache.keys()]) {
-      if (!seen.has(key)) changed = this.remove(key, emit) || changed;
-    }
-    for (const key of [...this.malformed.keys()]) if (!seen.has(key)) this.malformed.delete(key);
-    if (changed || !this.loaded) this.rebuild();
+    const changed = this.instances.replace(entries, emit ? this.emitChange : undefined);
+    if (changed || !this.loaded) this.commit();
     return changed;
   }
 
-  private upsert(key: string, raw: string, emit: boolean): boolean {
-    const previous = this.cache.get(key);
-    const decoded = decodeInstance(raw);
-    if (!decoded.ok) {
-      if (this.malformed.get(key) !== raw) {
-        this.malformed.set(key, raw);
-        this.context.warn(MESSAGES.malformedValue(key, decoded.reason));
-      }
-      return this.remove(key, emit);
-    }
-    this.malformed.delete(key);
-    if (previous && sameInstance(previous, decoded.instance)) return false;
-    this.cache.set(key, decoded.instance);
-    if (emit) {
-      this.context.emit(
-        previous
-          ? { type: 'updated', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: decoded.instance, previous }
-          : { type: 'added', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: decoded.instance },
-      );
-    }
-    return true;
-  }
+  private readonly emitChange = (change: InstanceChange): void => {
+    this.context.emit({ ...change, serviceName: this.serviceName, serviceVersion: this.serviceVersion });
+  };
 
-  private remove(key: string, emit: boolean): boolean {
-    const previous = this.cache.get(key);
-    if (!previous) return false;
-    this.cache.delete(key);
-    if (emit) this.context.emit({ type: 'removed', serviceName: this.serviceName, serviceVersion: this.serviceVersion, instance: previous });
-    return true;
-  }
-
-  private rebuild(): void {
-    // Map order: etcd's key order for the first read, then arrival order of later additions.
-    const all: ServiceInstance[] = [];
-    for (const instance of this.cache.values()) all.push(instance);
-    this.all = Object.freeze(all);
-    this.up = Object.freeze(all.filter((i) => i.status === 'UP'));
-    this.groups.clear();
+  private commit(): void {
+    this.instances.commit();
     this.changes.next();
     this.context.changed();
   }
@@ -279,7 +228,7 @@ export class ServiceCacheEntry {
       this.lastError = undefined;
       this.backoff.reset();
       this.startWatch(list.revision);
-      this.context.log(MESSAGES.resynced(this.label, this.cache.size, list.revision));
+      this.context.log(MESSAGES.resynced(this.label, this.instances.size, list.revision));
       this.context.emit({ type: 'resynced', serviceName: this.serviceName, serviceVersion: this.serviceVersion, reason, instances: this.all });
     } catch (error) {
       this.markStale(error);

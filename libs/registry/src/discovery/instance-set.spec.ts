@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals';
+import { createServiceInstance, encodeInstance } from '../model/service-instance.js';
+import { InstanceSet, type InstanceChange } from './instance-set.js';
+
+const value = (port: number, extra: Record<string, unknown> = {}) =>
+  encodeInstance(createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: port, registeredAt: 't', ...extra }));
+const key = (port: number) => `/rpc/s:1.0/h:${port}`;
+const describeChange = (c: InstanceChange) => `${c.type}:${c.instance.servicePort}`;
+
+function setup() {
+  const warnings: string[] = [];
+  const changes: string[] = [];
+  const set = new InstanceSet((k, reason) => warnings.push(`${k}: ${reason}`));
+  const record = (c: InstanceChange) => changes.push(describeChange(c));
+  return { set, warnings, changes, record };
+}
+
+describe('InstanceSet', () => {
+  it('reports added, updated and removed; an equal value changes nothing', () => {
+    const { set, changes, record } = setup();
+    expect(set.put(key(1), value(1), record)).toBe(true);
+    expect(set.put(key(1), value(1), record)).toBe(false);
+    expect(set.put(key(1), value(1, { status: 'DOWN' }), record)).toBe(true);
+    expect(set.delete(key(1), record)).toBe(true);
+    expect(set.delete(key(1), record)).toBe(false);
+    expect(changes).toEqual(['added:1', 'updated:1', 'removed:1']);
+  });
+
+  it('treats a reformatted but equal value as unchanged', () => {
+    const { set, changes, record } = setup();
+    set.put(key(1), value(1), record);
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(value(1))).reverse()));
+    expect(set.put(key(1), reordered, record)).toBe(false);
+    expect(changes).toEqual(['added:1']);
+  });
+
+  it('drops a key whose value turns malformed, warning once per value', () => {
+    const { set, warnings, changes, record } = setup();
+    set.put(key(1), value(1), record);
+    expect(set.put(key(1), 'garbage', record)).toBe(true);
+    expect(set.put(key(1), 'garbage', record)).toBe(false);
+    expect(set.put(key(1), '{"also":"bad"}', record)).toBe(false);
+    expect(changes).toEqual(['added:1', 'removed:1']);
+    expect(warnings).toEqual([`${key(1)}: value is not JSON`, `${key(1)}: serviceName is missing or not a string`]);
+  });
+
+  it('replace() applies only the difference with a full read', () => {
+    const { set, changes, record } = setup();
+    set.replace([1, 2, 3].map((p) => ({ key: key(p), value: value(p) })));
+    expect(changes).toEqual([]); // no callback on the first read in this call
+    const changed = set.replace([{ key: key(2), value: value(2) }, { key: key(3), value: value(3, { weight: 5 }) }, { key: key(4), value: value(4) }], record);
+    expect(changed).toBe(true);
+    expect(changes.sort()).toEqual(['added:4', 'removed:1', 'updated:3']);
+    expect(set.replace([{ key: key(2), value: value(2) }, { key: key(3), value: value(3, { weight: 5 }) }, { key: key(4), value: value(4) }], record)).toBe(false);
+  });
+
+  it('commit() publishes frozen views; UP only in `up`; groups are memoised until the next commit', () => {
+    const { set } = setup();
+    set.put(key(1), value(1));
+    set.put(key(2), value(2, { status: 'OUT_OF_SERVICE' }));
+    set.put(key(3), value(3, { serviceGroup: 'canary' }));
+    expect(set.up).toEqual([]); // nothing published before commit
+    set.commit();
+    expect(set.all.map((i) => i.servicePort)).toEqual([1, 2, 3]);
+    expect(set.up.map((i) => i.servicePort)).toEqual([1, 3]);
+    expect(Object.isFrozen(set.up) && Object.isFrozen(set.all)).toBe(true);
+    const canary = set.forGroup('canary');
+    expect(canary.map((i) => i.servicePort)).toEqual([3]);
+    expect(set.forGroup('canary')).toBe(canary);
+    set.delete(key(3));
+    set.commit();
+    expect(set.forGroup('canary')).toEqual([]);
+  });
+});

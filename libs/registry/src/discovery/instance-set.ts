@@ -1,0 +1,98 @@
+import type { BackendEntry } from '../backends/registry-backend.js';
+import { decodeInstance, sameInstance, type ServiceInstance } from '../model/service-instance.js';
+
+const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
+
+/** One difference applied to an {@link InstanceSet}. */
+export type InstanceChange =
+  | { readonly type: 'added'; readonly instance: ServiceInstance }
+  | { readonly type: 'updated'; readonly instance: ServiceInstance; readonly previous: ServiceInstance }
+  | { readonly type: 'removed'; readonly instance: ServiceInstance };
+
+/**
+ * The instances of one service by key, and frozen views of them. Pure: no I/O, no timers.
+ *
+ * - A value equal (field by field) to the cached one changes nothing.
+ * - A malformed value removes the key and is reported once per (key, value).
+ * - `up` / `all` are rebuilt by {@link commit} only, so reads neither filter nor copy.
+ */
+export class InstanceSet {
+  /** Frozen `UP` instances. Order: the first read's key order, then arrival order. */
+  up: readonly ServiceInstance[] = EMPTY;
+  /** Frozen instances of every status, same order. */
+  all: readonly ServiceInstance[] = EMPTY;
+
+  private readonly byKey = new Map<string, ServiceInstance>();
+  private readonly malformed = new Map<string, string>();
+  private readonly groups = new Map<string, readonly ServiceInstance[]>();
+
+  constructor(private readonly reportMalformed: (key: string, reason: string) => void) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Applies a written value; calls `onChange` and returns `true` when the set changed. */
+  put(key: string, raw: string, onChange?: (change: InstanceChange) => void): boolean {
+    const previous = this.byKey.get(key);
+    const decoded = decodeInstance(raw);
+    if (!decoded.ok) {
+      if (this.malformed.get(key) !== raw) {
+        this.malformed.set(key, raw);
+        this.reportMalformed(key, decoded.reason);
+      }
+      return this.delete(key, onChange);
+    }
+    this.malformed.delete(key);
+    if (previous && sameInstance(previous, decoded.instance)) return false;
+    this.byKey.set(key, decoded.instance);
+    onChange?.(previous ? { type: 'updated', instance: decoded.instance, previous } : { type: 'added', instance: decoded.instance });
+    return true;
+  }
+
+  /** Removes a key; calls `onChange` and returns `true` when it was there. */
+  delete(key: string, onChange?: (change: InstanceChange) => void): boolean {
+    const previous = this.byKey.get(key);
+    if (!previous) return false;
+    this.byKey.delete(key);
+    onChange?.({ type: 'removed', instance: previous });
+    return true;
+  }
+
+  /** Makes the set equal to a full read, reporting each difference. Returns whether anything changed. */
+  replace(entries: readonly BackendEntry[], onChange?: (change: InstanceChange) => void): boolean {
+    if (this.byKey.size === 0 && this.malformed.size === 0) {
+      // First read: nothing to compare with or remove.
+      for (const entry of entries) this.put(entry.key, entry.value, onChange);
+      return this.byKey.size > 0;
+    }
+    let changed = false;
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      seen.add(entry.key);
+      changed = this.put(entry.key, entry.value, onChange) || changed;
+    }
+    for (const key of [...this.byKey.keys()]) if (!seen.has(key)) changed = this.delete(key, onChange) || changed;
+    for (const key of [...this.malformed.keys()]) if (!seen.has(key)) this.malformed.delete(key);
+    return changed;
+  }
+
+  /** Rebuilds the frozen views after changes. */
+  commit(): void {
+    const all: ServiceInstance[] = [];
+    for (const instance of this.byKey.values()) all.push(instance);
+    this.all = Object.freeze(all);
+    this.up = Object.freeze(all.filter((i) => i.status === 'UP'));
+    this.groups.clear();
+  }
+
+  /** `UP` instances of one group (memoised until the next commit). */
+  forGroup(group: string): readonly ServiceInstance[] {
+    let list = this.groups.get(group);
+    if (!list) {
+      list = Object.freeze(this.up.filter((i) => i.serviceGroup === group));
+      this.groups.set(group, list);
+    }
+    return list;
+  }
+}
