@@ -1,6 +1,34 @@
 import zookeeper, { type Client, type Event, type Exception, type Stat } from 'node-zookeeper-client';
 
 type ZkError = Error | Exception | null;
+
+/** The part of node-zookeeper-client's internal ConnectionManager that {@link guardParser} touches. */
+interface ConnectionManagerInternals {
+  onSocketData?: (buffer: Buffer) => void;
+  pendingBuffer?: Buffer | null;
+  socket?: { destroy(): void };
+}
+
+/**
+ * node-zookeeper-client throws from its socket 'data' handler when it meets a reply it cannot
+ * parse (seen after a server restart: "Unknown code: 1412694017"), which would crash the process.
+ * Wrap that handler for this client only: on a parse error, drop the partial buffer and the
+ * socket, which makes the client reconnect (what it already does itself for an unknown op code).
+ * Must run before connect(), which binds the handler.
+ */
+export function guardParser(client: Client): void {
+  const manager = (client as unknown as { connectionManager?: ConnectionManagerInternals }).connectionManager;
+  const original = manager?.onSocketData;
+  if (!manager || typeof original !== 'function') return;
+  manager.onSocketData = function guarded(this: ConnectionManagerInternals, buffer: Buffer): void {
+    try {
+      original.call(this, buffer);
+    } catch {
+      this.pendingBuffer = null;
+      this.socket?.destroy();
+    }
+  };
+}
 import { withTimeout } from '../../util/with-timeout.js';
 
 /** Promise wrappers around the callback API of node-zookeeper-client, each with a deadline. */
@@ -22,6 +50,7 @@ export class ZkClient {
     private readonly lostAfter: number = sessionTimeout,
   ) {
     this.raw = zookeeper.createClient(hosts, { sessionTimeout, spinDelay, retries: 0 });
+    guardParser(this.raw);
     this.raw.on('connected', () => {
       this.disconnectedAt = undefined;
       this.everConnected = true;
@@ -46,10 +75,15 @@ export class ZkClient {
     return this.expired || this.closed || (this.disconnectedAt !== undefined && Date.now() - this.disconnectedAt > this.lostAfter);
   }
 
+  /** Closes the session. Never throws (the client's close() throws when it has no socket yet). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.raw.close();
+    try {
+      this.raw.close();
+    } catch {
+      // never connected: nothing to close on the server side
+    }
   }
 
   exists(path: string, watcher?: (event: Event) => void): Promise<Stat | undefined> {
