@@ -1,19 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { requireBinary } from './binaries.js';
-import { freePort, waitPortFree } from './ports.js';
+import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
 /**
  * A private etcd started by a test: free loopback ports below 32768, a temporary data dir,
  * stopped (and the dir removed) by {@link stop}. Fault helpers: kill, freeze, restart.
  */
 export class EtcdServer {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private output = '';
+  private readonly process = new ServerProcess('etcd');
 
   private constructor(
     readonly clientPort: number,
@@ -29,7 +27,7 @@ export class EtcdServer {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.process.pid;
   }
 
   static async start(): Promise<EtcdServer> {
@@ -79,20 +77,17 @@ export class EtcdServer {
 
   /** Sends `signal` to the server (SIGKILL, SIGSTOP, SIGCONT...). */
   signal(signal: NodeJS.Signals): void {
-    this.child?.kill(signal);
+    this.process.signal(signal);
   }
 
   /** SIGKILLs the server and waits until it is gone and its ports are free. */
   async kill(): Promise<void> {
-    this.signal('SIGKILL');
-    await this.exited;
-    await waitPortFree(this.clientPort);
-    await waitPortFree(this.peerPort);
+    await this.process.kill(this.clientPort, this.peerPort);
   }
 
   /** Starts the server again on the same ports, on the same data dir or (`empty`) a fresh one. */
   async restart(options: { empty?: boolean } = {}): Promise<void> {
-    if (this.child) await this.kill();
+    if (this.process.running) await this.kill();
     if (options.empty) {
       rmSync(this.dataDir, { recursive: true, force: true });
       this.dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
@@ -102,60 +97,26 @@ export class EtcdServer {
 
   /** Stops the server and removes its data dir. Safe to call twice. */
   async stop(): Promise<void> {
-    if (this.child) {
-      this.signal('SIGCONT');
-      this.signal('SIGTERM');
-      const timer = setTimeout(() => this.signal('SIGKILL'), 5_000);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    await this.process.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private async launch(): Promise<void> {
     const peer = `http://127.0.0.1:${this.peerPort}`;
-    const child = spawn(
-      'etcd',
-      [
-        '--name', this.name,
-        '--data-dir', join(this.dataDir, 'data'),
-        '--listen-client-urls', this.url,
-        '--advertise-client-urls', this.url,
-        '--listen-peer-urls', peer,
-        '--initial-advertise-peer-urls', peer,
-        '--initial-cluster', this.initialCluster,
-        '--log-level', 'error',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    this.child = child;
-    this.output = '';
-    const collect = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-4_000);
+    const args = [
+      '--name', this.name,
+      '--data-dir', join(this.dataDir, 'data'),
+      '--listen-client-urls', this.url,
+      '--advertise-client-urls', this.url,
+      '--listen-peer-urls', peer,
+      '--initial-advertise-peer-urls', peer,
+      '--initial-cluster', this.initialCluster,
+      '--log-level', 'error',
+    ];
+    const healthy = async () => {
+      const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(500) });
+      return ((await response.json()) as { health?: string }).health === 'true';
     };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        if (this.child === child) this.child = undefined;
-        resolve();
-      }),
-    );
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (!this.child) throw new Error(`etcd exited during startup:\n${this.output}`);
-      try {
-        const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(500) });
-        const body = (await response.json()) as { health?: string };
-        if (body.health === 'true') return;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) {
-        await this.stop();
-        throw new Error(`etcd did not become healthy within 15 s:\n${this.output}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await this.process.start('etcd', args, healthy, 15_000);
   }
 }

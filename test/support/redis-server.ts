@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './binaries.js';
-import { freePort, waitPortFree } from './ports.js';
+import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
 function pingOnce(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -31,8 +31,7 @@ function pingOnce(port: number): Promise<boolean> {
  * a temporary dir. A restart always comes back empty (that is what Redis without persistence does).
  */
 export class RedisServer {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
+  private readonly process = new ServerProcess('redis-server');
 
   private constructor(
     readonly port: number,
@@ -51,42 +50,21 @@ export class RedisServer {
   }
 
   async kill(): Promise<void> {
-    this.child?.kill('SIGKILL');
-    await this.exited;
-    await waitPortFree(this.port);
+    await this.process.kill(this.port);
   }
 
   async restart(): Promise<void> {
-    if (this.child) await this.kill();
+    if (this.process.running) await this.kill();
     await this.launch();
   }
 
   async stop(): Promise<void> {
-    if (this.child) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child?.kill('SIGKILL'), 5_000);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    await this.process.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   private async launch(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
-      stdio: 'ignore',
-    });
-    this.child = child;
-    this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        if (this.child === child) this.child = undefined;
-        resolve();
-      }),
-    );
-    const deadline = Date.now() + 10_000;
-    while (!(await pingOnce(this.port))) {
-      if (!this.child) throw new Error('redis-server exited during startup');
-      if (Date.now() > deadline) throw new Error('redis-server did not answer PING within 10 s');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    await this.process.start('redis-server', args, () => pingOnce(this.port), 10_000);
   }
 }

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitPortFree } from './ports.js';
+import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
 export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 const CLASSPATH = `${ZOOKEEPER_JAR}:/usr/share/java/slf4j-simple.jar`;
@@ -33,8 +33,7 @@ function srvr(port: number): Promise<string> {
  * an empty data dir.
  */
 export class ZooKeeperServer {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
+  private readonly process = new ServerProcess('ZooKeeper');
   private dir: string;
 
   private constructor(readonly port: number) {
@@ -53,13 +52,11 @@ export class ZooKeeperServer {
   }
 
   async kill(): Promise<void> {
-    this.child?.kill('SIGKILL');
-    await this.exited;
-    await waitPortFree(this.port);
+    await this.process.kill(this.port);
   }
 
   async restart(options: { empty?: boolean } = {}): Promise<void> {
-    if (this.child) await this.kill();
+    if (this.process.running) await this.kill();
     if (options.empty) {
       rmSync(this.dir, { recursive: true, force: true });
       this.dir = mkdtempSync(join(tmpdir(), 'nsr-zk-'));
@@ -68,12 +65,7 @@ export class ZooKeeperServer {
   }
 
   async stop(): Promise<void> {
-    if (this.child) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child?.kill('SIGKILL'), 5_000);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    await this.process.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -85,21 +77,7 @@ export class ZooKeeperServer {
       [`tickTime=500`, `dataDir=${join(this.dir, 'data')}`, `clientPort=${this.port}`, 'clientPortAddress=127.0.0.1',
         'admin.enableServer=false', '4lw.commands.whitelist=srvr,ruok', 'forceSync=no'].join('\n'),
     );
-    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', config], {
-      stdio: 'ignore',
-    });
-    this.child = child;
-    this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        if (this.child === child) this.child = undefined;
-        resolve();
-      }),
-    );
-    const deadline = Date.now() + 20_000;
-    while (!(await srvr(this.port)).includes('Mode:')) {
-      if (!this.child) throw new Error('ZooKeeper exited during startup');
-      if (Date.now() > deadline) throw new Error('ZooKeeper did not answer srvr within 20 s');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const args = ['-Xmx256m', '-XX:+UseSerialGC', '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', config];
+    await this.process.start('java', args, async () => (await srvr(this.port)).includes('Mode:'), 20_000);
   }
 }
