@@ -147,6 +147,11 @@ describe('discovery on etcd', () => {
     const picks = Array.from({ length: 6 }, () => discovery.chooseSync('user-service').servicePort);
     expect(picks.slice(0, 3).sort()).toEqual([3001, 3002, 3003]);
     expect(picks.slice(3)).toEqual(picks.slice(0, 3));
+    const sticky = discovery.chooseSync('user-service', { strategy: 'consistent-hash', key: 'user-42' });
+    for (let i = 0; i < 5; i++) expect(discovery.chooseSync('user-service', { strategy: 'consistent-hash', key: 'user-42' })).toBe(sticky);
+    expect(() => discovery.chooseSync('user-service', { strategy: 'consistent-hash' })).toThrow(
+      `choose("user-service", { strategy: 'consistent-hash' }) needs a "key" (a string to hash).`,
+    );
   });
 
   it('watch() emits the current snapshot then one per change; getServices() lists the namespace', async () => {

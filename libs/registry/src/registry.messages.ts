@@ -62,6 +62,7 @@ export const MESSAGES = {
   snapshotWriteFailed: (file: string, error: unknown) => `Could not write snapshot file ${file}: ${errorText(error)}`,
   closed: (what: string) => `${what}: the registry is closed.`,
   timeout: (what: string, ms: number) => `${what} did not finish within ${ms} ms`,
+  hashKeyRequired: (service: string) => `choose(${show(service)}, { strategy: 'consistent-hash' }) needs a "key" (a string to hash).`,
   unknownStrategy: (strategy: unknown, known: readonly string[]) =>
     `Unknown load-balancing strategy ${show(strategy)}; expected ${known.join(' | ')}.`,
 };

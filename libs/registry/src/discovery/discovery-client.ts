@@ -36,6 +36,8 @@ export interface ChooseOptions {
   group?: string;
   /** Default `round-robin`. */
   strategy?: LoadBalancingStrategy;
+  /** What `consistent-hash` hashes (a user id, a session id...); required for that strategy. */
+  key?: string;
 }
 
 /** One service as `getServices()` reports it. */
@@ -230,7 +232,10 @@ export class DiscoveryClient {
     if (!STRATEGIES.includes(strategy)) {
       throw new RegistryOptionsError(MESSAGES.unknownStrategy(strategy, STRATEGIES), 'strategy', strategy);
     }
-    return pick(candidates, strategy, entry.balancer);
+    if (strategy === 'consistent-hash' && typeof options.key !== 'string') {
+      throw new RegistryOptionsError(MESSAGES.hashKeyRequired(entry.serviceName), 'key', options.key);
+    }
+    return pick(candidates, strategy, entry.balancer, options.key);
   }
 
   private loadedEntry(serviceName: string, version: string = DEFAULTS.serviceVersion): ServiceCacheEntry {

@@ -28,6 +28,34 @@ describe('pick', () => {
   });
 });
 
+describe('consistent-hash', () => {
+  const many = Array.from({ length: 5 }, (_, i) => createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: 100 + i }));
+
+  it('maps a key to the same instance while the set is unchanged', () => {
+    const state = { cursor: 0 };
+    for (const key of ['user-1', 'user-2', 'session-xyz']) {
+      const first = pick(many, 'consistent-hash', state, key);
+      for (let i = 0; i < 10; i++) expect(pick(many, 'consistent-hash', state, key)).toBe(first);
+    }
+  });
+
+  it('spreads keys over every instance and moves only the keys of an instance that leaves', () => {
+    const state = { cursor: 0 };
+    const keys = Array.from({ length: 2_000 }, (_, i) => `key-${i}`);
+    const before = new Map(keys.map((k) => [k, pick(many, 'consistent-hash', state, k).servicePort]));
+    const counts = new Map<number, number>();
+    for (const port of before.values()) counts.set(port, (counts.get(port) ?? 0) + 1);
+    expect(counts.size).toBe(5);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(2_000 / 5 / 2); // no instance starved
+    const without = Object.freeze(many.filter((i) => i.servicePort !== 102));
+    for (const key of keys) {
+      const after = pick(without, 'consistent-hash', state, key).servicePort;
+      if (before.get(key) !== 102) expect(after).toBe(before.get(key));
+      else expect(after).not.toBe(102);
+    }
+  });
+});
+
 describe('Backoff', () => {
   it('doubles up to the cap with jitter between half and all of the step, and resets', () => {
     const low = new Backoff(100, 400, () => 0);

@@ -1,21 +1,66 @@
 import type { ServiceInstance } from '../model/service-instance.js';
 
 /** Load-balancing strategies of `DiscoveryClient.choose()`. */
-export type LoadBalancingStrategy = 'round-robin' | 'random' | 'weighted';
+export type LoadBalancingStrategy = 'round-robin' | 'random' | 'weighted' | 'consistent-hash';
 
 /** All strategies, for validation messages. */
-export const STRATEGIES: readonly LoadBalancingStrategy[] = Object.freeze(['round-robin', 'random', 'weighted']);
+export const STRATEGIES: readonly LoadBalancingStrategy[] = Object.freeze(['round-robin', 'random', 'weighted', 'consistent-hash']);
 
-/** Mutable per-service balancing state (the round-robin cursor). */
+/** Points each instance gets on the consistent-hash ring. */
+const VIRTUAL_NODES = 100;
+
+interface Ring {
+  /** The instance array the ring was built for (frozen arrays are replaced on change). */
+  readonly of: readonly ServiceInstance[];
+  readonly points: Uint32Array;
+  readonly owners: readonly ServiceInstance[];
+}
+
+/** Mutable per-service balancing state: the round-robin cursor and the consistent-hash ring. */
 export interface BalancerState {
   cursor: number;
+  ring?: Ring;
+}
+
+/** FNV-1a, 32 bits. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function buildRing(instances: readonly ServiceInstance[]): Ring {
+  const entries: Array<[number, ServiceInstance]> = [];
+  for (const instance of instances) {
+    for (let v = 0; v < VIRTUAL_NODES; v++) entries.push([hash32(`${instance.id}#${v}`), instance]);
+  }
+  entries.sort((a, b) => a[0] - b[0]);
+  return { of: instances, points: Uint32Array.from(entries.map((e) => e[0])), owners: entries.map((e) => e[1]) };
+}
+
+/** The owner of the first ring point at or after `hash32(key)` (wrapping around). */
+function onRing(ring: Ring, key: string): ServiceInstance {
+  const h = hash32(key);
+  let low = 0;
+  let high = ring.points.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (ring.points[mid]! < h) low = mid + 1;
+    else high = mid;
+  }
+  return ring.owners[low === ring.points.length ? 0 : low]!;
 }
 
 /**
  * Picks one of `instances` (non-empty). Round-robin advances `state.cursor`; weighted picks
- * proportionally to `weight` (all-zero weights fall back to uniform).
+ * proportionally to `weight` (all-zero weights fall back to uniform); consistent-hash maps `key`
+ * to the same instance while the set is unchanged, and moves only the keys of an instance that
+ * leaves (100 virtual nodes per instance; the ring is rebuilt when the instance array changes).
  */
-export function pick(instances: readonly ServiceInstance[], strategy: LoadBalancingStrategy, state: BalancerState): ServiceInstance {
+export function pick(instances: readonly ServiceInstance[], strategy: LoadBalancingStrategy, state: BalancerState, key?: string): ServiceInstance {
   switch (strategy) {
     case 'round-robin': {
       const index = state.cursor % instances.length;
@@ -34,6 +79,10 @@ export function pick(instances: readonly ServiceInstance[], strategy: LoadBalanc
         if (point < 0) return instance;
       }
       return instances[instances.length - 1]!;
+    }
+    case 'consistent-hash': {
+      if (state.ring?.of !== instances) state.ring = buildRing(instances);
+      return onRing(state.ring, key ?? '');
     }
     default: {
       const exhaustive: never = strategy;
