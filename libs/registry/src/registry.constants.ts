@@ -1,9 +1,6 @@
 /** Injection token of the resolved, frozen module options. */
 export const REGISTRY_OPTIONS = Symbol('registry:options');
 
-/** Metadata key under which `@RpcService` stores its options. */
-export const RPC_SERVICE_METADATA = 'registry:rpc-service';
-
 /** Names under which the library's jobs appear in the app's `SchedulerRegistry`. */
 export const LEASE_RENEWAL_JOB = 'registry:lease-renewal';
 export const LEASE_RETRY_JOB = 'registry:lease-retry';

@@ -20,6 +20,8 @@ export class EtcdSession implements RegistrySession {
     readonly id: string,
     readonly ttl: number,
     private readonly timeout: number,
+    /** Called once the session is revoked or released (the backend stops tracking it). */
+    private readonly onEnd: (session: EtcdSession) => void,
   ) {}
 
   async put(key: string, value: string): Promise<void> {
@@ -45,10 +47,15 @@ export class EtcdSession implements RegistrySession {
   }
 
   async revoke(): Promise<void> {
-    await withTimeout(this.lease.revoke({ deadline: Date.now() + this.timeout }), this.timeout, `etcd revoke of lease ${this.id}`);
+    try {
+      await withTimeout(this.lease.revoke({ deadline: Date.now() + this.timeout }), this.timeout, `etcd revoke of lease ${this.id}`);
+    } finally {
+      this.onEnd(this);
+    }
   }
 
   release(): void {
     this.lease.release();
+    this.onEnd(this);
   }
 }

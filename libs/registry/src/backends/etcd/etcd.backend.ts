@@ -40,7 +40,8 @@ export class EtcdBackend extends RegistryBackend {
     lease.on('lost', () => undefined);
     try {
       const id = await withTimeout(lease.grant(), this.requestTimeout, `etcd lease grant (TTL ${ttl} s)`);
-      const session = new EtcdSession(this.client, lease, id, ttl, this.requestTimeout);
+      // Tracked until revoked or released, so a long run of lease replacements does not pile up.
+      const session = new EtcdSession(this.client, lease, id, ttl, this.requestTimeout, (ended) => this.sessions.delete(ended));
       this.sessions.add(session);
       return session;
     } catch (error) {
@@ -73,8 +74,7 @@ export class EtcdBackend extends RegistryBackend {
    */
   async close(): Promise<void> {
     await this.watches.cancelAll();
-    for (const session of this.sessions) session.release();
-    this.sessions.clear();
+    for (const session of [...this.sessions]) session.release();
     this.client.close();
     this.probe.close();
   }

@@ -73,7 +73,7 @@ export class RedisBackend extends RegistryBackend {
     if (!prefix.endsWith('/')) throw new Error(`Redis backend: list() takes a prefix ending in "/", got ${JSON.stringify(prefix)}`);
     const reply = (await this.command(`list ${prefix}`, () => this.redis.eval(LIST, 0, this.options.keyPrefix, prefix))) as string[];
     const entries = [];
-    for (let i = 1; i + 2 < reply.length + 1; i += 3) {
+    for (let i = 1; i + 3 <= reply.length; i += 3) {
       entries.push({ key: reply[i]!, value: reply[i + 1]!, session: reply[i + 2] || undefined });
     }
     entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
