@@ -4,19 +4,14 @@ import type { Etcd3 } from 'etcd3';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { DiscoveryClient, NoInstancesError, ServiceNotLoadedError, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
-import { portOf, RecordingLogger, startConsumer, startProvider, testOptions } from '../support/apps.js';
+import { portOf, RecordingLogger, startConsumer, startProvider, testOptions, TrackedApps } from '../support/apps.js';
 import { EtcdServer } from '../support/etcd-server.js';
 import { crashToGone } from '../support/provider-process.js';
 
 let etcd: EtcdServer;
 let client: Etcd3;
-const apps: INestApplicationContext[] = [];
-
-async function track<T extends INestApplicationContext>(app: Promise<T>): Promise<T> {
-  const started = await app;
-  apps.push(started);
-  return started;
-}
+const apps = new TrackedApps();
+const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 
 const ports = (instances: readonly ServiceInstance[]) => instances.map((i) => i.servicePort).sort();
 const yuRpcValue = (port: number) =>
@@ -28,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
+  await apps.closeAll();
   await client.delete().all();
 });
 
@@ -48,7 +43,7 @@ describe('discovery on etcd', () => {
     expect(ports(await late.getInstances('user-service'))).toEqual(expected);
 
     await (providers[0] as INestApplication).close();
-    apps.splice(apps.indexOf(providers[0]!), 1);
+    apps.forget(providers[0]!);
     for (const consumer of [early, late]) {
       await eventually(async () => expect(ports(await consumer.getInstances('user-service'))).toEqual([portOf(providers[1] as INestApplication)]));
     }

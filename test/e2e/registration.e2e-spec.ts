@@ -4,19 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import type { Etcd3 } from 'etcd3';
 import { DiscoveryClient, NoInstancesError, RegistryModule, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
-import { createProvider, OrdersFixture, portOf, startConsumer, startProvider, testOptions, UsersFixture } from '../support/apps.js';
+import { createProvider, OrdersFixture, portOf, startConsumer, startProvider, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
 import { EtcdServer } from '../support/etcd-server.js';
 import { freePort } from '../support/ports.js';
 
 let etcd: EtcdServer;
 let client: Etcd3;
-const apps: INestApplicationContext[] = [];
-
-async function track<T extends INestApplicationContext>(app: Promise<T>): Promise<T> {
-  const started = await app;
-  apps.push(started);
-  return started;
-}
+const apps = new TrackedApps();
+const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 
 async function kvs(prefix = '/rpc/') {
   const response = await client.getAll().prefix(prefix).exec();
@@ -29,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
+  await apps.closeAll();
   await client.delete().all();
 });
 

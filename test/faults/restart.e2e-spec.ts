@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DiscoveryClient, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
-import { startConsumer, startProvider, testOptions } from '../support/apps.js';
+import { startConsumer, startProvider, testOptions, TrackedApps } from '../support/apps.js';
 import { EtcdServer } from '../support/etcd-server.js';
 import { EventLedger } from '../support/event-ledger.js';
 import { idOf, plainValue, sleep, storedIds } from './fault-helpers.js';
@@ -13,14 +13,9 @@ const TTL = 3;
 const ONE_RENEWAL = 1_000 + 500;
 
 let etcd: EtcdServer;
-const apps: INestApplicationContext[] = [];
+const apps = new TrackedApps();
+const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 const ledgers: EventLedger[] = [];
-
-async function track<T extends INestApplicationContext>(app: Promise<T>): Promise<T> {
-  const started = await app;
-  apps.push(started);
-  return started;
-}
 
 async function consumerWithLedger(): Promise<{ discovery: DiscoveryClient; ledger: EventLedger }> {
   const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
@@ -36,7 +31,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   ledgers.splice(0).forEach((l) => l.close());
-  await Promise.all(apps.splice(0).map((app) => app.close()));
+  await apps.closeAll();
   const client = etcd.client();
   await client.delete().all();
   client.close();

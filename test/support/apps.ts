@@ -40,6 +40,28 @@ export class RecordingLogger implements LoggerService {
   }
 }
 
+/** The apps a suite started; `closeAll()` (in `afterEach`) closes every one. */
+export class TrackedApps {
+  private readonly apps: INestApplicationContext[] = [];
+
+  /** Awaits `app` and remembers it for {@link closeAll}. */
+  async track<T extends INestApplicationContext>(app: Promise<T>): Promise<T> {
+    const started = await app;
+    this.apps.push(started);
+    return started;
+  }
+
+  /** Forgets `app` (the test closed it itself). */
+  forget(app: INestApplicationContext): void {
+    const index = this.apps.indexOf(app);
+    if (index >= 0) this.apps.splice(index, 1);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.apps.splice(0).map((app) => app.close()));
+  }
+}
+
 /** Registry options pointing at a test etcd, loopback host, short TTL. */
 export function testOptions(etcdUrl: string, overrides: RegistryModuleOptions = {}): RegistryModuleOptions {
   return { backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1', ttl: 2, ...overrides };
