@@ -22,30 +22,79 @@ import { latencySummary, median, now, percentile, round, sleep } from './lib/sta
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const smoke = process.argv.includes('--smoke');
 const outArg = process.argv.indexOf('--out');
-const outFile = outArg > 0 ? process.argv[outArg + 1] : join(root, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const outFile =
+  outArg > 0 ? process.argv[outArg + 1] : join(root, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 const S = smoke
-  ? { reps: 2, lookupMs: 50, samples: 5, deregs: 3, crashes: 1, counts: [1, 10], windowMs: 2_000, cold: [10, 100], coldReps: 2, workers: 2, perWorker: 2, changes: 4, readChanges: 4, memory: 200 }
-  : { reps: 5, lookupMs: 1_000, samples: 300, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps: 7, workers: 5, perWorker: 10, changes: 20, readChanges: 100, memory: 10_000 };
+  ? {
+      reps: 2,
+      lookupMs: 50,
+      samples: 5,
+      deregs: 3,
+      crashes: 1,
+      counts: [1, 10],
+      windowMs: 2_000,
+      cold: [10, 100],
+      coldReps: 2,
+      workers: 2,
+      perWorker: 2,
+      changes: 4,
+      readChanges: 4,
+      memory: 200,
+    }
+  : {
+      reps: 5,
+      lookupMs: 1_000,
+      samples: 300,
+      deregs: 90,
+      crashes: 5,
+      counts: [1, 100, 1_000],
+      windowMs: 10_000,
+      cold: [10, 1_000, 10_000],
+      coldReps: 7,
+      workers: 5,
+      perWorker: 10,
+      changes: 20,
+      readChanges: 100,
+      memory: 10_000,
+    };
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const results = [];
 const cleanups = [];
 
 function record(figure, ours, reference, goal, met, unit, extra = {}) {
   results.push({ figure, ours, reference, goal, met, unit, ...extra });
-  log(`  ${met ? 'ok    ' : 'MISSED'} ${figure}: ours ${JSON.stringify(ours)} | reference ${JSON.stringify(reference)} ${unit} | goal: ${goal}`);
+  log(
+    `  ${met ? 'ok    ' : 'MISSED'} ${figure}: ours ${JSON.stringify(ours)} | reference ${JSON.stringify(reference)} ${unit} | goal: ${goal}`,
+  );
 }
 
 const value = (service, port) =>
-  JSON.stringify({ serviceName: service, serviceVersion: '1.0', serviceHost: '127.0.0.1', servicePort: port, serviceGroup: 'default', id: `${service}:1.0@127.0.0.1:${port}`, protocol: 'http', weight: 100, zone: null, status: 'UP', metadata: {}, registeredAt: new Date().toISOString(), schema: 1 });
+  JSON.stringify({
+    serviceName: service,
+    serviceVersion: '1.0',
+    serviceHost: '127.0.0.1',
+    servicePort: port,
+    serviceGroup: 'default',
+    id: `${service}:1.0@127.0.0.1:${port}`,
+    protocol: 'http',
+    weight: 100,
+    zone: null,
+    status: 'UP',
+    metadata: {},
+    registeredAt: new Date().toISOString(),
+    schema: 1,
+  });
 
 async function putMany(client, service, ports, concurrency = 32) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < ports.length) {
-      const port = ports[next++];
-      await client.put(`/rpc/${service}:1.0/127.0.0.1:${port}`).value(value(service, port));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ports.length) {
+        const port = ports[next++];
+        await client.put(`/rpc/${service}:1.0/127.0.0.1:${port}`).value(value(service, port));
+      }
+    }),
+  );
 }
 
 /** Forks a worker and waits for it to be ready; its messages go to `onMessage`. */
@@ -85,7 +134,9 @@ async function until(find, timeout = 15_000) {
 
 async function registryApp(etcdUrl, extra = {}) {
   class BenchModule {}
-  Module({ imports: [ScheduleModule.forRoot(), RegistryModule.forRoot({ backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1', ...extra })] })(BenchModule);
+  Module({
+    imports: [ScheduleModule.forRoot(), RegistryModule.forRoot({ backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1', ...extra })],
+  })(BenchModule);
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
   await app.init();
   return app;
@@ -94,7 +145,11 @@ async function registryApp(etcdUrl, extra = {}) {
 // 1. Lookup of a loaded service ------------------------------------------------------------
 async function lookup(server, client) {
   log('\n[1] lookup of a loaded service (sync read and choose), in process');
-  await putMany(client, 'bench-lookup', Array.from({ length: 10 }, (_, i) => 20_000 + i));
+  await putMany(
+    client,
+    'bench-lookup',
+    Array.from({ length: 10 }, (_, i) => 20_000 + i),
+  );
   const options = resolveRegistryOptions({ backend: etcd({ hosts: server.url }), host: '127.0.0.1' });
   const backend = options.backend.create({ requestTimeout: options.requestTimeout });
   const discovery = new DiscoveryClient(backend, options);
@@ -127,8 +182,14 @@ async function lookup(server, client) {
   const [rawRate, readRate, chooseRate] = [median(rates.raw), median(rates.read), median(rates.choose)];
   const m = (x) => round(x / 1e6, 1);
   if (sink === 42) log(''); // keeps the loops' results observable
-  record('choose (sync), M ops/s', m(chooseRate), m(rawRate), '≥ 20 M ops/s and within 3× of raw Map.get + round-robin',
-    chooseRate >= 20e6 && rawRate / chooseRate <= 3, 'M ops/s');
+  record(
+    'choose (sync), M ops/s',
+    m(chooseRate),
+    m(rawRate),
+    '≥ 20 M ops/s and within 3× of raw Map.get + round-robin',
+    chooseRate >= 20e6 && rawRate / chooseRate <= 3,
+    'M ops/s',
+  );
   record('getInstancesSync, M ops/s', m(readRate), m(rawRate), 'within 3× of raw', rawRate / readRate <= 3, 'M ops/s');
 }
 
@@ -206,8 +267,14 @@ async function deregistrationLatency(server, client) {
   await raw.stop();
   const o = { ...latencySummary(oursLatency), leasesLeft };
   const r = latencySummary(rawLatency);
-  record('graceful deregistration → gone, ms', o, r, 'within 2× of raw revoke → delete event; zero leases left',
-    o.p50 <= 2 * r.p50 && o.p99 <= 2 * r.p99 && leasesLeft === 0, 'ms');
+  record(
+    'graceful deregistration → gone, ms',
+    o,
+    r,
+    'within 2× of raw revoke → delete event; zero leases left',
+    o.p50 <= 2 * r.p50 && o.p99 <= 2 * r.p99 && leasesLeft === 0,
+    'ms',
+  );
 }
 
 // 4. Crash -> gone ---------------------------------------------------------------------------
@@ -239,7 +306,9 @@ async function crashToGone(server) {
 
 // 5. etcd requests per minute to keep N instances registered ----------------------------------
 async function requestsPerMinute(server, client) {
-  log(`\n[5] etcd requests/min to keep N instances of one process registered (TTL 10 s, ${S.windowMs / 1000} s windows, from etcd /metrics)`);
+  log(
+    `\n[5] etcd requests/min to keep N instances of one process registered (TTL 10 s, ${S.windowMs / 1000} s windows, from etcd /metrics)`,
+  );
   const requests = () => server.counter('grpc_server_started_total');
   const perMinute = (delta) => round((delta * 60_000) / S.windowMs, 0);
   const ours = {};
@@ -258,24 +327,32 @@ async function requestsPerMinute(server, client) {
     const beforeBaseline = await requests();
     const started = Date.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < n) {
-        const i = next++;
-        const key = `/rpc/bench-perkey-${n}:1.0/127.0.0.1:${31_000 + i}`;
-        await client.get(key).string();
-        const lease = client.lease(30, { autoKeepAlive: false });
-        await lease.put(key).value(value(`bench-perkey-${n}`, 31_000 + i));
-        lease.release();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < n) {
+          const i = next++;
+          const key = `/rpc/bench-perkey-${n}:1.0/127.0.0.1:${31_000 + i}`;
+          await client.get(key).string();
+          const lease = client.lease(30, { autoKeepAlive: false });
+          await lease.put(key).value(value(`bench-perkey-${n}`, 31_000 + i));
+          lease.release();
+        }
+      }),
+    );
     await sleep(Math.max(0, S.windowMs - (Date.now() - started)));
     baseline[n] = perMinute((await requests()) - beforeBaseline);
     await client.delete().prefix(`/rpc/bench-perkey-${n}:1.0/`);
   }
   const largest = S.counts.includes(100) ? 100 : S.counts[S.counts.length - 1];
   const independent = Math.max(...Object.values(ours)) <= 2 * Math.min(...Object.values(ours)) + 6;
-  record('etcd requests/min by N instances', ours, baseline, `independent of N; ≥ 100× fewer at N = ${largest}`,
-    independent && baseline[largest] >= 100 * Math.max(1, ours[largest]), 'req/min');
+  record(
+    'etcd requests/min by N instances',
+    ours,
+    baseline,
+    `independent of N; ≥ 100× fewer at N = ${largest}`,
+    independent && baseline[largest] >= 100 * Math.max(1, ours[largest]),
+    'req/min',
+  );
 }
 
 // 6. Cold first read -----------------------------------------------------------------------------
@@ -283,14 +360,20 @@ async function coldRead(server, client) {
   log('\n[6] cold first read of a service (warm connection, empty cache, in a fresh process)');
   const services = {};
   for (const n of S.cold) {
-    await putMany(client, `bench-cold-${n}`, Array.from({ length: n }, (_, i) => 1_000 + i));
+    await putMany(
+      client,
+      `bench-cold-${n}`,
+      Array.from({ length: n }, (_, i) => 1_000 + i),
+    );
     services[`bench-cold-${n}`] = n;
   }
   const { result, stop } = await worker({ mode: 'cold', etcdUrl: server.url, services, reps: S.coldReps });
   await stop();
   const { ours, raw } = result;
   const worst = Math.max(...S.cold.map((n) => ours[n] / raw[n]));
-  record('cold first read, ms (median)', ours, raw, 'within 1.3× of a raw etcd3 prefix read', worst <= 1.3, 'ms', { worstRatio: round(worst) });
+  record('cold first read, ms (median)', ours, raw, 'within 1.3× of a raw etcd3 prefix read', worst <= 1.3, 'ms', {
+    worstRatio: round(worst),
+  });
 }
 
 // 7 + 8. Fan-out to 50 consumers, and range reads caused by changes ------------------------------
@@ -301,7 +384,8 @@ async function fanOut(server, client) {
   const measure = async (mode, service, prefix) => {
     const seen = [];
     const workers = [];
-    for (let w = 0; w < S.workers; w++) workers.push(await worker({ mode, etcdUrl: server.url, service, prefix, consumers: S.perWorker }, (m) => seen.push(m)));
+    for (let w = 0; w < S.workers; w++)
+      workers.push(await worker({ mode, etcdUrl: server.url, service, prefix, consumers: S.perWorker }, (m) => seen.push(m)));
     const latencies = [];
     for (let i = 0; i < S.changes; i++) {
       const port = 25_000 + i;
@@ -329,19 +413,32 @@ async function fanOut(server, client) {
 
   // The naive baseline sees the changes through its watch, then re-reads: count those reads.
   const naiveWorkers = [];
-  for (let w = 0; w < S.workers; w++) naiveWorkers.push(await worker({ mode: 'naive', etcdUrl: server.url, prefix: '/rpc/bench-naive:1.0/', consumers: S.perWorker }));
+  for (let w = 0; w < S.workers; w++)
+    naiveWorkers.push(await worker({ mode: 'naive', etcdUrl: server.url, prefix: '/rpc/bench-naive:1.0/', consumers: S.perWorker }));
   const before = await ranges();
-  for (let i = 0; i < S.readChanges; i++) await client.put(`/rpc/bench-naive:1.0/127.0.0.1:${27_000 + i}`).value(value('bench-naive', 27_000 + i));
+  for (let i = 0; i < S.readChanges; i++)
+    await client.put(`/rpc/bench-naive:1.0/127.0.0.1:${27_000 + i}`).value(value('bench-naive', 27_000 + i));
   await sleep(1_000);
   const naiveReads = (await ranges()) - before;
   for (const w of naiveWorkers) await w.stop();
-  record(`range reads when ${consumers} consumers see ${S.readChanges} changes`, ours.reads, naiveReads, '0 re-reads from us', ours.reads === 0, 'reads');
+  record(
+    `range reads when ${consumers} consumers see ${S.readChanges} changes`,
+    ours.reads,
+    naiveReads,
+    '0 re-reads from us',
+    ours.reads === 0,
+    'reads',
+  );
 }
 
 // 9. Memory per cached instance ------------------------------------------------------------------
 async function memory(server, client) {
   log(`\n[9] consumer memory per cached instance at ${S.memory} instances`);
-  await putMany(client, 'bench-mem', Array.from({ length: S.memory }, (_, i) => 1_000 + i));
+  await putMany(
+    client,
+    'bench-mem',
+    Array.from({ length: S.memory }, (_, i) => 1_000 + i),
+  );
   const { result, stop } = await worker({ mode: 'memory', etcdUrl: server.url, service: 'bench-mem' }, undefined, ['--expose-gc']);
   await stop();
   const kb = round(result.bytesPerInstance / 1024, 2);
@@ -356,7 +453,16 @@ async function main() {
   cleanups.push(async () => client.close());
   const started = Date.now();
   log(`nest-service-registry benchmarks${smoke ? ' (smoke: tiny sizes, figures meaningless)' : ''}; etcd at ${server.url}`);
-  const steps = { lookup, registration: registrationLatency, deregistration: deregistrationLatency, crash: crashToGone, requests: requestsPerMinute, cold: coldRead, fanout: fanOut, memory };
+  const steps = {
+    lookup,
+    registration: registrationLatency,
+    deregistration: deregistrationLatency,
+    crash: crashToGone,
+    requests: requestsPerMinute,
+    cold: coldRead,
+    fanout: fanOut,
+    memory,
+  };
   const onlyArg = process.argv.indexOf('--only');
   const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : Object.keys(steps);
   for (const name of only) {
@@ -374,7 +480,8 @@ async function main() {
   writeFileSync(outFile, JSON.stringify(report, null, 2));
   log('\n| figure | ours | reference (same run) | goal | met |');
   log('| --- | --- | --- | --- | --- |');
-  for (const r of results) log(`| ${r.figure} | ${JSON.stringify(r.ours)} | ${JSON.stringify(r.reference)} | ${r.goal} | ${r.met ? 'yes' : '**no**'} |`);
+  for (const r of results)
+    log(`| ${r.figure} | ${JSON.stringify(r.ours)} | ${JSON.stringify(r.reference)} | ${r.goal} | ${r.met ? 'yes' : '**no**'} |`);
   log(`\n${results.filter((r) => !r.met).length} of ${results.length} goals missed; ${report.durationSeconds} s; written to ${outFile}`);
 }
 

@@ -104,7 +104,14 @@ async function start({ mode, etcdUrl, prefix, service, services, reps, consumers
           const watcher = await client.watch().prefix(prefix).create();
           watcher.on('data', () => {
             cache = undefined; // what the replaced design did: drop everything, read it all again
-            client.getAll().prefix(prefix).strings().then((fresh) => (cache = fresh), () => undefined);
+            client
+              .getAll()
+              .prefix(prefix)
+              .strings()
+              .then(
+                (fresh) => (cache = fresh),
+                () => undefined,
+              );
           });
           closers.push(async () => {
             await watcher.cancel();

@@ -25,7 +25,11 @@ function start(name, command, args, env, ready) {
     const timer = setTimeout(() => reject(new Error(`${name} did not get ready in 20 s:\n${entry.output}`)), 20_000);
     const onData = (chunk) => {
       entry.output = (entry.output + chunk.toString()).slice(-8000);
-      const match = ready && entry.output.replace(/\x1b\[[0-9;]*m/g, '').match(ready);
+      const match =
+        ready &&
+        entry.output
+          .replace(/\u001b\[[0-9;]*m/g, '') // eslint-disable-line no-control-regex -- strips ANSI colour codes
+          .match(ready);
       if (match) {
         clearTimeout(timer);
         resolve({ ...entry, match });
@@ -76,13 +80,18 @@ async function main() {
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 
   say(`\n== Starting a private ${BACKEND}`);
-  registry = BACKEND === 'redis' ? await startRedis() : BACKEND === 'zookeeper' ? await startZooKeeper() : await startEtcd({ name: 'demo' });
+  registry =
+    BACKEND === 'redis' ? await startRedis() : BACKEND === 'zookeeper' ? await startZooKeeper() : await startEtcd({ name: 'demo' });
   const consumerPort = await freePort();
   say(`   ${BACKEND} on ${registry.url}`);
 
   const env = {
     REGISTRY_BACKEND: BACKEND,
-    ...(BACKEND === 'redis' ? { REDIS_URL: registry.url } : BACKEND === 'zookeeper' ? { ZOOKEEPER_HOSTS: registry.url } : { ETCD_HOSTS: registry.url }),
+    ...(BACKEND === 'redis'
+      ? { REDIS_URL: registry.url }
+      : BACKEND === 'zookeeper'
+        ? { ZOOKEEPER_HOSTS: registry.url }
+        : { ETCD_HOSTS: registry.url }),
     HOST: '127.0.0.1',
     REGISTRY_TTL_SECONDS: String(TTL),
     PORT: '0',
@@ -108,7 +117,10 @@ async function main() {
       buffer += decoder.decode(chunk, { stream: true });
       let end;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = buffer.slice(0, end).split('\n').find((l) => l.startsWith('data:'));
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((l) => l.startsWith('data:'));
         buffer = buffer.slice(end + 2);
         if (data) events.push({ at: Date.now(), ...JSON.parse(data.slice(5)) });
       }
@@ -131,9 +143,11 @@ async function main() {
   const removal = async (provider, signal, label) => {
     const since = Date.now();
     provider.child.kill(signal);
-    const event = await waitFor(`the consumer to drop ${provider.name}`, async () =>
-      events.find((e) => e.type === 'removed' && e.instance.servicePort === provider.port),
-    TTL * 1000 + 10_000);
+    const event = await waitFor(
+      `the consumer to drop ${provider.name}`,
+      async () => events.find((e) => e.type === 'removed' && e.instance.servicePort === provider.port),
+      TTL * 1000 + 10_000,
+    );
     say(`   ${label}: ${provider.name} (:${provider.port}) gone from the consumer's view after ${event.at - since} ms`);
   };
   say('\n== Stopping and crashing providers:');

@@ -14,11 +14,14 @@ interface BenchReport {
 // measured and reported. It asserts no timing (the figures of a smoke run mean nothing).
 describe('bench smoke run', () => {
   it('measures and reports every figure', async () => {
-    if (!existsSync('node_modules/nest-service-registry/index.js')) throw new Error('Run `npm run build` first (npm test does it in pretest).');
+    if (!existsSync('node_modules/nest-service-registry/index.js'))
+      throw new Error('Run `npm run build` first (npm test does it in pretest).');
     const dir = mkdtempSync(join(tmpdir(), 'nsr-bench-'));
     const out = join(dir, 'smoke.json');
     try {
-      const child = spawn(process.execPath, ['--expose-gc', 'bench/run.mjs', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--expose-gc', 'bench/run.mjs', '--smoke', '--out', out], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

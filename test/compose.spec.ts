@@ -10,12 +10,25 @@ interface ComposeService {
   depends_on?: string[];
 }
 
-const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as { services: Record<string, ComposeService> };
-const KNOWN_ENV = ['REGISTRY_BACKEND', 'ETCD_HOSTS', 'ZOOKEEPER_HOSTS', 'REDIS_URL', 'REGISTRY_NAMESPACE', 'REGISTRY_TTL_SECONDS', 'PORT', 'HOST'];
+const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
+  services: Record<string, ComposeService>;
+};
+const KNOWN_ENV = [
+  'REGISTRY_BACKEND',
+  'ETCD_HOSTS',
+  'ZOOKEEPER_HOSTS',
+  'REDIS_URL',
+  'REGISTRY_NAMESPACE',
+  'REGISTRY_TTL_SECONDS',
+  'PORT',
+  'HOST',
+];
 
 describe('docker-compose.yml', () => {
   it('has etcd, two providers and a consumer, and Redis and ZooKeeper behind profiles', () => {
-    const always = Object.entries(compose.services).filter(([, s]) => !s.profiles).map(([name]) => name);
+    const always = Object.entries(compose.services)
+      .filter(([, s]) => !s.profiles)
+      .map(([name]) => name);
     expect(always.sort()).toEqual(['consumer', 'etcd', 'provider1', 'provider2']);
     expect(compose.services.redis?.profiles).toEqual(['redis']);
     expect(compose.services.zookeeper?.profiles).toEqual(['zookeeper']);

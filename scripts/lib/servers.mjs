@@ -33,10 +33,30 @@ export async function startZooKeeper() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'nsr-zk-'));
   mkdirSync(join(dir, 'data'));
-  writeFileSync(join(dir, 'zoo.cfg'), [`tickTime=500`, `dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1',
-    'admin.enableServer=false', '4lw.commands.whitelist=srvr,ruok', 'forceSync=no'].join('\n'));
-  const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-cp', '/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar',
-    'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(dir, 'zoo.cfg')], { stdio: 'ignore' });
+  writeFileSync(
+    join(dir, 'zoo.cfg'),
+    [
+      `tickTime=500`,
+      `dataDir=${join(dir, 'data')}`,
+      `clientPort=${port}`,
+      'clientPortAddress=127.0.0.1',
+      'admin.enableServer=false',
+      '4lw.commands.whitelist=srvr,ruok',
+      'forceSync=no',
+    ].join('\n'),
+  );
+  const child = spawn(
+    'java',
+    [
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-cp',
+      '/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar',
+      'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+      join(dir, 'zoo.cfg'),
+    ],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -70,7 +90,9 @@ export async function startZooKeeper() {
 export async function startRedis() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'nsr-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
@@ -127,9 +149,29 @@ export async function startEtcd({ name = 'n1', extraArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
   const url = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  const child = spawn('etcd', ['--name', name, '--data-dir', join(dataDir, 'data'), '--listen-client-urls', url,
-    '--advertise-client-urls', url, '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', `${name}=${peer}`, '--log-level', 'error', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'etcd',
+    [
+      '--name',
+      name,
+      '--data-dir',
+      join(dataDir, 'data'),
+      '--listen-client-urls',
+      url,
+      '--advertise-client-urls',
+      url,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `${name}=${peer}`,
+      '--log-level',
+      'error',
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const exited = new Promise((resolve) => child.once('exit', resolve));

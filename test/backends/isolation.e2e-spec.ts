@@ -18,7 +18,8 @@ afterAll(async () => {
 });
 
 function run(kind: string): { seen: number[]; clients: string[] } {
-  if (!existsSync('node_modules/nest-service-registry/index.js')) throw new Error('Run `npm run build` first (npm test does it in pretest).');
+  if (!existsSync('node_modules/nest-service-registry/index.js'))
+    throw new Error('Run `npm run build` first (npm test does it in pretest).');
   const result = spawnSync(process.execPath, ['test/fixtures/backend-isolation.mjs', kind], {
     env: { ...process.env, ETCD_HOSTS: etcd.url, REDIS_URL: redis.url, ZOOKEEPER_HOSTS: zk.hosts },
     encoding: 'utf8',

@@ -15,7 +15,13 @@ const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> =
 
 const ports = (instances: readonly ServiceInstance[]) => instances.map((i) => i.servicePort).sort();
 const yuRpcValue = (port: number) =>
-  JSON.stringify({ serviceName: 'user-service', serviceVersion: '1.0', serviceHost: '127.0.0.1', servicePort: port, serviceGroup: 'default' });
+  JSON.stringify({
+    serviceName: 'user-service',
+    serviceVersion: '1.0',
+    serviceHost: '127.0.0.1',
+    servicePort: port,
+    serviceGroup: 'default',
+  });
 
 beforeAll(async () => {
   etcd = await EtcdServer.start();
@@ -45,7 +51,9 @@ describe('discovery on etcd', () => {
     await (providers[0] as INestApplication).close();
     apps.forget(providers[0]!);
     for (const consumer of [early, late]) {
-      await eventually(async () => expect(ports(await consumer.getInstances('user-service'))).toEqual([portOf(providers[1] as INestApplication)]));
+      await eventually(async () =>
+        expect(ports(await consumer.getInstances('user-service'))).toEqual([portOf(providers[1] as INestApplication)]),
+      );
     }
   });
 
@@ -90,11 +98,19 @@ describe('discovery on etcd', () => {
 
     await client.put('/rpc/user-service:1.0/127.0.0.1:1002').value(yuRpcValue(1002));
     await client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001)); // unchanged
-    await client.put('/rpc/user-service:1.0/127.0.0.1:1002').value(JSON.stringify({ ...JSON.parse(yuRpcValue(1002)), status: 'OUT_OF_SERVICE' }));
+    await client
+      .put('/rpc/user-service:1.0/127.0.0.1:1002')
+      .value(JSON.stringify({ ...JSON.parse(yuRpcValue(1002)), status: 'OUT_OF_SERVICE' }));
     await client.delete().key('/rpc/user-service:1.0/127.0.0.1:1001');
     await client.put('/rpc/user-service-x:1.0/127.0.0.1:1003').value(yuRpcValue(1003)); // other service: not ours
 
-    await eventually(() => expect(events.map((e) => `${e.type}:${'instance' in e ? e.instance.servicePort : ''}`)).toEqual(['added:1002', 'updated:1002', 'removed:1001']));
+    await eventually(() =>
+      expect(events.map((e) => `${e.type}:${'instance' in e ? e.instance.servicePort : ''}`)).toEqual([
+        'added:1002',
+        'updated:1002',
+        'removed:1001',
+      ]),
+    );
     expect(discovery.getInstancesSync('user-service')).toEqual([]);
     expect(ports(discovery.getInstancesSync('user-service', { includeUnavailable: true }))).toEqual([1002]);
     expect(await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"')).toBe(rangesBefore);
@@ -135,7 +151,11 @@ describe('discovery on etcd', () => {
     const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
     expect(() => discovery.chooseSync('user-service')).toThrow(ServiceNotLoadedError);
     await expect(discovery.choose('user-service', { version: '9.9' })).rejects.toThrow(
-      new NoInstancesError('No available instance of user-service:9.9. Check that a provider registered it (and is UP).', 'user-service', '9.9'),
+      new NoInstancesError(
+        'No available instance of user-service:9.9. Check that a provider registered it (and is UP).',
+        'user-service',
+        '9.9',
+      ),
     );
     for (const port of [3001, 3002, 3003]) await client.put(`/rpc/user-service:1.0/127.0.0.1:${port}`).value(yuRpcValue(port));
     await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(3));

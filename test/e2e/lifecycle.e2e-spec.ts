@@ -23,7 +23,12 @@ afterAll(async () => {
 
 async function healthApp(url: string): Promise<INestApplication> {
   @Module({
-    imports: [ScheduleModule.forRoot(), RegistryModule.forRoot(testOptions(url, { ttl: 2, healthTimeout: 500 })), TerminusModule, RegistryHealthModule],
+    imports: [
+      ScheduleModule.forRoot(),
+      RegistryModule.forRoot(testOptions(url, { ttl: 2, healthTimeout: 500 })),
+      TerminusModule,
+      RegistryHealthModule,
+    ],
     controllers: [UsersFixture],
   })
   class HealthTestModule {}
@@ -47,7 +52,13 @@ describe('health', () => {
         status: 'up',
         backend: 'etcd',
         endpoints: [server.url],
-        lease: { id: expect.stringMatching(/^\d+$/), state: 'alive', ttl: 2, ttlLeftMs: expect.any(Number), lastRenewal: expect.any(String) },
+        lease: {
+          id: expect.stringMatching(/^\d+$/),
+          state: 'alive',
+          ttl: 2,
+          ttlLeftMs: expect.any(Number),
+          lastRenewal: expect.any(String),
+        },
         registrations: 1,
         lostRegistrations: [],
         staleServices: [],
@@ -59,10 +70,13 @@ describe('health', () => {
       const down = await indicator.isHealthy('registry');
       expect(Date.now() - startedAt).toBeLessThan(1_500);
       expect(down.registry).toMatchObject({ status: 'down', backend: 'etcd', endpoints: [server.url], lastError: expect.any(String) });
-      await eventually(async () => {
-        const result = await indicator.isHealthy('registry');
-        expect(result.registry).toMatchObject({ status: 'down', lease: { state: 'degraded' } });
-      }, { timeout: 5_000 });
+      await eventually(
+        async () => {
+          const result = await indicator.isHealthy('registry');
+          expect(result.registry).toMatchObject({ status: 'down', lease: { state: 'degraded' } });
+        },
+        { timeout: 5_000 },
+      );
     } finally {
       await app.close();
       await server.stop();

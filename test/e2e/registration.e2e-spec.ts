@@ -4,7 +4,16 @@ import { NestFactory } from '@nestjs/core';
 import type { Etcd3 } from 'etcd3';
 import { DiscoveryClient, NoInstancesError, RegistryModule, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
-import { createProvider, OrdersFixture, portOf, startConsumer, startProvider, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
+import {
+  createProvider,
+  OrdersFixture,
+  portOf,
+  startConsumer,
+  startProvider,
+  testOptions,
+  TrackedApps,
+  UsersFixture,
+} from '../support/apps.js';
 import { EtcdServer } from '../support/etcd-server.js';
 import { freePort } from '../support/ports.js';
 
@@ -45,8 +54,19 @@ describe('registration on etcd', () => {
     expect(entry!.key).toBe(`/rpc/user-service:1.0/127.0.0.1:${port}`);
     const value = JSON.parse(entry!.value);
     expect(Object.keys(value)).toEqual([
-      'serviceName', 'serviceVersion', 'serviceHost', 'servicePort', 'serviceGroup', 'id', 'protocol',
-      'weight', 'zone', 'status', 'metadata', 'registeredAt', 'schema',
+      'serviceName',
+      'serviceVersion',
+      'serviceHost',
+      'servicePort',
+      'serviceGroup',
+      'id',
+      'protocol',
+      'weight',
+      'zone',
+      'status',
+      'metadata',
+      'registeredAt',
+      'schema',
     ]);
     expect(value).toEqual({
       serviceName: 'user-service',
@@ -195,7 +215,9 @@ describe('registration on etcd', () => {
     const [drained] = await registry.setStatus('user-service', 'OUT_OF_SERVICE');
     expect(drained!.instance.status).toBe('OUT_OF_SERVICE');
     await eventually(async () => expect((await kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['OUT_OF_SERVICE']));
-    expect(registry.registrations()).toEqual([expect.objectContaining({ confirmed: true, instance: expect.objectContaining({ status: 'OUT_OF_SERVICE' }) })]);
+    expect(registry.registrations()).toEqual([
+      expect.objectContaining({ confirmed: true, instance: expect.objectContaining({ status: 'OUT_OF_SERVICE' }) }),
+    ]);
     await eventually(() => expect(discovery.getInstancesSync('user-service')).toEqual([]));
     expect(discovery.getInstancesSync('user-service', { includeUnavailable: true })).toHaveLength(1);
     await expect(discovery.choose('user-service')).rejects.toThrow(NoInstancesError);

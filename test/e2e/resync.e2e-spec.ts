@@ -9,7 +9,13 @@ let etcd: EtcdServer;
 let consumer: INestApplicationContext;
 
 const value = (port: number) =>
-  JSON.stringify({ serviceName: 'user-service', serviceVersion: '1.0', serviceHost: '127.0.0.1', servicePort: port, serviceGroup: 'default' });
+  JSON.stringify({
+    serviceName: 'user-service',
+    serviceVersion: '1.0',
+    serviceHost: '127.0.0.1',
+    servicePort: port,
+    serviceGroup: 'default',
+  });
 const ports = (instances: readonly ServiceInstance[]) => instances.map((i) => i.servicePort).sort();
 
 beforeAll(async () => {
@@ -43,7 +49,9 @@ describe('resync', () => {
       await fresh.put('/rpc/user-service:1.0/127.0.0.1:5003').value(value(5003));
       await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual([5003]), { timeout: 10_000 });
       expect(discovery.status()[0]).toMatchObject({ stale: false });
-      const changes = events.filter((e) => e.type === 'added' || e.type === 'removed').map((e) => `${e.type}:${'instance' in e ? e.instance.servicePort : ''}`);
+      const changes = events
+        .filter((e) => e.type === 'added' || e.type === 'removed')
+        .map((e) => `${e.type}:${'instance' in e ? e.instance.servicePort : ''}`);
       expect(changes.sort()).toEqual(['added:5003', 'removed:5001', 'removed:5002']);
       expect(events.some((e) => e.type === 'stale')).toBe(true);
       expect(events.some((e) => e.type === 'resynced')).toBe(true);

@@ -30,7 +30,8 @@ afterAll(async () => {
 
 describe('shutdown and boot while etcd is down', () => {
   it('a provider process gets SIGTERM while etcd is down and exits within 5 s', async () => {
-    if (!existsSync('node_modules/nest-service-registry/index.js')) throw new Error('Run `npm run build` first (npm test does it in pretest).');
+    if (!existsSync('node_modules/nest-service-registry/index.js'))
+      throw new Error('Run `npm run build` first (npm test does it in pretest).');
     const child = spawn(process.execPath, ['dist/apps/provider/main.js'], {
       env: { ...process.env, ETCD_HOSTS: etcd.url, HOST: '127.0.0.1', PORT: '0', REGISTRY_TTL_SECONDS: '3' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +64,9 @@ describe('shutdown and boot while etcd is down', () => {
       await provider.listen(0, '127.0.0.1');
       expect(Date.now() - startedAt).toBeLessThan(3_000);
       const registry = provider.get(ServiceRegistry);
-      await eventually(() => expect(registry.status()).toMatchObject({ state: 'degraded', lostRegistrations: [expect.any(String)] }), { timeout: 5_000 });
+      await eventually(() => expect(registry.status()).toMatchObject({ state: 'degraded', lostRegistrations: [expect.any(String)] }), {
+        timeout: 5_000,
+      });
       await etcd.restart();
       const back = Date.now();
       const client = etcd.client();
@@ -122,7 +125,9 @@ describe('consumer snapshot file', () => {
         const fresh = etcd.client();
         await fresh.delete().key('/rpc/user-service:1.0/127.0.0.1:6001');
         fresh.close();
-        await eventually(() => expect(discovery.getInstancesSync('user-service').map((i) => i.servicePort)).toEqual([6002]), { timeout: 5_000 });
+        await eventually(() => expect(discovery.getInstancesSync('user-service').map((i) => i.servicePort)).toEqual([6002]), {
+          timeout: 5_000,
+        });
         expect(discovery.status()[0]).toMatchObject({ stale: false });
         await eventually(() => expect(JSON.parse(readFileSync(file, 'utf8')).services['user-service:1.0']).toHaveLength(1));
       } finally {
@@ -137,7 +142,10 @@ describe('consumer snapshot file', () => {
     await etcd.kill();
     const consumer = await startConsumer(testOptions(etcd.url));
     try {
-      const error = await consumer.get(DiscoveryClient).getInstances('user-service').catch((e: unknown) => e);
+      const error = await consumer
+        .get(DiscoveryClient)
+        .getInstances('user-service')
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendUnavailableError);
       expect((error as Error).message).toContain(`Cannot read user-service:1.0 from ${etcd.url}`);
     } finally {

@@ -57,7 +57,10 @@ describe('a 3-member etcd cluster loses its leader', () => {
       await sleep(3 * 1_000); // several renewals on the new leader
       writing = false;
       await loop;
-      const gaps = successes.slice(1).map((t, i) => t - successes[i]!).filter((_, i) => successes[i + 1]! > killedAt - 1_000);
+      const gaps = successes
+        .slice(1)
+        .map((t, i) => t - successes[i]!)
+        .filter((_, i) => successes[i + 1]! > killedAt - 1_000);
       const outage = Math.max(...gaps);
       console.log(`leader loss: longest write gap ${outage} ms; change seen by the consumer ${changeSeenAfter} ms after the kill`);
       expect(registry.status()).toMatchObject({ grants: 1, lostRegistrations: [] });

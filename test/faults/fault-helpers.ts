@@ -22,7 +22,13 @@ export function idOf(app: INestApplication): string {
 
 /** A yu-rpc style value, for instances written directly with a plain client. */
 export function plainValue(port: number): string {
-  return JSON.stringify({ serviceName: 'user-service', serviceVersion: '1.0', serviceHost: '127.0.0.1', servicePort: port, serviceGroup: 'default' });
+  return JSON.stringify({
+    serviceName: 'user-service',
+    serviceVersion: '1.0',
+    serviceHost: '127.0.0.1',
+    servicePort: port,
+    serviceGroup: 'default',
+  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -27,7 +27,10 @@ describe('etcd frozen with SIGSTOP for 12 s', () => {
     const provider = await startProvider(testOptions(etcd.url, { ttl: 10 }));
     @Module({ imports: [RegistryModule.forRoot(testOptions(etcd.url)), TerminusModule, RegistryHealthModule] })
     class ConsumerWithHealth {}
-    const consumer: INestApplicationContext = await NestFactory.createApplicationContext(ConsumerWithHealth, { logger: false, abortOnError: false });
+    const consumer: INestApplicationContext = await NestFactory.createApplicationContext(ConsumerWithHealth, {
+      logger: false,
+      abortOnError: false,
+    });
     await consumer.init();
     const discovery = consumer.get(DiscoveryClient);
     const health = consumer.get(RegistryHealthIndicator);
@@ -37,15 +40,24 @@ describe('etcd frozen with SIGSTOP for 12 s', () => {
       await eventually(() => ledger.expectConsistent([idOf(provider)]));
       const frozenAt = Date.now();
       etcd.signal('SIGSTOP');
-      await eventually(() => expect(discovery.status()[0]).toMatchObject({ stale: true, connected: false }), { timeout: 11_000, interval: 100 });
+      await eventually(() => expect(discovery.status()[0]).toMatchObject({ stale: true, connected: false }), {
+        timeout: 11_000,
+        interval: 100,
+      });
       const staleAfter = Date.now() - frozenAt;
       expect(discovery.getInstancesSync('user-service').map((i) => i.id)).toEqual([idOf(provider)]);
       const during = await health.isHealthy('registry');
-      expect(during.registry).toMatchObject({ status: 'down', staleServices: [expect.objectContaining({ service: 'user-service:1.0', since: expect.any(String) })] });
+      expect(during.registry).toMatchObject({
+        status: 'down',
+        staleServices: [expect.objectContaining({ service: 'user-service:1.0', since: expect.any(String) })],
+      });
       await sleep(12_000 - (Date.now() - frozenAt));
       etcd.signal('SIGCONT');
       const resumedAt = Date.now();
-      await eventually(() => expect(discovery.status()[0]).toMatchObject({ stale: false, connected: true }), { timeout: 1_000, interval: 10 });
+      await eventually(() => expect(discovery.status()[0]).toMatchObject({ stale: false, connected: true }), {
+        timeout: 1_000,
+        interval: 10,
+      });
       const freshAfter = Date.now() - resumedAt;
       const client = etcd.client();
       try {

@@ -31,7 +31,9 @@ describe('Redis faults', () => {
       await server.restart();
       const back = Date.now();
       // Nothing survives a restart without persistence: the provider must put its key back.
-      await eventually(() => expect(provider.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', grants: 2 }), { timeout: 1_000 + 1_000 });
+      await eventually(() => expect(provider.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', grants: 2 }), {
+        timeout: 1_000 + 1_000,
+      });
       console.log(`redis restarted empty: re-registered ${Date.now() - back} ms after it came back`);
       const late = await startProvider(options());
       try {
@@ -49,7 +51,11 @@ describe('Redis faults', () => {
   it('a SIGKILLed provider disappears from a consumer within TTL + sweep interval + 1 s', async () => {
     const consumer = await startConsumer(options());
     try {
-      const took = await crashToGone(consumer.get(DiscoveryClient), { REGISTRY_BACKEND: 'redis', REDIS_URL: server.url, REGISTRY_TTL_SECONDS: '2' });
+      const took = await crashToGone(consumer.get(DiscoveryClient), {
+        REGISTRY_BACKEND: 'redis',
+        REDIS_URL: server.url,
+        REGISTRY_TTL_SECONDS: '2',
+      });
       console.log(`redis: SIGKILLed provider gone after ${took} ms (TTL 2 s)`);
       expect(took).toBeLessThanOrEqual(2_000 + 250 + 1_000);
     } finally {

@@ -42,33 +42,36 @@ afterAll(async () => {
 });
 
 describe('etcd SIGKILLed and restarted on the same data dir', () => {
-  it.each([3_000, 15_000])('after %i ms: registration intact or restored within one renewal, later changes reach the consumer within 1 s', async (outage) => {
-    const provider = await track(startProvider(testOptions(etcd.url, { ttl: TTL })));
-    const { discovery, ledger } = await consumerWithLedger();
-    await eventually(() => ledger.expectConsistent([idOf(provider)]));
+  it.each([3_000, 15_000])(
+    'after %i ms: registration intact or restored within one renewal, later changes reach the consumer within 1 s',
+    async (outage) => {
+      const provider = await track(startProvider(testOptions(etcd.url, { ttl: TTL })));
+      const { discovery, ledger } = await consumerWithLedger();
+      await eventually(() => ledger.expectConsistent([idOf(provider)]));
 
-    await etcd.kill();
-    await sleep(outage);
-    expect(discovery.getInstancesSync('user-service').map((i) => i.id)).toEqual([idOf(provider)]); // stale, not empty
-    await etcd.restart();
-    const back = Date.now();
-    const client = etcd.client();
-    try {
-      await eventually(async () => expect(await storedIds(client)).toEqual([idOf(provider)]), { timeout: ONE_RENEWAL, interval: 20 });
-      const keysAfter = Date.now() - back;
-      await eventually(() => expect(provider.get(ServiceRegistry).status().state).toBe('alive'), { timeout: ONE_RENEWAL });
-      await eventually(() => expect(discovery.status()[0]).toMatchObject({ stale: false, connected: true }), { timeout: ONE_RENEWAL });
-      const consumerAfter = Date.now() - back;
-      const changedAt = Date.now();
-      await client.put('/rpc/user-service:1.0/127.0.0.1:7001').value(plainValue(7001));
-      await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(2), { timeout: 1_000, interval: 10 });
-      expect(Date.now() - changedAt).toBeLessThanOrEqual(1_000);
-      ledger.expectConsistent(await storedIds(client));
-      console.log(`etcd down ${outage} ms: keys readable ${keysAfter} ms and consumer re-synced ${consumerAfter} ms after etcd returned`);
-    } finally {
-      client.close();
-    }
-  });
+      await etcd.kill();
+      await sleep(outage);
+      expect(discovery.getInstancesSync('user-service').map((i) => i.id)).toEqual([idOf(provider)]); // stale, not empty
+      await etcd.restart();
+      const back = Date.now();
+      const client = etcd.client();
+      try {
+        await eventually(async () => expect(await storedIds(client)).toEqual([idOf(provider)]), { timeout: ONE_RENEWAL, interval: 20 });
+        const keysAfter = Date.now() - back;
+        await eventually(() => expect(provider.get(ServiceRegistry).status().state).toBe('alive'), { timeout: ONE_RENEWAL });
+        await eventually(() => expect(discovery.status()[0]).toMatchObject({ stale: false, connected: true }), { timeout: ONE_RENEWAL });
+        const consumerAfter = Date.now() - back;
+        const changedAt = Date.now();
+        await client.put('/rpc/user-service:1.0/127.0.0.1:7001').value(plainValue(7001));
+        await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(2), { timeout: 1_000, interval: 10 });
+        expect(Date.now() - changedAt).toBeLessThanOrEqual(1_000);
+        ledger.expectConsistent(await storedIds(client));
+        console.log(`etcd down ${outage} ms: keys readable ${keysAfter} ms and consumer re-synced ${consumerAfter} ms after etcd returned`);
+      } finally {
+        client.close();
+      }
+    },
+  );
 });
 
 describe('etcd restarted with an empty data dir', () => {
@@ -86,9 +89,18 @@ describe('etcd restarted with an empty data dir', () => {
     try {
       await eventually(async () => expect(await storedIds(client)).toEqual([idOf(survivor)]), { timeout: ONE_RENEWAL, interval: 20 });
       expect(survivor.get(ServiceRegistry).status().grants).toBe(2); // the old lease died with the data
-      const late = (await track(startProvider(testOptions(etcd.url, { ttl: TTL })))) as INestApplication;
+      const late = await track<INestApplication>(startProvider(testOptions(etcd.url, { ttl: TTL })));
       const expected = [idOf(survivor), idOf(late)].sort();
-      await eventually(() => expect(discovery.getInstancesSync('user-service').map((i) => i.id).sort()).toEqual(expected), { timeout: 5_000 });
+      await eventually(
+        () =>
+          expect(
+            discovery
+              .getInstancesSync('user-service')
+              .map((i) => i.id)
+              .sort(),
+          ).toEqual(expected),
+        { timeout: 5_000 },
+      );
       expect(discovery.getInstancesSync('user-service').map((i) => i.id)).not.toContain(casualtyId);
       ledger.expectConsistent(await storedIds(client));
     } finally {
@@ -113,7 +125,10 @@ describe('outside interference during an etcd restart', () => {
     try {
       await client.leaseClient.leaseRevoke({ ID: lease });
       await client.delete().key(deletedKey);
-      await eventually(async () => expect(await storedIds(client)).toEqual([idOf(revoked), idOf(deleted)].sort()), { timeout: ONE_RENEWAL, interval: 20 });
+      await eventually(async () => expect(await storedIds(client)).toEqual([idOf(revoked), idOf(deleted)].sort()), {
+        timeout: ONE_RENEWAL,
+        interval: 20,
+      });
       await eventually(async () => ledger.expectConsistent(await storedIds(client)), { timeout: 2_000 });
       expect(revoked.get(ServiceRegistry).status().sessionId).not.toBe(lease);
     } finally {

@@ -25,7 +25,11 @@ describe('ZooKeeper faults', () => {
   it('a SIGKILLed owner disappears from a consumer within the session timeout (+ 1.5 s)', async () => {
     const consumer = await startConsumer(options());
     try {
-      const took = await crashToGone(consumer.get(DiscoveryClient), { REGISTRY_BACKEND: 'zookeeper', ZOOKEEPER_HOSTS: server.hosts, REGISTRY_TTL_SECONDS: '2' });
+      const took = await crashToGone(consumer.get(DiscoveryClient), {
+        REGISTRY_BACKEND: 'zookeeper',
+        ZOOKEEPER_HOSTS: server.hosts,
+        REGISTRY_TTL_SECONDS: '2',
+      });
       console.log(`zookeeper: SIGKILLed owner gone after ${took} ms (session timeout 2 s)`);
       expect(took).toBeLessThanOrEqual(2_000 + 1_500);
     } finally {
@@ -44,14 +48,18 @@ describe('ZooKeeper faults', () => {
       const back = Date.now();
       // Same data dir: the session survives (its timer restarts). Empty: the session is gone and
       // is noticed after one session timeout of silence, then re-created.
-      await eventually(() => expect(provider.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', grants: empty ? 2 : 1 }), { timeout: 8_000 });
+      await eventually(() => expect(provider.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', grants: empty ? 2 : 1 }), {
+        timeout: 8_000,
+      });
       const late = await startProvider(options());
       try {
         await eventually(() => ledger.expectConsistent([idOf(provider), idOf(late)]), { timeout: 8_000 });
       } finally {
         await late.close();
       }
-      console.log(`zookeeper restarted (empty: ${empty}): provider alive and consumer consistent ${Date.now() - back} ms after the restart`);
+      console.log(
+        `zookeeper restarted (empty: ${empty}): provider alive and consumer consistent ${Date.now() - back} ms after the restart`,
+      );
       ledger.close();
     } finally {
       await consumer.close();

@@ -1,4 +1,13 @@
-import { Controller, Get, Injectable, Module, type INestApplication, type INestApplicationContext, type LoggerService, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  type INestApplication,
+  type INestApplicationContext,
+  type LoggerService,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryModule, RpcService, type RegistryModuleOptions } from 'nest-service-registry';
@@ -92,7 +101,10 @@ export async function startProvider(options: RegistryModuleOptions, controllers?
 }
 
 /** A consumer: an application context with only RegistryModule. */
-export async function startConsumer(options: RegistryModuleOptions, logger: LoggerService | false = false): Promise<INestApplicationContext> {
+export async function startConsumer(
+  options: RegistryModuleOptions,
+  logger: LoggerService | false = false,
+): Promise<INestApplicationContext> {
   @Module({ imports: [RegistryModule.forRoot(options)] })
   class ConsumerTestModule {}
   const app = await NestFactory.createApplicationContext(ConsumerTestModule, { logger, abortOnError: false });

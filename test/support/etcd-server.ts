@@ -104,14 +104,22 @@ export class EtcdServer {
   private async launch(): Promise<void> {
     const peer = `http://127.0.0.1:${this.peerPort}`;
     const args = [
-      '--name', this.name,
-      '--data-dir', join(this.dataDir, 'data'),
-      '--listen-client-urls', this.url,
-      '--advertise-client-urls', this.url,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', this.initialCluster,
-      '--log-level', 'error',
+      '--name',
+      this.name,
+      '--data-dir',
+      join(this.dataDir, 'data'),
+      '--listen-client-urls',
+      this.url,
+      '--advertise-client-urls',
+      this.url,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      this.initialCluster,
+      '--log-level',
+      'error',
     ];
     const healthy = async () => {
       const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(500) });

@@ -37,7 +37,12 @@ export class EventLedger {
   expectConsistent(expected: string[]): void {
     expect(this.problems).toEqual([]);
     expect(this.ids()).toEqual([...expected].sort());
-    expect(this.discovery.getInstancesSync(this.serviceName, { includeUnavailable: true }).map((i) => i.id).sort()).toEqual([...expected].sort());
+    expect(
+      this.discovery
+        .getInstancesSync(this.serviceName, { includeUnavailable: true })
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([...expected].sort());
   }
 
   close(): void {

@@ -12,7 +12,9 @@ const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 
 export default function globalSetup() {
   if (!existsSync(ZOOKEEPER_JAR) || spawnSync('sh', ['-c', 'command -v java']).status !== 0) {
-    throw new Error(`The test suites need ZooKeeper (${ZOOKEEPER_JAR}) and java. Install them: apt-get install -y --no-install-recommends zookeeper   (or run: bash .ci/run)`);
+    throw new Error(
+      `The test suites need ZooKeeper (${ZOOKEEPER_JAR}) and java. Install them: apt-get install -y --no-install-recommends zookeeper   (or run: bash .ci/run)`,
+    );
   }
   for (const [binary, install] of Object.entries(REQUIRED)) {
     if (spawnSync('sh', ['-c', `command -v ${binary}`]).status !== 0) {

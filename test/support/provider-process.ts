@@ -20,13 +20,15 @@ export async function crashToGone(discovery: DiscoveryClient, env: Record<string
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(1), { timeout: 15_000 }).catch((error: Error) => {
-      throw new Error(`${error.message}\nprovider output:\n${output}`);
-    });
+    await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(1), { timeout: 15_000 }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\nprovider output:\n${output}`);
+      },
+    );
     const removed = firstValueFrom(discovery.events$.pipe(filter((e) => e.type === 'removed')));
     const killedAt = Date.now();
     child.kill('SIGKILL');

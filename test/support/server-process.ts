@@ -27,8 +27,8 @@ export class ServerProcess {
     this.child = child;
     this.tail = '';
     const keep = (chunk: Buffer) => (this.tail = (this.tail + chunk.toString()).slice(-4_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     this.exited = new Promise((resolve) =>
       child.once('exit', () => {
         if (this.child === child) this.child = undefined;

@@ -11,7 +11,9 @@ const CLASSPATH = `${ZOOKEEPER_JAR}:/usr/share/java/slf4j-simple.jar`;
 /** Throws how to install ZooKeeper when Debian's package is missing. Never skips. */
 export function requireZooKeeper(): void {
   if (!existsSync(ZOOKEEPER_JAR)) {
-    throw new Error(`ZooKeeper is not installed (${ZOOKEEPER_JAR} missing). Install it: apt-get install -y --no-install-recommends zookeeper   (or run: bash .ci/run)`);
+    throw new Error(
+      `ZooKeeper is not installed (${ZOOKEEPER_JAR} missing). Install it: apt-get install -y --no-install-recommends zookeeper   (or run: bash .ci/run)`,
+    );
   }
 }
 
@@ -74,8 +76,15 @@ export class ZooKeeperServer {
     const config = join(this.dir, 'zoo.cfg');
     writeFileSync(
       config,
-      [`tickTime=500`, `dataDir=${join(this.dir, 'data')}`, `clientPort=${this.port}`, 'clientPortAddress=127.0.0.1',
-        'admin.enableServer=false', '4lw.commands.whitelist=srvr,ruok', 'forceSync=no'].join('\n'),
+      [
+        `tickTime=500`,
+        `dataDir=${join(this.dir, 'data')}`,
+        `clientPort=${this.port}`,
+        'clientPortAddress=127.0.0.1',
+        'admin.enableServer=false',
+        '4lw.commands.whitelist=srvr,ruok',
+        'forceSync=no',
+      ].join('\n'),
     );
     const args = ['-Xmx256m', '-XX:+UseSerialGC', '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', config];
     await this.process.start('java', args, async () => (await srvr(this.port)).includes('Mode:'), 20_000);

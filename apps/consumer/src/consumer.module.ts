@@ -7,11 +7,7 @@ import { RegistryController } from './registry.controller.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
-  imports: [
-    RegistryModule.forRootAsync({ useFactory: () => registryOptionsFromEnv(process.env) }),
-    TerminusModule,
-    RegistryHealthModule,
-  ],
+  imports: [RegistryModule.forRootAsync({ useFactory: () => registryOptionsFromEnv(process.env) }), TerminusModule, RegistryHealthModule],
   controllers: [UsersController, RegistryController, HealthController],
 })
 export class ConsumerModule {}

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import { intFromEnv } from '@app/demo-config';
 import { ConsumerModule } from './consumer.module.js';
 
 const app = await NestFactory.create(ConsumerModule);
 app.enableShutdownHooks();
 await app.listen(intFromEnv(process.env, 'PORT', 3000));
-const address = app.getHttpServer().address();
+const address = (app.getHttpServer() as Server).address();
 Logger.log(`Consumer listening on ${typeof address === 'object' && address ? address.port : address}`, 'Main');

@@ -22,7 +22,9 @@ export class RegistryController {
   events(): Observable<MessageEvent> {
     return this.discovery.events$.pipe(
       filter((event): event is InstanceEvent => event.type === 'added' || event.type === 'removed' || event.type === 'updated'),
-      map((event) => ({ data: { type: event.type, serviceName: event.serviceName, serviceVersion: event.serviceVersion, instance: event.instance } })),
+      map((event) => ({
+        data: { type: event.type, serviceName: event.serviceName, serviceVersion: event.serviceVersion, instance: event.instance },
+      })),
     );
   }
 }

@@ -44,7 +44,9 @@ export class RegistryLifecycle implements OnModuleInit, OnApplicationShutdown {
       await delay(Math.min(200, Math.max(0, deadline - Date.now())));
     }
     await this.backend.close();
-    throw new BackendUnavailableError(MESSAGES.connectFailed(this.backend.endpoints, this.options.connectTimeout, lastError), { cause: lastError });
+    throw new BackendUnavailableError(MESSAGES.connectFailed(this.backend.endpoints, this.options.connectTimeout, lastError), {
+      cause: lastError,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

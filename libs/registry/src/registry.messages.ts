@@ -21,19 +21,16 @@ export const MESSAGES = {
   noPortForRegistration: (services: string[]) =>
     `Cannot register ${services.join(', ')}: the app has no HTTP server and no "port" option. ` +
     'Pass RegistryModule.forRoot({ port }) with the port your transport listens on.',
-  noScheduler: () =>
-    'RegistryModule renews its lease through @nestjs/schedule: import ScheduleModule.forRoot() in your root module.',
+  noScheduler: () => 'RegistryModule renews its lease through @nestjs/schedule: import ScheduleModule.forRoot() in your root module.',
   noShutdownHooks: () =>
     'Shutdown hooks are not enabled: call app.enableShutdownHooks() so instances are deregistered before the server stops; ' +
     'otherwise they linger until their lease expires.',
-  noHostAddress: () =>
-    'No non-internal IPv4 address found to advertise; set the "host" option. Falling back to 127.0.0.1.',
+  noHostAddress: () => 'No non-internal IPv4 address found to advertise; set the "host" option. Falling back to 127.0.0.1.',
   registered: (instanceId: string, key: string, session: string) => `Registered ${instanceId} at ${key} (lease ${session})`,
   deregistered: (count: number, session: string | undefined) =>
     `Deregistered ${count} instance(s)${session ? `, revoked lease ${session}` : ''}`,
   renewed: (session: string, count: number) => `Renewed lease ${session} for ${count} instance(s)`,
-  sessionLost: (session: string, count: number) =>
-    `Lease ${session} is gone; granting a new one and re-registering ${count} instance(s)`,
+  sessionLost: (session: string, count: number) => `Lease ${session} is gone; granting a new one and re-registering ${count} instance(s)`,
   healed: (session: string, count: number) => `Re-registered ${count} instance(s) on new lease ${session}`,
   keyRepaired: (key: string, why: string) => `Key ${key} was ${why} by someone else; put it back`,
   operationFailed: (what: string, endpoints: readonly string[], error: unknown, retryMs: number) =>

@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { defer, distinctUntilChanged, map, Observable, startWith, Subject, switchMap } from 'rxjs';
 import { DEFAULTS, REGISTRY_OPTIONS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { InvalidServiceError, NoInstancesError, RegistryClosedError, RegistryOptionsError, ServiceNotLoadedError } from '../errors/registry.error.js';
+import {
+  InvalidServiceError,
+  NoInstancesError,
+  RegistryClosedError,
+  RegistryOptionsError,
+  ServiceNotLoadedError,
+} from '../errors/registry.error.js';
 import { RegistryBackend } from '../backends/registry-backend.js';
 import {
   isValidName,
@@ -168,7 +174,9 @@ export class DiscoveryClient {
       const previous = counts.get(id);
       counts.set(id, { ...parsed, instances: (previous?.instances ?? 0) + 1 });
     }
-    return Object.freeze([...counts.values()].sort((a, b) => (a.serviceName + a.serviceVersion).localeCompare(b.serviceName + b.serviceVersion)));
+    return Object.freeze(
+      [...counts.values()].sort((a, b) => (a.serviceName + a.serviceVersion).localeCompare(b.serviceName + b.serviceVersion)),
+    );
   }
 
   /** Keeps `instance` out of `choose()` for `ejectionTime` and re-reads its service. */
@@ -249,8 +257,10 @@ export class DiscoveryClient {
     const existing = this.services.get(serviceName)?.get(version);
     if (existing) return existing;
     this.assertOpen(`lookup of ${serviceName}:${version}`);
-    if (!isValidName(serviceName)) throw new InvalidServiceError(`Invalid service name ${JSON.stringify(serviceName)}: expected ${NAME_RULE_TEXT}.`);
-    if (!isValidVersion(version)) throw new InvalidServiceError(`Invalid service version ${JSON.stringify(version)}: expected ${VERSION_RULE_TEXT}.`);
+    if (!isValidName(serviceName))
+      throw new InvalidServiceError(`Invalid service name ${JSON.stringify(serviceName)}: expected ${NAME_RULE_TEXT}.`);
+    if (!isValidVersion(version))
+      throw new InvalidServiceError(`Invalid service version ${JSON.stringify(version)}: expected ${VERSION_RULE_TEXT}.`);
     const entry = new ServiceCacheEntry(serviceName, version, servicePrefix(this.options.namespace, serviceName, version), this.context);
     let versions = this.services.get(serviceName);
     if (!versions) {

@@ -48,10 +48,26 @@ describe('InstanceSet', () => {
     const { set, changes, record } = setup();
     set.replace([1, 2, 3].map((p) => ({ key: key(p), value: value(p) })));
     expect(changes).toEqual([]); // no callback on the first read in this call
-    const changed = set.replace([{ key: key(2), value: value(2) }, { key: key(3), value: value(3, { weight: 5 }) }, { key: key(4), value: value(4) }], record);
+    const changed = set.replace(
+      [
+        { key: key(2), value: value(2) },
+        { key: key(3), value: value(3, { weight: 5 }) },
+        { key: key(4), value: value(4) },
+      ],
+      record,
+    );
     expect(changed).toBe(true);
     expect(changes.sort()).toEqual(['added:4', 'removed:1', 'updated:3']);
-    expect(set.replace([{ key: key(2), value: value(2) }, { key: key(3), value: value(3, { weight: 5 }) }, { key: key(4), value: value(4) }], record)).toBe(false);
+    expect(
+      set.replace(
+        [
+          { key: key(2), value: value(2) },
+          { key: key(3), value: value(3, { weight: 5 }) },
+          { key: key(4), value: value(4) },
+        ],
+        record,
+      ),
+    ).toBe(false);
   });
 
   it('commit() publishes frozen views; UP only in `up`; groups are memoised until the next commit', () => {

@@ -3,7 +3,9 @@ import { createServiceInstance } from '../model/service-instance.js';
 import { Backoff } from '../util/backoff.js';
 import { pick } from './load-balancer.js';
 
-const instances = [1, 2, 3].map((n) => createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: n, weight: n === 3 ? 0 : 100 }));
+const instances = [1, 2, 3].map((n) =>
+  createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: n, weight: n === 3 ? 0 : 100 }),
+);
 
 describe('pick', () => {
   it('round-robins in order and wraps', () => {

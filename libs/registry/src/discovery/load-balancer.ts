@@ -60,7 +60,12 @@ function onRing(ring: Ring, key: string): ServiceInstance {
  * to the same instance while the set is unchanged, and moves only the keys of an instance that
  * leaves (100 virtual nodes per instance; the ring is rebuilt when the instance array changes).
  */
-export function pick(instances: readonly ServiceInstance[], strategy: LoadBalancingStrategy, state: BalancerState, key?: string): ServiceInstance {
+export function pick(
+  instances: readonly ServiceInstance[],
+  strategy: LoadBalancingStrategy,
+  state: BalancerState,
+  key?: string,
+): ServiceInstance {
   switch (strategy) {
     case 'round-robin': {
       const index = state.cursor % instances.length;

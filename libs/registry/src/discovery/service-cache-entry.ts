@@ -110,7 +110,10 @@ export class ServiceCacheEntry {
       this.loading = undefined;
       throw new BackendUnavailableError(MESSAGES.listFailed(this.label, this.context.backend.endpoints, error), { cause: error });
     }
-    this.apply(saved.instances.map((instance) => ({ key: instanceKey(this.context.namespace, instance), value: encodeInstance(instance) })), false);
+    this.apply(
+      saved.instances.map((instance) => ({ key: instanceKey(this.context.namespace, instance), value: encodeInstance(instance) })),
+      false,
+    );
     this.loaded = true;
     this.context.warn(MESSAGES.snapshotServed(this.label, saved.instances.length, saved.savedAt, this.context.backend.endpoints));
     this.markStale(error);
@@ -173,7 +176,10 @@ export class ServiceCacheEntry {
   private onEvents(events: readonly WatchEvent[]): void {
     let changed = false;
     for (const event of events) {
-      const applied = event.type === 'put' ? this.instances.put(event.key, event.value, this.emitChange) : this.instances.delete(event.key, this.emitChange);
+      const applied =
+        event.type === 'put'
+          ? this.instances.put(event.key, event.value, this.emitChange)
+          : this.instances.delete(event.key, this.emitChange);
       changed = applied || changed;
     }
     if (changed) this.commit();
@@ -201,7 +207,13 @@ export class ServiceCacheEntry {
     if (this.staleSince) return;
     this.staleSince = new Date();
     this.context.warn(MESSAGES.serviceStale(this.label, error));
-    this.context.emit({ type: 'stale', serviceName: this.serviceName, serviceVersion: this.serviceVersion, since: this.staleSince, error: this.lastError });
+    this.context.emit({
+      type: 'stale',
+      serviceName: this.serviceName,
+      serviceVersion: this.serviceVersion,
+      since: this.staleSince,
+      error: this.lastError,
+    });
   }
 
   private scheduleRelist(reason: string, wait: number): void {
@@ -229,7 +241,13 @@ export class ServiceCacheEntry {
       this.backoff.reset();
       this.startWatch(list.revision);
       this.context.log(MESSAGES.resynced(this.label, this.instances.size, list.revision));
-      this.context.emit({ type: 'resynced', serviceName: this.serviceName, serviceVersion: this.serviceVersion, reason, instances: this.all });
+      this.context.emit({
+        type: 'resynced',
+        serviceName: this.serviceName,
+        serviceVersion: this.serviceVersion,
+        reason,
+        instances: this.all,
+      });
     } catch (error) {
       this.markStale(error);
       this.relisting = false;

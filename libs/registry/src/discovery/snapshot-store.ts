@@ -65,7 +65,7 @@ export class SnapshotStore {
 
   private async write(): Promise<void> {
     const services: Record<string, unknown[]> = {};
-    for (const [key, instances] of this.collect()) services[key] = instances.map((i) => JSON.parse(encodeInstance(i)));
+    for (const [key, instances] of this.collect()) services[key] = instances.map((i) => JSON.parse(encodeInstance(i)) as unknown);
     const body: SnapshotFile = { format: FORMAT, version: 1, namespace: this.namespace, savedAt: new Date().toISOString(), services };
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {

@@ -2,13 +2,7 @@
  * Machine-readable codes carried by every {@link RegistryError}.
  */
 export type RegistryErrorCode =
-  | 'INVALID_OPTIONS'
-  | 'INVALID_SERVICE'
-  | 'NO_INSTANCES'
-  | 'NOT_LOADED'
-  | 'BACKEND_UNAVAILABLE'
-  | 'TIMEOUT'
-  | 'CLOSED';
+  'INVALID_OPTIONS' | 'INVALID_SERVICE' | 'NO_INSTANCES' | 'NOT_LOADED' | 'BACKEND_UNAVAILABLE' | 'TIMEOUT' | 'CLOSED';
 
 /**
  * Base class of every error the registry throws. `code` is stable and meant for

@@ -36,7 +36,11 @@ export class RegistryHealthIndicator {
     const services = this.discovery.status();
     const staleServices = services
       .filter((s) => s.stale)
-      .map((s) => ({ service: `${s.serviceName}:${s.serviceVersion}`, since: s.staleSince?.toISOString() ?? null, error: s.lastError ?? null }));
+      .map((s) => ({
+        service: `${s.serviceName}:${s.serviceVersion}`,
+        since: s.staleSince?.toISOString() ?? null,
+        error: s.lastError ?? null,
+      }));
     const details = {
       backend: this.backend.kind,
       endpoints: [...this.backend.endpoints],

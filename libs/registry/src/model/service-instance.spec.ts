@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { createServiceInstance, decodeInstance, encodeInstance, instanceKey, parseServiceKeyOf, sameInstance, servicePrefix } from './service-instance.js';
+import {
+  createServiceInstance,
+  decodeInstance,
+  encodeInstance,
+  instanceKey,
+  parseServiceKeyOf,
+  sameInstance,
+  servicePrefix,
+} from './service-instance.js';
 
 describe('key layout', () => {
   it('follows /{namespace}/{name}:{version}/{host}:{port}', () => {
@@ -47,14 +55,29 @@ describe('codec', () => {
   });
 
   it('round-trips', () => {
-    const instance = createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: 1, metadata: { a: 'b' }, zone: 'z1', weight: 5 });
+    const instance = createServiceInstance({
+      serviceName: 's',
+      serviceHost: 'h',
+      servicePort: 1,
+      metadata: { a: 'b' },
+      zone: 'z1',
+      weight: 5,
+    });
     const decoded = decodeInstance(encodeInstance(instance));
     expect(decoded).toEqual({ ok: true, instance });
   });
 
   it('accepts a yu-rpc value with only the five fields and fills the defaults', () => {
-    const decoded = decodeInstance('{"serviceName":"user-service","serviceVersion":"1.0","serviceHost":"10.0.0.7","servicePort":8080,"serviceGroup":"default"}');
-    expect(decoded.ok && decoded.instance).toMatchObject({ status: 'UP', weight: 100, protocol: 'http', id: 'user-service:1.0@10.0.0.7:8080', metadata: {} });
+    const decoded = decodeInstance(
+      '{"serviceName":"user-service","serviceVersion":"1.0","serviceHost":"10.0.0.7","servicePort":8080,"serviceGroup":"default"}',
+    );
+    expect(decoded.ok && decoded.instance).toMatchObject({
+      status: 'UP',
+      weight: 100,
+      protocol: 'http',
+      id: 'user-service:1.0@10.0.0.7:8080',
+      metadata: {},
+    });
   });
 
   it('sameInstance compares every field, metadata included, not the JSON text', () => {

@@ -4,12 +4,7 @@ import { DEFAULTS, INSTANCE_SCHEMA } from '../registry.constants.js';
 export type InstanceStatus = 'UP' | 'DOWN' | 'STARTING' | 'OUT_OF_SERVICE';
 
 /** All valid {@link InstanceStatus} values. */
-export const INSTANCE_STATUSES: readonly InstanceStatus[] = Object.freeze([
-  'UP',
-  'DOWN',
-  'STARTING',
-  'OUT_OF_SERVICE',
-]);
+export const INSTANCE_STATUSES: readonly InstanceStatus[] = Object.freeze(['UP', 'DOWN', 'STARTING', 'OUT_OF_SERVICE']);
 
 /**
  * One registered instance of a service: the JSON value stored under
@@ -77,7 +72,10 @@ export function namespacePrefix(namespace: string): string {
 }
 
 /** The key an instance is stored under. */
-export function instanceKey(namespace: string, instance: Pick<ServiceInstance, 'serviceName' | 'serviceVersion' | 'serviceHost' | 'servicePort'>): string {
+export function instanceKey(
+  namespace: string,
+  instance: Pick<ServiceInstance, 'serviceName' | 'serviceVersion' | 'serviceHost' | 'servicePort'>,
+): string {
   return `${servicePrefix(namespace, instance.serviceName, instance.serviceVersion)}${instance.serviceHost}:${instance.servicePort}`;
 }
 
@@ -98,7 +96,9 @@ export function parseServiceKeyOf(namespace: string, key: string): { serviceName
 }
 
 /** Default instance id. */
-export function defaultInstanceId(instance: Pick<ServiceInstance, 'serviceName' | 'serviceVersion' | 'serviceHost' | 'servicePort'>): string {
+export function defaultInstanceId(
+  instance: Pick<ServiceInstance, 'serviceName' | 'serviceVersion' | 'serviceHost' | 'servicePort'>,
+): string {
   return `${serviceKey(instance.serviceName, instance.serviceVersion)}@${instance.serviceHost}:${instance.servicePort}`;
 }
 
@@ -146,9 +146,18 @@ export function encodeInstance(instance: ServiceInstance): string {
 /** Whether two instances carry the same values (field by field, metadata included). */
 export function sameInstance(a: ServiceInstance, b: ServiceInstance): boolean {
   if (
-    a.serviceName !== b.serviceName || a.serviceVersion !== b.serviceVersion || a.serviceHost !== b.serviceHost ||
-    a.servicePort !== b.servicePort || a.serviceGroup !== b.serviceGroup || a.id !== b.id || a.protocol !== b.protocol ||
-    a.weight !== b.weight || a.zone !== b.zone || a.status !== b.status || a.registeredAt !== b.registeredAt || a.schema !== b.schema
+    a.serviceName !== b.serviceName ||
+    a.serviceVersion !== b.serviceVersion ||
+    a.serviceHost !== b.serviceHost ||
+    a.servicePort !== b.servicePort ||
+    a.serviceGroup !== b.serviceGroup ||
+    a.id !== b.id ||
+    a.protocol !== b.protocol ||
+    a.weight !== b.weight ||
+    a.zone !== b.zone ||
+    a.status !== b.status ||
+    a.registeredAt !== b.registeredAt ||
+    a.schema !== b.schema
   ) {
     return false;
   }
@@ -183,8 +192,17 @@ const FIELD_COUNT = 13;
 
 /** Whether a validated value has exactly the 13 instance fields (none missing, none extra). */
 function isComplete(v: Record<string, unknown>): boolean {
-  if (v.serviceGroup === undefined || v.id === undefined || v.protocol === undefined || v.weight === undefined ||
-    v.zone === undefined || v.status === undefined || v.metadata === undefined || v.registeredAt === undefined || v.schema === undefined) {
+  if (
+    v.serviceGroup === undefined ||
+    v.id === undefined ||
+    v.protocol === undefined ||
+    v.weight === undefined ||
+    v.zone === undefined ||
+    v.status === undefined ||
+    v.metadata === undefined ||
+    v.registeredAt === undefined ||
+    v.schema === undefined
+  ) {
     return false;
   }
   let count = 0;
@@ -216,7 +234,8 @@ export function decodeInstance(raw: string): DecodeResult {
   if (serviceGroup !== undefined && typeof serviceGroup !== 'string') return fail('serviceGroup must be a string');
   if (id !== undefined && (typeof id !== 'string' || id === '')) return fail('id must be a non-empty string');
   if (protocol !== undefined && (typeof protocol !== 'string' || protocol === '')) return fail('protocol must be a non-empty string');
-  if (weight !== undefined && (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0)) return fail('weight must be an integer ≥ 0');
+  if (weight !== undefined && (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0))
+    return fail('weight must be an integer ≥ 0');
   if (zone !== undefined && zone !== null && typeof zone !== 'string') return fail('zone must be a string or null');
   if (status !== undefined && !STATUS_SET.has(status)) return fail(`status must be ${INSTANCE_STATUSES.join(' | ')}`);
   const meta = metadata === undefined ? EMPTY_METADATA : stringMap(metadata);

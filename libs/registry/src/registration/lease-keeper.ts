@@ -142,9 +142,8 @@ export class LeaseKeeper {
   /** Snapshot for `ServiceRegistry.status()` and the health indicator. */
   status(): RegistrationStatus {
     const registrations = this.registrations();
-    const ttlLeftMs = this.lastRenewal && this.session
-      ? Math.max(0, this.options.ttl * 1000 - (Date.now() - this.lastRenewal.getTime()))
-      : undefined;
+    const ttlLeftMs =
+      this.lastRenewal && this.session ? Math.max(0, this.options.ttl * 1000 - (Date.now() - this.lastRenewal.getTime())) : undefined;
     return Object.freeze({
       state: this.state,
       sessionId: this.session?.id,

@@ -47,7 +47,7 @@ export class OwnKeysWatcher {
     const states = [...this.prefixes.values()];
     this.prefixes.clear();
     for (const state of states) clearTimeout(state.retry);
-    await Promise.all(states.map((state) => state.subscription?.cancel()));
+    await Promise.all(states.map((state) => state.subscription?.cancel() ?? Promise.resolve()));
   }
 
   private async start(prefix: string, state: PrefixWatch): Promise<void> {

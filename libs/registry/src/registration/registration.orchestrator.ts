@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import { errorText, MESSAGES } from '../registry.messages.js';
 import { RegistryError } from '../errors/registry.error.js';
@@ -53,7 +53,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
     }
     const onListening = (): void => {
       if (process.listenerCount('SIGTERM') === 0) this.logger.warn(MESSAGES.noShutdownHooks());
-      const address = adapter.getHttpServer().address() as AddressInfo | string | null;
+      const address = (adapter.getHttpServer() as Server).address();
       const bound = typeof address === 'object' && address !== null ? address.port : undefined;
       const port = this.options.port ?? bound;
       if (port === undefined) {
@@ -62,8 +62,8 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
       }
       this.start(port);
     };
-    if (this.adapterHost!.listening) onListening();
-    else this.adapterHost!.listen$.subscribe({ complete: onListening });
+    if (this.adapterHost.listening) onListening();
+    else this.adapterHost.listen$.subscribe({ complete: onListening });
   }
 
   async onModuleDestroy(): Promise<void> {

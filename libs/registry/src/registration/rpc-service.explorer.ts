@@ -61,7 +61,7 @@ export class RpcServiceExplorer implements OnModuleInit {
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    const byClass = new Map<Function, RpcServiceOptions | undefined>();
+    const byClass = new Map<{ readonly name: string }, RpcServiceOptions | undefined>();
     const wrappers = [
       ...this.discovery.getProviders({ metadataKey: RpcService.KEY }),
       ...this.discovery.getControllers({ metadataKey: RpcService.KEY }),

@@ -47,7 +47,9 @@ export class ServiceRegistry {
   }
 
   /** Removes one of this process's instances, by key or by instance. */
-  async deregister(target: string | Pick<ServiceInstance, 'serviceName' | 'serviceVersion' | 'serviceHost' | 'servicePort'>): Promise<void> {
+  async deregister(
+    target: string | Pick<ServiceInstance, 'serviceName' | 'serviceVersion' | 'serviceHost' | 'servicePort'>,
+  ): Promise<void> {
     await this.keeper.remove(typeof target === 'string' ? target : instanceKey(this.options.namespace, target));
   }
 

@@ -28,7 +28,11 @@ export class EtcdWatch implements WatchSubscription {
     private readonly listener: WatchListener,
   ) {
     this.highestRevision = BigInt(afterRevision);
-    this.watcher = client.watch().prefix(prefix).startRevision((this.highestRevision + 1n).toString()).watcher();
+    this.watcher = client
+      .watch()
+      .prefix(prefix)
+      .startRevision((this.highestRevision + 1n).toString())
+      .watcher();
     this.watcher
       .on('connected', (res) => this.onConnected(res))
       .on('disconnected', (error) => this.onDisconnected(error))

@@ -72,16 +72,30 @@ function integer(option: string, value: unknown, fallback: number, min: number):
   return value;
 }
 
+/** The endpoint list of `hosts` (array or comma-separated string), validated. */
+function hostList(input: EtcdBackendOptions['hosts']): readonly string[] {
+  const raw: unknown = input ?? DEFAULTS.etcdHosts;
+  const list: readonly unknown[] =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((h) => h.trim())
+          .filter((h) => h !== '')
+      : Array.isArray(raw)
+        ? (raw as readonly unknown[])
+        : [];
+  const hosts: string[] = [];
+  for (const host of list) {
+    if (typeof host !== 'string' || !/^(https?:\/\/)?[^\s/:]+(:\d{1,5})?\/?$/.test(host)) invalidOption('backend.hosts', input, HOST_RULE);
+    hosts.push(host);
+  }
+  if (hosts.length === 0) invalidOption('backend.hosts', input, HOST_RULE);
+  return Object.freeze(hosts);
+}
+
 /** Validates etcd options and fills in defaults. Throws naming `backend.<option>`. */
 export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcdOptions {
-  const raw = input.hosts ?? DEFAULTS.etcdHosts;
-  const hosts = typeof raw === 'string' ? raw.split(',').map((h) => h.trim()).filter((h) => h !== '') : raw;
-  if (!Array.isArray(hosts) || hosts.length === 0) invalidOption('backend.hosts', input.hosts, HOST_RULE);
-  for (const host of hosts) {
-    if (typeof host !== 'string' || !/^(https?:\/\/)?[^\s/:]+(:\d{1,5})?\/?$/.test(host)) {
-      invalidOption('backend.hosts', input.hosts, HOST_RULE);
-    }
-  }
+  const hosts = hostList(input.hosts);
   if (input.auth !== undefined && (typeof input.auth?.username !== 'string' || typeof input.auth?.password !== 'string')) {
     invalidOption('backend.auth', '(hidden)', '{ username: string, password: string }');
   }
@@ -89,7 +103,7 @@ export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcd
   const retryMaxDelay = integer('backend.retryMaxDelay', input.retryMaxDelay, 500, retryInitialDelay);
   const keepaliveTime = integer('backend.keepaliveTime', input.keepaliveTime, 5_000, 5_000);
   return Object.freeze({
-    hosts: Object.freeze([...hosts]),
+    hosts,
     auth: input.auth,
     credentials: input.credentials,
     attemptTimeout: input.attemptTimeout === undefined ? undefined : integer('backend.attemptTimeout', input.attemptTimeout, 1_000, 1),

@@ -128,7 +128,10 @@ export class MemoryRegistryStore {
         return;
       }
       listener.onConnectionChange(true);
-      this.deliver(watch, this.history.filter((e) => Number(e.revision) > watch.after));
+      this.deliver(
+        watch,
+        this.history.filter((e) => Number(e.revision) > watch.after),
+      );
     });
     return () => {
       watch.active = false;

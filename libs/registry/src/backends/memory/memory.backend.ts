@@ -1,5 +1,5 @@
 import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
-import { MemoryRegistryStore } from './memory-registry.store.js';
+import { type MemoryRegistryStore } from './memory-registry.store.js';
 
 /**
  * In-process {@link RegistryBackend} over a {@link MemoryRegistryStore}: real TTL expiry,

@@ -2,8 +2,6 @@ import type { Redis } from 'ioredis';
 import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
 import { compareStreamIds } from './redis-stream-id.js';
 
-type StreamEntry = [id: string, fields: string[]];
-
 function toEvent(id: string, fields: string[]): WatchEvent | undefined {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
@@ -46,9 +44,7 @@ export class RedisWatch implements WatchSubscription {
       await this.checkHistory();
       if (this.active) this.listener.onConnectionChange(true);
       while (this.active) {
-        const reply = (await this.connection.xread('COUNT', 500, 'BLOCK', 1_000, 'STREAMS', this.log, this.after)) as
-          | Array<[string, StreamEntry[]]>
-          | null;
+        const reply = await this.connection.xread('COUNT', 500, 'BLOCK', 1_000, 'STREAMS', this.log, this.after);
         if (!this.active || !reply) continue;
         const events: WatchEvent[] = [];
         for (const [id, fields] of reply[0]![1]) {

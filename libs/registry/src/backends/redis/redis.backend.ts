@@ -53,7 +53,9 @@ export class RedisBackend extends RegistryBackend {
       id,
       ttl,
       put: async (key, value) => {
-        await this.command(`put ${key}`, () => this.redis.eval(PUT, 0, p, key, value, id, String(Date.now()), parentOf(key), parentOf(parentOf(key)), maxlen));
+        await this.command(`put ${key}`, () =>
+          this.redis.eval(PUT, 0, p, key, value, id, String(Date.now()), parentOf(key), parentOf(parentOf(key)), maxlen),
+        );
       },
       delete: async (key) => {
         await this.command(`delete ${key}`, () => this.redis.eval(DELETE, 0, p, key, parentOf(key), maxlen));
@@ -113,9 +115,7 @@ export class RedisBackend extends RegistryBackend {
     if (this.sweeper) return;
     this.sweeper = setInterval(() => {
       if (this.sessions.size === 0 && this.watches.size === 0) return;
-      this.redis
-        .eval(SWEEP, 0, this.options.keyPrefix, String(Date.now()), String(this.options.historyLength))
-        .catch(() => undefined); // the next tick tries again; commands report outages
+      this.redis.eval(SWEEP, 0, this.options.keyPrefix, String(Date.now()), String(this.options.historyLength)).catch(() => undefined); // the next tick tries again; commands report outages
     }, this.options.sweepInterval);
   }
 

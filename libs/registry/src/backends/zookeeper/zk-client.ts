@@ -88,13 +88,17 @@ export class ZkClient {
 
   exists(path: string, watcher?: (event: Event) => void): Promise<Stat | undefined> {
     return this.call('exists', path, (done) =>
-      watcher ? this.raw.exists(path, watcher, (e, stat) => done(e, stat ?? undefined)) : this.raw.exists(path, (e, stat) => done(e, stat ?? undefined)),
+      watcher
+        ? this.raw.exists(path, watcher, (e, stat) => done(e, stat ?? undefined))
+        : this.raw.exists(path, (e, stat) => done(e, stat ?? undefined)),
     );
   }
 
   getChildren(path: string, watcher?: (event: Event) => void): Promise<string[] | undefined> {
     return this.call('getChildren', path, (done) =>
-      watcher ? this.raw.getChildren(path, watcher, (e, children) => done(e, children)) : this.raw.getChildren(path, (e, children) => done(e, children)),
+      watcher
+        ? this.raw.getChildren(path, watcher, (e, children) => done(e, children))
+        : this.raw.getChildren(path, (e, children) => done(e, children)),
     );
   }
 
@@ -116,7 +120,7 @@ export class ZkClient {
         this.raw.create(path, Buffer.from(data), zookeeper.CreateMode.EPHEMERAL, (error) => {
           if (!error) resolve(true);
           else if (codeOf(error) === zookeeper.Exception.NODE_EXISTS) resolve(false);
-          else reject(error);
+          else reject(asError(error));
         }),
       ),
       this.timeout,
@@ -125,7 +129,9 @@ export class ZkClient {
   }
 
   setData(path: string, data: string): Promise<void> {
-    return this.call('setData', path, (done) => this.raw.setData(path, Buffer.from(data), -1, (e) => done(e, undefined))).then(() => undefined);
+    return this.call('setData', path, (done) => this.raw.setData(path, Buffer.from(data), -1, (e) => done(e, undefined))).then(
+      () => undefined,
+    );
   }
 
   remove(path: string): Promise<void> {
@@ -139,13 +145,18 @@ export class ZkClient {
         run((error, value) => {
           if (!error) resolve(value);
           else if (codeOf(error) === zookeeper.Exception.NO_NODE) resolve(undefined);
-          else reject(error);
+          else reject(asError(error));
         }),
       ),
       this.timeout,
       `zookeeper ${what} ${path}`,
     );
   }
+}
+
+/** node-zookeeper-client rejects with `Exception` objects that are not `Error`s: wrap those. */
+function asError(error: Error | Exception): Error {
+  return error instanceof Error ? error : new Error(error.toString(), { cause: error });
 }
 
 function codeOf(error: unknown): number | undefined {

@@ -1,4 +1,11 @@
-import { RegistryBackend, type BackendEntry, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import {
+  RegistryBackend,
+  type BackendEntry,
+  type ListResult,
+  type RegistrySession,
+  type WatchListener,
+  type WatchSubscription,
+} from '../registry-backend.js';
 import { WatchSet } from '../watch-set.js';
 import type { ResolvedZooKeeperOptions } from './zookeeper.options.js';
 import { ZkClient } from './zk-client.js';
