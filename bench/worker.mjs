@@ -8,28 +8,25 @@
 //   cold   - cold first reads of each of `services` (name → size), ours and raw alternately, in
 //            this fresh process so earlier figures' garbage does not land in either timing
 import { Etcd3 } from 'etcd3';
-import { DiscoveryClient, resolveRegistryOptions } from 'nest-service-registry';
+import { createDiscoveryClient } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
 import { median, now, round } from './lib/stats.mjs';
 
 const closers = [];
 
-function ourClient(etcdUrl) {
-  const options = resolveRegistryOptions({ backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1' });
-  const backend = options.backend.create({ requestTimeout: options.requestTimeout });
-  const client = new DiscoveryClient(backend, options);
-  closers.push(async () => {
-    await client.close();
-    await backend.close();
-  });
+async function ourClient(etcdUrl) {
+  const client = await createDiscoveryClient({ backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1' });
+  closers.push(() => client.close());
   return client;
 }
 
 const portOf = (key) => Number(key.slice(key.lastIndexOf(':') + 1));
 
 async function coldReads(etcdUrl, services, reps) {
-  const options = resolveRegistryOptions({ backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1' });
-  const backend = options.backend.create({ requestTimeout: 30_000 });
+  // One backend shared by every cold client: the connection is warm, the cache is not.
+  const factory = etcd({ hosts: etcdUrl });
+  const backend = factory.create({ requestTimeout: 30_000 });
+  const options = { backend: factory, host: '127.0.0.1' };
   const client = new Etcd3({ hosts: etcdUrl });
   const ours = {};
   const raw = {};
@@ -40,7 +37,7 @@ async function coldReads(etcdUrl, services, reps) {
       return performance.now() - started;
     };
     const ourRead = async () => {
-      const discovery = new DiscoveryClient(backend, options);
+      const discovery = await createDiscoveryClient(options, backend);
       const started = performance.now();
       const instances = await discovery.getInstances(service);
       const took = performance.now() - started;
@@ -72,7 +69,7 @@ async function start({ mode, etcdUrl, prefix, service, services, reps, consumers
     case 'ours':
       await Promise.all(
         Array.from({ length: consumers }, async (_, consumer) => {
-          const client = ourClient(etcdUrl);
+          const client = await ourClient(etcdUrl);
           client.events$.subscribe((event) => {
             if (event.type === 'added' || event.type === 'removed') {
               process.send({ type: event.type, port: event.instance.servicePort, at: now(), consumer });
@@ -124,7 +121,7 @@ async function start({ mode, etcdUrl, prefix, service, services, reps, consumers
     case 'cold':
       return coldReads(etcdUrl, services, reps);
     case 'memory': {
-      const client = ourClient(etcdUrl);
+      const client = await ourClient(etcdUrl);
       globalThis.gc();
       const before = process.memoryUsage().heapUsed;
       const instances = await client.getInstances(service);

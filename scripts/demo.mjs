@@ -7,7 +7,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBinary, freePort, startEtcd, startRedis, startZooKeeper } from './lib/servers.mjs';
+import { ensureInstalled } from './lib/binaries.mjs';
+import { EtcdServer } from './lib/etcd-server.mjs';
+import { freePort } from './lib/ports.mjs';
+import { RedisServer } from './lib/redis-server.mjs';
+import { ZooKeeperServer } from './lib/zookeeper-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TTL = Number(process.env.REGISTRY_TTL_SECONDS ?? 5);
@@ -67,31 +71,35 @@ async function cleanup() {
 }
 
 async function main() {
-  if (BACKEND === 'etcd') ensureBinary('etcd', 'etcd-server');
-  else if (BACKEND === 'redis') ensureBinary('redis-server', 'redis-server');
-  else if (BACKEND === 'zookeeper') ensureBinary('/usr/share/zookeeper/bin/zkServer.sh', 'zookeeper');
-  else {
+  const needs = { etcd: 'etcd', redis: 'redis', zookeeper: 'zookeeper' }[BACKEND];
+  if (!needs) {
     throw new Error(
       `REGISTRY_BACKEND=${BACKEND}: the demo runs several processes, so it needs a shared registry: etcd (default), zookeeper or redis. ` +
         (BACKEND === 'memory' ? 'The memory backend is process-local.' : ''),
     );
   }
+  ensureInstalled([needs]);
   say('== Building the library and the demo apps');
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 
   say(`\n== Starting a private ${BACKEND}`);
   registry =
-    BACKEND === 'redis' ? await startRedis() : BACKEND === 'zookeeper' ? await startZooKeeper() : await startEtcd({ name: 'demo' });
+    BACKEND === 'redis'
+      ? await RedisServer.start()
+      : BACKEND === 'zookeeper'
+        ? await ZooKeeperServer.start()
+        : await EtcdServer.start({ name: 'demo' });
   const consumerPort = await freePort();
-  say(`   ${BACKEND} on ${registry.url}`);
+  const registryAddress = BACKEND === 'zookeeper' ? registry.hosts : registry.url;
+  say(`   ${BACKEND} on ${registryAddress}`);
 
   const env = {
     REGISTRY_BACKEND: BACKEND,
     ...(BACKEND === 'redis'
-      ? { REDIS_URL: registry.url }
+      ? { REDIS_URL: registryAddress }
       : BACKEND === 'zookeeper'
-        ? { ZOOKEEPER_HOSTS: registry.url }
-        : { ETCD_HOSTS: registry.url }),
+        ? { ZOOKEEPER_HOSTS: registryAddress }
+        : { ETCD_HOSTS: registryAddress }),
     HOST: '127.0.0.1',
     REGISTRY_TTL_SECONDS: String(TTL),
     PORT: '0',

@@ -33,6 +33,7 @@ describe('bench smoke run', () => {
         'choose (sync), M ops/s',
         'getInstancesSync, M ops/s',
         'registration → visible, ms',
+        'listening → visible, ms',
         'graceful deregistration → gone, ms',
         'crash (SIGKILL) → gone, s',
         'etcd requests/min by N instances',

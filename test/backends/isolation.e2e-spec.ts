@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { EtcdServer } from '../support/etcd-server.js';
-import { RedisServer } from '../support/redis-server.js';
-import { ZooKeeperServer } from '../support/zookeeper-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { RedisServer } from '../../scripts/lib/redis-server.mjs';
+import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
 
 let etcd: EtcdServer;
 let redis: RedisServer;

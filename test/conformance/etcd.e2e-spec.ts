@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { etcd } from 'nest-service-registry/etcd';
 import { backendConformanceSuite } from 'nest-service-registry/testing';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
 let server: EtcdServer;
 

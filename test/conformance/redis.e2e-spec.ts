@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { redis } from 'nest-service-registry/redis';
 import { backendConformanceSuite } from 'nest-service-registry/testing';
-import { RedisServer } from '../support/redis-server.js';
+import { RedisServer } from '../../scripts/lib/redis-server.mjs';
 
 let server: RedisServer;
 

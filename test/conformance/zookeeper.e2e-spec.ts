@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { zookeeper } from 'nest-service-registry/zookeeper';
 import { backendConformanceSuite } from 'nest-service-registry/testing';
-import { ZooKeeperServer } from '../support/zookeeper-server.js';
+import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
 
 let server: ZooKeeperServer;
 

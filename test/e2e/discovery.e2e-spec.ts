@@ -5,7 +5,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { DiscoveryClient, NoInstancesError, ServiceNotLoadedError, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { portOf, RecordingLogger, startConsumer, startProvider, testOptions, TrackedApps } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { crashToGone } from '../support/provider-process.js';
 
 let etcd: EtcdServer;

@@ -9,7 +9,7 @@ import { RegistryModule } from 'nest-service-registry';
 import { RegistryHealthIndicator, RegistryHealthModule } from 'nest-service-registry/health';
 import { eventually } from 'nest-service-registry/testing';
 import { testOptions, UsersFixture } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
 let etcd: EtcdServer;
 

@@ -14,8 +14,8 @@ import {
   TrackedApps,
   UsersFixture,
 } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
-import { freePort } from '../support/ports.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { freePort } from '../../scripts/lib/ports.mjs';
 
 let etcd: EtcdServer;
 let client: Etcd3;
@@ -121,7 +121,7 @@ describe('registration on etcd', () => {
     const app = await track(startProvider(testOptions(etcd.url, { ttl: 2 })));
     const registry = app.get(ServiceRegistry);
     await eventually(() => expect(registry.status().state).toBe('alive'));
-    const lease = registry.status().sessionId;
+    const lease = registry.status().leaseId;
     const renewalsBefore = registry.status().renewals;
     const keepAlivesBefore = await etcd.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"');
     const until = Date.now() + 3 * 2_000;
@@ -134,7 +134,7 @@ describe('registration on etcd', () => {
     expect(renewals).toBeGreaterThanOrEqual(6); // 6 s at one renewal every ~667 ms: ~9
     expect(keepAlives).toBeGreaterThanOrEqual(renewals);
     expect(keepAlives).toBeLessThanOrEqual(renewals + 1); // one in flight at most
-    expect(registry.status()).toMatchObject({ sessionId: lease, grants: 1, state: 'alive' });
+    expect(registry.status()).toMatchObject({ leaseId: lease, grants: 1, state: 'alive' });
   });
 
   it('re-registers within one renewal when the lease is revoked from outside', async () => {
@@ -171,6 +171,26 @@ describe('registration on etcd', () => {
     const deletedAt = Date.now();
     await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
     expect(Date.now() - deletedAt).toBeLessThanOrEqual(1_000);
+  });
+
+  it('puts back a key deleted from outside in a tight loop for 5 s within 1 s of the loop ending', async () => {
+    const app = await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    const [before] = await eventually(async () => {
+      const entries = await kvs();
+      expect(entries).toHaveLength(1);
+      return entries;
+    });
+    const until = Date.now() + 5_000;
+    let deletes = 0;
+    while (Date.now() < until) {
+      await client.delete().key(before!.key);
+      deletes++;
+    }
+    const endedAt = Date.now();
+    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000, interval: 20 });
+    expect(Date.now() - endedAt).toBeLessThanOrEqual(1_000);
+    expect(deletes).toBeGreaterThan(100); // the loop really raced the provider's puts
+    await eventually(() => expect(app.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', lostRegistrations: [] }));
   });
 
   it('puts back a key overwritten by someone else', async () => {

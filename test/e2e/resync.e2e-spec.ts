@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DiscoveryClient, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { startConsumer, testOptions } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
 let etcd: EtcdServer;
 let consumer: INestApplicationContext;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BackendUnavailableError, DiscoveryClient, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { createProvider, RecordingLogger, startConsumer, startProvider, testOptions } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { idOf, plainValue, storedIds } from './fault-helpers.js';
 
 let etcd: EtcdServer;

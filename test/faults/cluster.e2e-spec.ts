@@ -6,7 +6,7 @@ import { eventually } from 'nest-service-registry/testing';
 import { createEtcdClient } from '../../libs/registry/src/backends/etcd/etcd-client.factory.js';
 import { resolveEtcdOptions } from '../../libs/registry/src/backends/etcd/etcd.options.js';
 import { startConsumer, startProvider } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { EventLedger } from '../support/event-ledger.js';
 import { idOf, plainValue, sleep } from './fault-helpers.js';
 

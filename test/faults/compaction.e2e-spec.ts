@@ -4,7 +4,7 @@ import { etcd as etcdBackend, EtcdBackend } from 'nest-service-registry/etcd';
 import { eventually } from 'nest-service-registry/testing';
 import { resolveEtcdOptions } from '../../libs/registry/src/backends/etcd/etcd.options.js';
 import { startConsumer } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { EventLedger } from '../support/event-ledger.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { plainValue, storedIds } from './fault-helpers.js';

@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { RegistryModule } from 'nest-service-registry';
 import { startProvider, testOptions } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { EventLedger } from '../support/event-ledger.js';
 import { idOf, sleep, storedIds } from './fault-helpers.js';
 

@@ -5,7 +5,7 @@ import { eventually } from 'nest-service-registry/testing';
 import { startConsumer, startProvider } from '../support/apps.js';
 import { crashToGone } from '../support/provider-process.js';
 import { EventLedger } from '../support/event-ledger.js';
-import { RedisServer } from '../support/redis-server.js';
+import { RedisServer } from '../../scripts/lib/redis-server.mjs';
 import { idOf } from './fault-helpers.js';
 
 let server: RedisServer;

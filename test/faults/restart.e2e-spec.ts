@@ -3,7 +3,7 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DiscoveryClient, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { startConsumer, startProvider, testOptions, TrackedApps } from '../support/apps.js';
-import { EtcdServer } from '../support/etcd-server.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { EventLedger } from '../support/event-ledger.js';
 import { idOf, plainValue, sleep, storedIds } from './fault-helpers.js';
 
@@ -115,7 +115,7 @@ describe('outside interference during an etcd restart', () => {
     const deleted = await track(startProvider(testOptions(etcd.url, { ttl: TTL })));
     const { ledger } = await consumerWithLedger();
     await eventually(() => ledger.expectConsistent([idOf(revoked), idOf(deleted)]));
-    const lease = revoked.get(ServiceRegistry).status().sessionId!;
+    const lease = revoked.get(ServiceRegistry).status().leaseId!;
     const deletedKey = deleted.get(ServiceRegistry).registrations()[0]!.key;
 
     await etcd.kill();
@@ -130,7 +130,7 @@ describe('outside interference during an etcd restart', () => {
         interval: 20,
       });
       await eventually(async () => ledger.expectConsistent(await storedIds(client)), { timeout: 2_000 });
-      expect(revoked.get(ServiceRegistry).status().sessionId).not.toBe(lease);
+      expect(revoked.get(ServiceRegistry).status().leaseId).not.toBe(lease);
     } finally {
       client.close();
     }

@@ -5,7 +5,7 @@ import { zookeeper } from 'nest-service-registry/zookeeper';
 import { startConsumer, startProvider } from '../support/apps.js';
 import { crashToGone } from '../support/provider-process.js';
 import { EventLedger } from '../support/event-ledger.js';
-import { ZooKeeperServer } from '../support/zookeeper-server.js';
+import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
 import { idOf } from './fault-helpers.js';
 
 let server: ZooKeeperServer;

@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from './ports.js';
+import { freePort } from '../../scripts/lib/ports.mjs';
 
 /**
  * A loopback TCP proxy in front of a server, to cut one client off (a network partition)

@@ -1,21 +1,17 @@
 // Public API of nest-service-registry (core). Backends and health live behind subpath entry
-// points (`nest-service-registry/etcd`, `/health`, `/testing`) so their client libraries load
-// only when used.
+// points (`nest-service-registry/etcd`, `/redis`, `/zookeeper`, `/health`, `/testing`) so their
+// client libraries load only when used.
 export { RegistryModule } from './registry.module.js';
 export { REGISTRY_OPTIONS_TYPE, REGISTRY_ASYNC_OPTIONS_TYPE } from './registry.module-definition.js';
 export { REGISTRY_OPTIONS, DEFAULTS } from './registry.constants.js';
 export type { RegistryModuleOptions, ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
 export { resolveRegistryOptions } from './options/resolve-options.js';
 export { RpcService, type RpcServiceOptions } from './decorators/rpc-service.decorator.js';
-export { ServiceRegistry } from './registration/service-registry.js';
+export { ServiceRegistry, type RegistrationInit } from './registration/service-registry.js';
 export type { LeaseState, Registration, RegistrationStatus } from './registration/registration-state.js';
-export {
-  DiscoveryClient,
-  type CachedServiceStatus,
-  type ChooseOptions,
-  type InstanceQuery,
-  type ServiceSummary,
-} from './discovery/discovery-client.js';
+export { DiscoveryClient } from './discovery/discovery-client.js';
+export { createDiscoveryClient } from './discovery/create-discovery-client.js';
+export type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery/discovery.interfaces.js';
 export type { DiscoveryEvent, InstanceEvent, ResyncedEvent, StaleEvent } from './discovery/discovery-event.js';
 export { STRATEGIES, type LoadBalancingStrategy } from './discovery/load-balancer.js';
 export {
@@ -24,19 +20,28 @@ export {
   encodeInstance,
   instanceKey,
   servicePrefix,
+  namespacePrefix,
+  serviceKey,
+  validateInstance,
+  FIELD_RULES,
+  INSTANCE_FIELDS,
   INSTANCE_STATUSES,
+  MAX_INSTANCE_BYTES,
   type DecodeResult,
+  type FieldRule,
+  type InstanceAddress,
+  type InstanceField,
   type InstanceStatus,
   type ServiceInstance,
   type ServiceInstanceInit,
-} from './model/service-instance.js';
+} from './model/index.js';
 export {
   RegistryBackend,
   type BackendContext,
   type BackendEntry,
   type ListResult,
   type RegistryBackendFactory,
-  type RegistrySession,
+  type RegistryLease,
   type WatchEvent,
   type WatchListener,
   type WatchSubscription,

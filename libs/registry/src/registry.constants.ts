@@ -1,17 +1,16 @@
-/** Injection token of the resolved, frozen module options. */
+/** Injection token of the resolved, frozen module options. @publicApi */
 export const REGISTRY_OPTIONS = Symbol('registry:options');
 
-/** Names under which the library's jobs appear in the app's `SchedulerRegistry`. */
+/** Names under which the library's jobs appear in the app's `SchedulerRegistry`. @internal */
 export const LEASE_RENEWAL_JOB = 'registry:lease-renewal';
+/** @internal */
 export const LEASE_RETRY_JOB = 'registry:lease-retry';
 
-/** Defaults of the module options (see `RegistryModuleOptions`). */
+/** Defaults of the module options (see `RegistryModuleOptions`). @publicApi */
 export const DEFAULTS = Object.freeze({
   namespace: 'rpc',
   /** Lease TTL, seconds. */
   ttl: 10,
-  /** Smallest TTL etcd grants, seconds. */
-  minTtl: 2,
   /** Per-request deadline, milliseconds. */
   requestTimeout: 2_000,
   /** Bound on deregistration at shutdown, milliseconds. */
@@ -28,12 +27,6 @@ export const DEFAULTS = Object.freeze({
   connectTimeout: 5_000,
   /** Delay that coalesces snapshot writes, milliseconds. */
   snapshotDebounce: 100,
+  /** Version of a service when none is given (`@RpcService`, lookups). */
   serviceVersion: '1.0',
-  serviceGroup: 'default',
-  protocol: 'http',
-  weight: 100,
-  etcdHosts: ['http://127.0.0.1:2379'] as readonly string[],
 });
-
-/** Schema version written in every instance value. */
-export const INSTANCE_SCHEMA = 1;

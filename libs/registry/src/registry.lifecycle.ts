@@ -12,9 +12,9 @@ import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
 /**
  * Connection-level lifecycle.
  *
- * - `onModuleInit`: with `failFast`, waits up to `connectTimeout` for the backend to answer and
- *   fails bootstrap, naming the endpoints, when it does not. Without it, nothing: the app boots
- *   and registers as soon as the backend answers.
+ * - `onModuleInit`: opens the backend connection (one ping, not awaited). With `failFast`, waits
+ *   up to `connectTimeout` for the backend to answer and fails bootstrap, naming the endpoints,
+ *   when it does not; without it the app boots and registers as soon as the backend answers.
  * - `onApplicationShutdown` (after the HTTP server closed): stop the jobs, cancel the watches,
  *   then close the backend client. Deregistration already happened in `onModuleDestroy`.
  */
@@ -29,7 +29,12 @@ export class RegistryLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.options.failFast) return;
+    if (!this.options.failFast) {
+      // Open the connection now, so the first registration or read does not pay for it. A
+      // backend that does not answer yet is retried by whoever needs it.
+      this.backend.ping().catch(() => undefined);
+      return;
+    }
     const deadline = Date.now() + this.options.connectTimeout;
     let lastError: unknown;
     for (;;) {

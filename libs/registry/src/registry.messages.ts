@@ -1,60 +1,100 @@
 /**
  * Every user-visible message of the library, one function each, so wording stays consistent
- * and each line names the service, the instance or the option concerned.
+ * and each line names the service, the instance or the option concerned. Text that comes from
+ * outside (keys and values read from the registry, names passed in) goes through {@link safe}:
+ * a line never carries control characters or unbounded text from someone else.
  */
-const show = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value);
+
+/** Longest piece of foreign text a message carries, characters. */
+const MAX_TEXT = 200;
+// eslint-disable-next-line no-control-regex -- matches the control characters a log line must not carry
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** `text` as is when printable and short; otherwise JSON-escaped and cut, with its full length. */
+export function safe(text: string): string {
+  if (text.length <= MAX_TEXT && !UNPRINTABLE.test(text)) return text;
+  const cut =
+    text.length > MAX_TEXT ? `${JSON.stringify(text.slice(0, MAX_TEXT)).slice(0, -1)}…" (${text.length} characters)` : JSON.stringify(text);
+  return cut;
+}
+
+/** A value in a message: strings quoted, everything JSON, bounded like {@link safe}. */
+export function show(value: unknown): string {
+  let json: string | undefined;
   try {
-    return JSON.stringify(value) ?? String(value);
+    json = JSON.stringify(value);
   } catch {
-    return String(value);
+    json = undefined;
   }
-};
+  json ??= String(value);
+  return json.length <= MAX_TEXT ? json : `${json.slice(0, MAX_TEXT)}… (${json.length} characters)`;
+}
+
+const list = (endpoints: readonly string[]) => endpoints.join(', ');
+
+/** Short text of any thrown value (bounded, printable). */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return safe(error.message || error.name);
+  return safe(String(error));
+}
 
 export const MESSAGES = {
   invalidOption: (option: string, value: unknown, rule: string) =>
     `Invalid registry option "${option}": got ${show(value)}, expected ${rule}.`,
+  missingBackend: () => 'a backend factory such as etcd({ hosts }) from "nest-service-registry/etcd"',
   invalidRpcService: (className: string, field: string, value: unknown, rule: string) =>
     `Invalid @RpcService on class ${className}: "${field}" is ${show(value)}, expected ${rule}.`,
+  invalidInstance: (what: string, field: string, value: unknown, rule: string) =>
+    `Invalid instance ${safe(what)}: "${field}" is ${show(value)}, expected ${rule}.`,
+  instanceTooLarge: (what: string, bytes: number, max: number, largest: string) =>
+    `Invalid instance ${safe(what)}: its value is ${bytes} bytes, larger than ${max} (the largest field is "${largest}").`,
+  invalidLookup: (what: 'service name' | 'service version' | 'status', value: unknown, rule: string) =>
+    `Invalid ${what} ${show(value)}: expected ${rule}.`,
   duplicateRpcService: (key: string, classes: string[]) =>
     `@RpcService ${key} is declared by more than one class (${classes.join(', ')}); give each a distinct name or version.`,
   noPortForRegistration: (services: string[]) =>
     `Cannot register ${services.join(', ')}: the app has no HTTP server and no "port" option. ` +
     'Pass RegistryModule.forRoot({ port }) with the port your transport listens on.',
+  registrationFailed: (error: unknown) => `Registration of @RpcService classes failed: ${errorText(error)}`,
   noScheduler: () => 'RegistryModule renews its lease through @nestjs/schedule: import ScheduleModule.forRoot() in your root module.',
   noShutdownHooks: () =>
     'Shutdown hooks are not enabled: call app.enableShutdownHooks() so instances are deregistered before the server stops; ' +
     'otherwise they linger until their lease expires.',
   noHostAddress: () => 'No non-internal IPv4 address found to advertise; set the "host" option. Falling back to 127.0.0.1.',
-  registered: (instanceId: string, key: string, session: string) => `Registered ${instanceId} at ${key} (lease ${session})`,
-  deregistered: (count: number, session: string | undefined) =>
-    `Deregistered ${count} instance(s)${session ? `, revoked lease ${session}` : ''}`,
-  renewed: (session: string, count: number) => `Renewed lease ${session} for ${count} instance(s)`,
-  sessionLost: (session: string, count: number) => `Lease ${session} is gone; granting a new one and re-registering ${count} instance(s)`,
-  healed: (session: string, count: number) => `Re-registered ${count} instance(s) on new lease ${session}`,
-  keyRepaired: (key: string, why: string) => `Key ${key} was ${why} by someone else; put it back`,
-  operationFailed: (what: string, endpoints: readonly string[], error: unknown, retryMs: number) =>
-    `${what} failed against ${endpoints.join(', ')}: ${errorText(error)}; retrying in ${Math.round(retryMs)} ms`,
+  registered: (instanceId: string, key: string, lease: string) => `Registered ${instanceId} at ${key} (lease ${lease})`,
+  deregistered: (count: number, lease: string | undefined) => `Deregistered ${count} instance(s)${lease ? `, revoked lease ${lease}` : ''}`,
+  renewed: (lease: string, count: number) => `Renewed lease ${lease} for ${count} instance(s)`,
+  leaseLost: (lease: string, count: number) => `Lease ${lease} is gone; granting a new one and re-registering ${count} instance(s)`,
+  healed: (lease: string, count: number) => `Re-registered ${count} instance(s) on new lease ${lease}`,
+  keyRepaired: (key: string, why: string) => `Key ${safe(key)} was ${why} by someone else; putting it back`,
+  keyWriteFailed: (key: string, error: unknown) => `writing ${safe(key)} failed: ${errorText(error)}`,
+  outageStarted: (kind: string, endpoints: readonly string[], what: string, error: unknown) =>
+    `The ${kind} registry at ${list(endpoints)} is not answering (${what}: ${errorText(error)}); ` +
+    'serving from memory and retrying until it answers.',
+  retrying: (what: string, error: unknown, retryMs: number | undefined) =>
+    `${what} failed: ${errorText(error)}${retryMs === undefined ? '' : `; retrying in ${Math.round(retryMs)} ms`}`,
+  outageEnded: (kind: string, endpoints: readonly string[], ms: number, failures: number) =>
+    `The ${kind} registry at ${list(endpoints)} answers again after ${(ms / 1000).toFixed(1)} s (${failures} failed attempt(s))`,
   deregistrationFailed: (endpoints: readonly string[], error: unknown) =>
-    `Deregistration against ${endpoints.join(', ')} failed: ${errorText(error)}; the instances disappear when the lease expires`,
+    `Deregistration against ${list(endpoints)} failed: ${errorText(error)}; the instances disappear when the lease expires`,
   deregistrationTimedOut: (ms: number) =>
     `Deregistration did not finish within shutdownTimeout (${ms} ms); the instances disappear when the lease expires`,
-  malformedValue: (key: string, reason: string) => `Skipping malformed registry value at ${key}: ${reason}`,
-  resyncing: (service: string, reason: string) => `Re-listing ${service}: ${reason}`,
+  malformedValue: (key: string, reason: string) => `Skipping malformed registry value at ${safe(key)}: ${safe(reason)}`,
+  resyncing: (service: string, reason: string) => `Re-listing ${service}: ${safe(reason)}`,
   resynced: (service: string, count: number, revision: string) => `Re-listed ${service}: ${count} instance(s) at revision ${revision}`,
   serviceStale: (service: string, error: unknown) =>
     `Lost the watch on ${service} (${errorText(error)}); serving the last known instances, marked stale`,
   listFailed: (service: string, endpoints: readonly string[], error: unknown) =>
-    `Cannot read ${service} from ${endpoints.join(', ')}: ${errorText(error)}. Check that the registry is reachable.`,
+    `Cannot read ${service} from ${list(endpoints)}: ${errorText(error)}. Check that the registry is reachable.`,
   noInstances: (service: string, version: string) =>
     `No available instance of ${service}:${version}. Check that a provider registered it (and is UP).`,
   notLoaded: (service: string, version: string) =>
     `${service}:${version} is not loaded yet: call getInstances()/choose() once (or preload) before reading it synchronously.`,
   connectFailed: (endpoints: readonly string[], ms: number, error: unknown) =>
-    `The registry at ${endpoints.join(', ')} did not answer within connectTimeout (${ms} ms): ${errorText(error)}. ` +
+    `The registry at ${list(endpoints)} did not answer within connectTimeout (${ms} ms): ${errorText(error)}. ` +
     'Check that it runs and is reachable, or drop failFast to boot anyway and register when it answers.',
   snapshotServed: (service: string, count: number, savedAt: string, endpoints: readonly string[]) =>
-    `Registry at ${endpoints.join(', ')} unreachable: serving ${count} instance(s) of ${service} from the snapshot of ${savedAt}, marked stale`,
+    `Registry at ${list(endpoints)} unreachable: serving ${count} instance(s) of ${service} from the snapshot of ${safe(savedAt)}, marked stale`,
   snapshotUnreadable: (file: string, error: unknown) => `Ignoring snapshot file ${file}: ${errorText(error)}`,
   snapshotWriteFailed: (file: string, error: unknown) => `Could not write snapshot file ${file}: ${errorText(error)}`,
   closed: (what: string) => `${what}: the registry is closed.`,
@@ -63,9 +103,3 @@ export const MESSAGES = {
   unknownStrategy: (strategy: unknown, known: readonly string[]) =>
     `Unknown load-balancing strategy ${show(strategy)}; expected ${known.join(' | ')}.`,
 };
-
-/** Short text of any thrown value. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
-}

@@ -5,6 +5,7 @@ import { ConfigurableRegistryModule, RAW_REGISTRY_OPTIONS } from './registry.mod
 import { RegistryBackend } from './backends/registry-backend.js';
 import { DiscoveryClient } from './discovery/discovery-client.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
+import { withDefaultBackend } from './options/default-backend.js';
 import { resolveRegistryOptions } from './options/resolve-options.js';
 import { LeaseKeeper } from './registration/lease-keeper.js';
 import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
@@ -13,11 +14,16 @@ import { RenewalJobs } from './registration/renewal-jobs.js';
 import { RpcServiceExplorer } from './registration/rpc-service.explorer.js';
 import { ServiceRegistry } from './registration/service-registry.js';
 import { RegistryLifecycle } from './registry.lifecycle.js';
+import { RegistryOutage } from './registry-outage.js';
 
-/** Creates the configured backend; the default etcd backend is loaded only when no other is given. */
-async function createBackend(options: ResolvedRegistryOptions): Promise<RegistryBackend> {
-  const factory = options.backend ?? (await import('./backends/etcd/index.js')).etcd();
-  return factory.create({ requestTimeout: options.requestTimeout });
+/** Resolves the module options, with the default etcd backend when none is given. */
+async function resolveOptions(options: RegistryModuleOptions): Promise<ResolvedRegistryOptions> {
+  return resolveRegistryOptions(await withDefaultBackend(options));
+}
+
+/** Creates the configured backend (no I/O: connections open on first use). */
+function createBackend(options: ResolvedRegistryOptions): RegistryBackend {
+  return options.backend.create({ requestTimeout: options.requestTimeout });
 }
 
 /**
@@ -39,7 +45,7 @@ async function createBackend(options: ResolvedRegistryOptions): Promise<Registry
   providers: [
     {
       provide: REGISTRY_OPTIONS,
-      useFactory: (options: RegistryModuleOptions) => resolveRegistryOptions(options),
+      useFactory: resolveOptions,
       inject: [RAW_REGISTRY_OPTIONS],
     },
     { provide: RegistryBackend, useFactory: createBackend, inject: [REGISTRY_OPTIONS] },
@@ -51,6 +57,7 @@ async function createBackend(options: ResolvedRegistryOptions): Promise<Registry
     RegistrationOrchestrator,
     DiscoveryClient,
     RegistryLifecycle,
+    RegistryOutage,
   ],
   exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient],
 })

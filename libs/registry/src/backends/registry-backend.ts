@@ -1,83 +1,99 @@
-/** One key/value pair read from the backend. */
+/**
+ * The contract every registry backend implements (DESIGN §6), after kratos' `Registrar` /
+ * `Discovery` / `Watcher`: leases that own instance keys, prefix reads with a revision, and
+ * prefix watches from a revision. One conformance suite (`nest-service-registry/testing`) checks
+ * every rule stated here against a real server.
+ *
+ * Vocabulary: a **lease** is the one liveness token of a process (an etcd lease, a ZooKeeper
+ * session, a Redis session key); every key the process registers hangs off it and disappears
+ * when it expires.
+ */
+
+/** One key/value pair read from the backend. @publicApi */
 export interface BackendEntry {
   readonly key: string;
   readonly value: string;
-  /** Id of the session (etcd lease) that owns the key, when the backend knows it. */
-  readonly session?: string;
+  /** Id of the lease that owns the key, when the backend knows it. */
+  readonly lease?: string;
 }
 
-/** Result of a prefix read: every entry under the prefix as of `revision`. */
+/** Result of a prefix read: every entry under the prefix as of `revision`. @publicApi */
 export interface ListResult {
   readonly entries: readonly BackendEntry[];
-  /** Revision the read reflects; a watch started from `revision + 1` misses nothing. */
+  /** Revision the read reflects; a watch started from it misses nothing that happened after it. */
   readonly revision: string;
 }
 
-/** A change under a watched prefix. */
+/** A change under a watched prefix. @publicApi */
 export type WatchEvent =
-  | { readonly type: 'put'; readonly key: string; readonly value: string; readonly session?: string; readonly revision: string }
+  | { readonly type: 'put'; readonly key: string; readonly value: string; readonly lease?: string; readonly revision: string }
   | { readonly type: 'delete'; readonly key: string; readonly revision: string };
 
-/** Receiver of a watch's changes. Called synchronously; must not throw. */
+/** Receiver of a watch's changes. Called asynchronously (never from inside `watch()`); must not throw. @publicApi */
 export interface WatchListener {
   /** Changes in revision order; one call per backend response. */
   onEvents(events: readonly WatchEvent[]): void;
   /**
    * The watch can no longer guarantee a gap-free stream (compaction, reconnect, server restarted
-   * with other data, unexpected end). The watch is finished: re-list and watch again.
+   * with other data, unexpected end, backend closed or unreachable). The watch is finished:
+   * re-list and watch again. Every watch failure arrives here.
    */
   onResync(reason: string, error?: unknown): void;
   /** The stream to the backend dropped (`false`) or came back (`true`). Informational. */
   onConnectionChange(connected: boolean, error?: unknown): void;
 }
 
-/** Handle of a running watch. */
+/** Handle of a running watch. @publicApi */
 export interface WatchSubscription {
   /** Stops the watch; resolves once the backend released it. Never rejects. */
   cancel(): Promise<void>;
 }
 
 /**
- * A session groups every key a process registers under one liveness token
- * (an etcd lease, a ZooKeeper session, ...). It expires after `ttl` seconds without renewal.
+ * The lease every key of a process hangs off. It expires `ttl` seconds after the last renewal.
+ * @publicApi
  */
-export interface RegistrySession {
-  /** Backend id of the session (the etcd lease id). */
+export interface RegistryLease {
+  /** Backend id of the lease. */
   readonly id: string;
   /** Granted TTL, seconds. */
   readonly ttl: number;
-  /** Writes `key` = `value`, owned by this session. */
+  /** Writes `key` = `value`, owned by this lease (replacing another owner's key, as etcd does). */
   put(key: string, value: string): Promise<void>;
   /** Deletes `key`. */
   delete(key: string): Promise<void>;
   /**
-   * One keep-alive. Resolves `true` while the session lives and `false` when the backend says it
+   * One keep-alive. Resolves `true` while the lease lives and `false` when the backend says it
    * is gone (expired, revoked, unknown); rejects when the backend cannot be reached.
    */
   renew(): Promise<boolean>;
-  /** Ends the session; every key it owns disappears. */
+  /** Ends the lease; every key it owns disappears. */
   revoke(): Promise<void>;
-  /** Forgets the session locally without telling the backend (it will expire). Never throws. */
+  /** Forgets the lease locally without telling the backend (it will expire). Never throws. */
   release(): void;
 }
 
 /**
- * The contract every registry backend implements: sessions that own instance keys, prefix reads
- * with a revision, and prefix watches from a revision. Abstract class so it can serve as a
- * Nest injection token.
+ * A registry backend. Abstract class so it can serve as a Nest injection token.
+ *
+ * Rules (checked by the conformance suite): `watch()` never throws, its failures arrive through
+ * `onResync`; a key whose lease expires produces a delete event; `put` replaces a key owned by
+ * another lease; after `close()` the backend holds no timer or socket (the process can exit).
+ * @publicApi
  */
 export abstract class RegistryBackend {
   /** Backend kind, e.g. `etcd`. */
   abstract readonly kind: string;
-  /** Endpoints the backend talks to, for messages and health details. */
+  /** Endpoints the backend talks to, for messages and health details. Never carries credentials. */
   abstract readonly endpoints: readonly string[];
   /**
    * Resolves when the backend answers within the request timeout, rejects otherwise. One
-   * attempt, no retries: callers use it to ask "reachable now?" cheaply.
+   * attempt, no retries: callers use it to ask "reachable now?" cheaply (and to open the
+   * connection ahead of the first real request).
    */
   abstract ping(): Promise<void>;
-  /** Opens a new session with the given TTL, seconds. */
-  abstract openSession(ttl: number): Promise<RegistrySession>;
+  /** Grants a new lease with the given TTL, seconds (at least the factory's `minTtl`). */
+  abstract grantLease(ttl: number): Promise<RegistryLease>;
   /**
    * Reads every entry whose key starts with `prefix`. Prefixes always end in `/`: a service
    * prefix (`/rpc/user-service:1.0/`) or a namespace prefix (`/rpc/`, instances one level down).
@@ -85,14 +101,14 @@ export abstract class RegistryBackend {
   abstract list(prefix: string): Promise<ListResult>;
   /**
    * Watches the instances under a service prefix, delivering every change after `afterRevision`
-   * (a revision returned by `list()` of the same prefix).
+   * (a revision returned by `list()` of the same prefix). Never throws.
    */
   abstract watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription;
-  /** Releases every connection. Called last at shutdown. */
+  /** Releases every connection and timer. Called last at shutdown. */
   abstract close(): Promise<void>;
 }
 
-/** Settings the module hands to a backend factory. */
+/** Settings the module hands to a backend factory. @publicApi */
 export interface BackendContext {
   /** Per-request deadline, milliseconds. */
   readonly requestTimeout: number;
@@ -101,11 +117,13 @@ export interface BackendContext {
 /**
  * What `RegistryModule.forRoot({ backend })` takes: a description of a backend that is validated
  * with the other options at bootstrap and instantiated once. Backends ship factory functions
- * returning this, e.g. `etcd({ hosts })` from `nest-service-registry/etcd`.
+ * returning this, e.g. `etcd({ hosts })` from `nest-service-registry/etcd`. @publicApi
  */
 export interface RegistryBackendFactory {
   /** Backend kind, e.g. `etcd`. */
   readonly kind: string;
+  /** Smallest lease TTL the backend grants, whole seconds (etcd: 2). The module's `ttl` must be at least this. */
+  readonly minTtl: number;
   /** Throws a `RegistryOptionsError` naming the option, value and rule when a setting is invalid. */
   validate(): void;
   /** Creates the backend. Must not perform I/O; connections are opened lazily. */

@@ -1,11 +1,16 @@
 import type { WatchListener, WatchSubscription } from './registry-backend.js';
 
+const NOTHING: WatchSubscription = { cancel: async () => undefined };
+
 /**
  * The live watches of a backend: a watch leaves the set when it ends with a resync or is
- * cancelled, and `cancelAll()` at close reaches every one still running. Shared by the backends.
+ * cancelled, and `cancelAll()` at close reaches every one still running. It also keeps the
+ * contract's promise that `watch()` never throws: a watch requested after `cancelAll()`, or
+ * whose creation throws, ends at once with a resync. Shared by the backends.
  */
 export class WatchSet<W extends WatchSubscription> {
   private readonly items = new Set<W>();
+  private closed = false;
 
   get size(): number {
     return this.items.size;
@@ -13,14 +18,20 @@ export class WatchSet<W extends WatchSubscription> {
 
   /** Creates a watch with `create(listener)`, tracked until it resyncs or is cancelled. */
   add(listener: WatchListener, create: (tracked: WatchListener) => W): WatchSubscription {
-    const watch: W = create({
-      onEvents: (events) => listener.onEvents(events),
-      onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
-      onResync: (reason, error) => {
-        this.items.delete(watch);
-        listener.onResync(reason, error);
-      },
-    });
+    if (this.closed) return this.failed(listener, 'the backend is closed');
+    let watch: W;
+    try {
+      watch = create({
+        onEvents: (events) => listener.onEvents(events),
+        onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
+        onResync: (reason, error) => {
+          this.items.delete(watch);
+          listener.onResync(reason, error);
+        },
+      });
+    } catch (error) {
+      return this.failed(listener, 'the watch could not be started', error);
+    }
     this.items.add(watch);
     return {
       cancel: () => {
@@ -40,9 +51,16 @@ export class WatchSet<W extends WatchSubscription> {
     this.items.clear();
   }
 
+  /** Cancels every watch; later `add()` calls end at once with a resync. */
   async cancelAll(): Promise<void> {
+    this.closed = true;
     const watches = this.all();
     this.items.clear();
     await Promise.all(watches.map((watch) => watch.cancel()));
+  }
+
+  private failed(listener: WatchListener, reason: string, error?: unknown): WatchSubscription {
+    queueMicrotask(() => listener.onResync(reason, error));
+    return NOTHING;
   }
 }

@@ -1,4 +1,4 @@
-import type { ServiceInstance } from '../model/service-instance.js';
+import type { ServiceInstance } from '../model/index.js';
 
 interface ServiceRef {
   readonly serviceName: string;

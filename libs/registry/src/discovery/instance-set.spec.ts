@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createServiceInstance, encodeInstance } from '../model/service-instance.js';
+import { createServiceInstance, encodeInstance } from '../model/index.js';
 import { InstanceSet, type InstanceChange } from './instance-set.js';
 
 const value = (port: number, extra: Record<string, unknown> = {}) =>
@@ -41,7 +41,7 @@ describe('InstanceSet', () => {
     expect(set.put(key(1), 'garbage', record)).toBe(false);
     expect(set.put(key(1), '{"also":"bad"}', record)).toBe(false);
     expect(changes).toEqual(['added:1', 'removed:1']);
-    expect(warnings).toEqual([`${key(1)}: value is not JSON`, `${key(1)}: serviceName is missing or not a string`]);
+    expect(warnings).toEqual([`${key(1)}: value is not JSON`, `${key(1)}: serviceName is missing`]);
   });
 
   it('replace() applies only the difference with a full read', () => {

@@ -1,5 +1,5 @@
-import type { BackendEntry } from '../backends/registry-backend.js';
-import { decodeInstance, sameInstance, type ServiceInstance } from '../model/service-instance.js';
+import type { BackendEntry, WatchEvent } from '../backends/registry-backend.js';
+import { decodeInstance, sameInstance, type ServiceInstance } from '../model/index.js';
 
 const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
 
@@ -57,6 +57,16 @@ export class InstanceSet {
     this.byKey.delete(key);
     onChange?.({ type: 'removed', instance: previous });
     return true;
+  }
+
+  /** Applies watch events in order; returns whether the set changed. */
+  applyEvents(events: readonly WatchEvent[], onChange?: (change: InstanceChange) => void): boolean {
+    let changed = false;
+    for (const event of events) {
+      const applied = event.type === 'put' ? this.put(event.key, event.value, onChange) : this.delete(event.key, onChange);
+      changed = applied || changed;
+    }
+    return changed;
   }
 
   /** Makes the set equal to a full read, reporting each difference. Returns whether anything changed. */

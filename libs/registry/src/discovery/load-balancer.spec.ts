@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createServiceInstance } from '../model/service-instance.js';
+import { createServiceInstance } from '../model/index.js';
 import { Backoff } from '../util/backoff.js';
 import { pick } from './load-balancer.js';
 

@@ -1,4 +1,4 @@
-import type { ServiceInstance } from '../model/service-instance.js';
+import type { ServiceInstance } from '../model/index.js';
 
 /** Load-balancing strategies of `DiscoveryClient.choose()`. */
 export type LoadBalancingStrategy = 'round-robin' | 'random' | 'weighted' | 'consistent-hash';
@@ -54,6 +54,13 @@ function onRing(ring: Ring, key: string): ServiceInstance {
   return ring.owners[low === ring.points.length ? 0 : low]!;
 }
 
+/** One round-robin step over `instances` (non-empty): the one at the cursor, and the cursor moves on. */
+export function roundRobin(instances: readonly ServiceInstance[], state: BalancerState): ServiceInstance {
+  const index = state.cursor % instances.length;
+  state.cursor = (state.cursor + 1) & 0x7fffffff;
+  return instances[index]!;
+}
+
 /**
  * Picks one of `instances` (non-empty). Round-robin advances `state.cursor`; weighted picks
  * proportionally to `weight` (all-zero weights fall back to uniform); consistent-hash maps `key`
@@ -67,11 +74,8 @@ export function pick(
   key?: string,
 ): ServiceInstance {
   switch (strategy) {
-    case 'round-robin': {
-      const index = state.cursor % instances.length;
-      state.cursor = (state.cursor + 1) & 0x7fffffff;
-      return instances[index]!;
-    }
+    case 'round-robin':
+      return roundRobin(instances, state);
     case 'random':
       return instances[Math.floor(Math.random() * instances.length)]!;
     case 'weighted': {

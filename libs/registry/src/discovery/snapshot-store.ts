@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { decodeInstance, encodeInstance, type ServiceInstance } from '../model/service-instance.js';
+import { decodeInstance, encodeInstance, type ServiceInstance } from '../model/index.js';
 import { MESSAGES } from '../registry.messages.js';
 
 const FORMAT = 'nest-service-registry/snapshot';

@@ -45,7 +45,7 @@ export class RegistryHealthIndicator {
       backend: this.backend.kind,
       endpoints: [...this.backend.endpoints],
       lease: {
-        id: status.sessionId ?? null,
+        id: status.leaseId ?? null,
         state: status.state,
         ttl: status.ttl,
         ttlLeftMs: status.ttlLeftMs ?? null,

@@ -54,7 +54,7 @@ export interface RegistryModuleOptions {
 
 /** Options after defaults and validation; frozen. */
 export interface ResolvedRegistryOptions {
-  readonly backend: RegistryBackendFactory | undefined;
+  readonly backend: RegistryBackendFactory;
   readonly namespace: string;
   readonly ttl: number;
   /** Milliseconds. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { etcd } from '../backends/etcd/index.js';
+import { memory } from '../backends/memory/index.js';
 import { RegistryOptionsError } from '../errors/registry.error.js';
 import { resolveRegistryOptions } from './resolve-options.js';
 
@@ -15,7 +16,7 @@ function errorOf(fn: () => unknown): RegistryOptionsError {
 
 describe('resolveRegistryOptions', () => {
   it('applies the documented defaults and freezes the result', () => {
-    const options = resolveRegistryOptions({ host: '10.0.0.7' });
+    const options = resolveRegistryOptions({ backend: etcd(), host: '10.0.0.7' });
     expect(options).toMatchObject({
       namespace: 'rpc',
       ttl: 10,
@@ -32,9 +33,10 @@ describe('resolveRegistryOptions', () => {
   });
 
   it('does not mutate the caller object', () => {
-    const input = { ttl: 30 };
+    const backend = etcd();
+    const input = { backend, ttl: 30 };
     resolveRegistryOptions(input);
-    expect(input).toEqual({ ttl: 30 });
+    expect(input).toEqual({ backend, ttl: 30 });
   });
 
   it.each([
@@ -48,12 +50,23 @@ describe('resolveRegistryOptions', () => {
     [{ host: 'a b' }, 'host', 'a b', 'host name or IP address'],
     [{ requestTimeout: -1 }, 'requestTimeout', -1, 'milliseconds > 0'],
   ])('rejects %j naming option, value and rule', (input, option, value, rule) => {
-    const error = errorOf(() => resolveRegistryOptions(input));
+    const error = errorOf(() => resolveRegistryOptions({ backend: etcd(), ...input }));
     expect(error.option).toBe(option);
     expect(error.value).toEqual(value);
     expect(error.message).toContain(`"${option}"`);
     expect(error.message).toContain(JSON.stringify(value));
     expect(error.message).toContain(rule);
+  });
+
+  it('requires a backend factory (RegistryModule puts in the default etcd one)', () => {
+    expect(errorOf(() => resolveRegistryOptions({})).option).toBe('backend');
+  });
+
+  it("checks ttl against the backend's own minimum", () => {
+    expect(resolveRegistryOptions({ backend: memory(), ttl: 1 }).ttl).toBe(1);
+    expect(errorOf(() => resolveRegistryOptions({ backend: etcd(), ttl: 1 })).message).toContain(
+      'the etcd backend grants no shorter lease',
+    );
   });
 
   it('validates backend options with the module options', () => {

@@ -2,7 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
 import { RegistryOptionsError } from '../errors/registry.error.js';
-import { isValidName, NAME_RULE_TEXT } from '../model/service-instance.js';
+import { isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 
 /** Throws the standard error naming the option, the value and the rule. */
@@ -31,6 +31,8 @@ export function firstExternalIPv4(): string | undefined {
 /**
  * Applies defaults to the caller's options, validates every field and returns a frozen copy.
  * Pure apart from reading the network interfaces when no `host` is given. Never mutates `input`.
+ * `backend` is required here: `RegistryModule` (and `createDiscoveryClient`) put the default
+ * `etcd()` in when the caller gave none. @internal
  */
 export function resolveRegistryOptions(input: RegistryModuleOptions = {}): ResolvedRegistryOptions {
   if (typeof input !== 'object' || input === null) invalidOption('options', input, 'an object');
@@ -38,9 +40,16 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
   const namespace = input.namespace ?? DEFAULTS.namespace;
   if (!isValidName(namespace)) invalidOption('namespace', namespace, NAME_RULE_TEXT);
 
+  const backend = input.backend;
+  if (typeof backend !== 'object' || backend === null || typeof backend.create !== 'function' || typeof backend.validate !== 'function') {
+    invalidOption('backend', backend, MESSAGES.missingBackend());
+  }
+  backend.validate();
+  const minTtl = Number.isInteger(backend.minTtl) && backend.minTtl > 0 ? backend.minTtl : 1;
+
   const ttl = input.ttl ?? DEFAULTS.ttl;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < DEFAULTS.minTtl) {
-    invalidOption('ttl', ttl, `a whole number of seconds ≥ ${DEFAULTS.minTtl} (etcd grants no shorter lease)`);
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < minTtl) {
+    invalidOption('ttl', ttl, `a whole number of seconds ≥ ${minTtl} (the ${backend.kind} backend grants no shorter lease)`);
   }
 
   const renewInterval = input.renewInterval ?? ttl / 3;
@@ -50,9 +59,7 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
   const renewIntervalMs = Math.round(renewInterval * 1000);
 
   let host = input.host;
-  if (host !== undefined && (typeof host !== 'string' || host.trim() === '' || /[\s/]/.test(host))) {
-    invalidOption('host', host, 'a host name or IP address without spaces or "/"');
-  }
+  if (host !== undefined && !isValidHost(host)) invalidOption('host', host, 'a host name or IP address: printable, without spaces or "/"');
   const detected = host === undefined ? firstExternalIPv4() : undefined;
   const hostIsFallback = host === undefined && detected === undefined;
   host ??= detected ?? '127.0.0.1';
@@ -60,14 +67,6 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
   const port = input.port;
   if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
     invalidOption('port', port, 'an integer in 1..65535');
-  }
-
-  const backend = input.backend;
-  if (backend !== undefined) {
-    if (typeof backend !== 'object' || backend === null || typeof backend.create !== 'function' || typeof backend.validate !== 'function') {
-      invalidOption('backend', backend, 'a backend factory such as etcd({ hosts }) from "nest-service-registry/etcd"');
-    }
-    backend.validate();
   }
 
   if (input.failFast !== undefined && typeof input.failFast !== 'boolean') invalidOption('failFast', input.failFast, 'true or false');

@@ -1,31 +1,32 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
-import { MESSAGES } from '../registry.messages.js';
 import { RegistryBackend, type BackendEntry, type WatchEvent, type WatchSubscription } from '../backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
+import { RegistryOutage } from '../registry-outage.js';
 import { Backoff } from '../util/backoff.js';
 import { LeaseKeeper } from './lease-keeper.js';
 
 interface PrefixWatch {
   subscription: WatchSubscription | undefined;
   retry: NodeJS.Timeout | undefined;
-  backoff: Backoff;
+  readonly backoff: Backoff;
 }
 
 /**
  * Watches the service prefixes this process registers under, one watch per prefix, so a key
  * deleted or overwritten by someone else is put back at once rather than at the next renewal.
  * After any resync signal it re-reads the prefix, repairs what is missing and watches again.
+ * @internal
  */
 @Injectable()
 export class OwnKeysWatcher {
-  private readonly logger = new Logger(OwnKeysWatcher.name);
   private readonly prefixes = new Map<string, PrefixWatch>();
   private closed = false;
 
   constructor(
     private readonly backend: RegistryBackend,
     private readonly keeper: LeaseKeeper,
+    private readonly outage: RegistryOutage,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
   ) {}
 
@@ -66,7 +67,7 @@ export class OwnKeysWatcher {
       });
     } catch (error) {
       const wait = state.backoff.next();
-      this.logger.warn(MESSAGES.operationFailed(`watching own keys under ${prefix}`, this.backend.endpoints, error, wait));
+      this.outage.failed(`watching own keys under ${prefix}`, error, wait);
       this.restart(prefix, state, wait);
     }
   }
@@ -87,7 +88,7 @@ export class OwnKeysWatcher {
       if (!registration.key.startsWith(prefix) || !registration.confirmed) continue;
       const entry = present.get(registration.key);
       if (!entry) this.keeper.repair(registration.key, 'deleted');
-      else if (this.isForeign(entry.key, entry.value, entry.session)) this.keeper.repair(registration.key, 'overwritten');
+      else if (this.isForeign(entry.key, entry.value, entry.lease)) this.keeper.repair(registration.key, 'overwritten');
     }
   }
 
@@ -95,12 +96,12 @@ export class OwnKeysWatcher {
     for (const event of events) {
       if (this.keeper.expectedValue(event.key) === undefined) continue;
       if (event.type === 'delete') this.keeper.repair(event.key, 'deleted');
-      else if (this.isForeign(event.key, event.value, event.session)) this.keeper.repair(event.key, 'overwritten');
+      else if (this.isForeign(event.key, event.value, event.lease)) this.keeper.repair(event.key, 'overwritten');
     }
   }
 
   /** A value or an owner other than ours. */
-  private isForeign(key: string, value: string, session: string | undefined): boolean {
-    return value !== this.keeper.expectedValue(key) || (session !== undefined && session !== this.keeper.sessionId);
+  private isForeign(key: string, value: string, lease: string | undefined): boolean {
+    return value !== this.keeper.expectedValue(key) || (lease !== undefined && lease !== this.keeper.leaseId);
   }
 }

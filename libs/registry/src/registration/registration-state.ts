@@ -1,4 +1,4 @@
-import type { ServiceInstance } from '../model/service-instance.js';
+import type { ServiceInstance } from '../model/index.js';
 
 /** Where this process's lease stands. */
 export type LeaseState =
@@ -24,8 +24,8 @@ export interface Registration {
 /** Snapshot of the registration side, for `ServiceRegistry.status()` and health. */
 export interface RegistrationStatus {
   readonly state: LeaseState;
-  /** Backend lease / session id, when one is held. */
-  readonly sessionId: string | undefined;
+  /** Id of the lease every key hangs off (an etcd lease, a ZooKeeper session...), when one is held. */
+  readonly leaseId: string | undefined;
   /** Lease TTL, seconds. */
   readonly ttl: number;
   /** Milliseconds left before the lease expires if no further renewal succeeds. */

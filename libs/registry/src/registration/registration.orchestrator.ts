@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
-import { errorText, MESSAGES } from '../registry.messages.js';
+import { MESSAGES } from '../registry.messages.js';
 import { RegistryError } from '../errors/registry.error.js';
 import { RegistryBackend } from '../backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
@@ -103,7 +103,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
       ),
     ).then(
       () => undefined,
-      (error: unknown) => this.logger.error(`Registration of @RpcService classes failed: ${errorText(error)}`),
+      (error: unknown) => this.logger.error(MESSAGES.registrationFailed(error)),
     );
   }
 }

@@ -4,7 +4,7 @@ import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
 import { InvalidServiceError } from '../errors/registry.error.js';
 import { RpcService, type RpcServiceOptions } from '../decorators/rpc-service.decorator.js';
-import { isValidName, isValidVersion, NAME_RULE_TEXT, serviceKey, VERSION_RULE_TEXT } from '../model/service-instance.js';
+import { fieldDefaults, FIELD_RULES, serviceKey, type FieldRule, type InstanceField } from '../model/index.js';
 
 /** One `@RpcService` class after validation and defaults. */
 export interface RpcServiceDefinition {
@@ -18,35 +18,37 @@ export interface RpcServiceDefinition {
   readonly protocol: string;
 }
 
-/** Validates one class's `@RpcService` options; throws naming the class, field, value and rule. */
+/** Which instance field each `@RpcService` option fills. */
+const OPTION_FIELDS = {
+  name: 'serviceName',
+  version: 'serviceVersion',
+  group: 'serviceGroup',
+  weight: 'weight',
+  zone: 'zone',
+  metadata: 'metadata',
+  protocol: 'protocol',
+} as const satisfies Record<keyof RpcServiceOptions, InstanceField>;
+
+/** Validates one class's `@RpcService` options with the instance field rules; throws naming the class, option, value and rule. */
 export function toDefinition(className: string, options: RpcServiceOptions = {}): RpcServiceDefinition {
-  const fail = (field: string, value: unknown, rule: string): never => {
-    throw new InvalidServiceError(MESSAGES.invalidRpcService(className, field, value, rule));
-  };
-  const serviceName = options.name ?? className;
-  if (!isValidName(serviceName)) fail('name', serviceName, NAME_RULE_TEXT);
-  const serviceVersion = options.version ?? DEFAULTS.serviceVersion;
-  if (!isValidVersion(serviceVersion)) fail('version', serviceVersion, VERSION_RULE_TEXT);
-  const serviceGroup = options.group ?? DEFAULTS.serviceGroup;
-  if (typeof serviceGroup !== 'string' || serviceGroup === '') fail('group', serviceGroup, 'a non-empty string');
-  const weight = options.weight ?? DEFAULTS.weight;
-  if (!Number.isInteger(weight) || weight < 0) fail('weight', weight, 'an integer ≥ 0');
-  if (options.zone !== undefined && typeof options.zone !== 'string') fail('zone', options.zone, 'a string');
-  const metadata = options.metadata ?? {};
-  if (typeof metadata !== 'object' || metadata === null || Object.values(metadata).some((v) => typeof v !== 'string')) {
-    fail('metadata', metadata, 'a map of strings');
+  const given = { ...options, name: options.name ?? className };
+  for (const [option, field] of Object.entries(OPTION_FIELDS) as Array<[keyof RpcServiceOptions, InstanceField]>) {
+    const value = given[option];
+    const rule: FieldRule = FIELD_RULES[field];
+    if (value !== undefined && !rule.valid(value))
+      throw new InvalidServiceError(MESSAGES.invalidRpcService(className, option, value, rule.rule));
   }
-  const protocol = options.protocol ?? DEFAULTS.protocol;
-  if (typeof protocol !== 'string' || protocol === '') fail('protocol', protocol, 'a non-empty string');
+  const serviceVersion = given.version ?? DEFAULTS.serviceVersion;
+  const defaults = fieldDefaults({ serviceName: given.name, serviceVersion, serviceHost: '', servicePort: 0 }, '');
   return Object.freeze({
     className,
-    serviceName,
+    serviceName: given.name,
     serviceVersion,
-    serviceGroup,
-    weight,
-    zone: options.zone ?? null,
-    metadata: Object.freeze({ ...metadata }),
-    protocol,
+    serviceGroup: given.group ?? defaults.serviceGroup,
+    weight: given.weight ?? defaults.weight,
+    zone: given.zone ?? defaults.zone,
+    metadata: Object.freeze({ ...(given.metadata ?? defaults.metadata) }),
+    protocol: given.protocol ?? defaults.protocol,
   });
 }
 

@@ -1,4 +1,4 @@
 // Test helpers for apps that use nest-service-registry, and the conformance suite that every
 // RegistryBackend (ours and third-party ones) passes.
 export { eventually, type EventuallyOptions } from './eventually.js';
-export { backendConformanceSuite, type ConformanceHarness, type ConformanceTestApi } from './backend-conformance.js';
+export { backendConformanceSuite, type ConformanceHarness, type ConformanceTestApi } from './conformance/index.js';

@@ -1,5 +1,9 @@
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
+import { withTimeout } from '../../util/with-timeout.js';
+
+/** Longest wait for etcd to release a watch, milliseconds. */
+const CANCEL_TIMEOUT = 2_000;
 
 /** Facts about the etcd cluster a watch's consumer last read from. */
 export interface ClusterView {
@@ -17,6 +21,7 @@ export interface ClusterView {
 export class EtcdWatch implements WatchSubscription {
   private readonly watcher: Watcher;
   private finished = false;
+  private cancelled: Promise<void> | undefined;
   private disconnected = false;
   private highestRevision: bigint;
 
@@ -41,9 +46,11 @@ export class EtcdWatch implements WatchSubscription {
       .on('end', () => this.finish('the watch ended'));
   }
 
+  /** Cancels once; bounded, because etcd3's cancel of a watcher whose stream died may never resolve. */
   cancel(): Promise<void> {
     this.finished = true;
-    return this.watcher.cancel().catch(() => undefined);
+    this.cancelled ??= withTimeout(this.watcher.cancel(), CANCEL_TIMEOUT, 'etcd watch cancel').catch(() => undefined);
+    return this.cancelled;
   }
 
   private onConnected(res: IWatchResponse): void {
@@ -69,7 +76,7 @@ export class EtcdWatch implements WatchSubscription {
       const revision = event.kv.mod_revision;
       if (event.type === 'Put') {
         const lease = event.kv.lease;
-        events.push({ type: 'put', key, value: event.kv.value.toString(), session: lease === '0' ? undefined : lease, revision });
+        events.push({ type: 'put', key, value: event.kv.value.toString(), lease: lease === '0' ? undefined : lease, revision });
       } else {
         events.push({ type: 'delete', key, revision });
       }
@@ -91,8 +98,7 @@ export class EtcdWatch implements WatchSubscription {
 
   private finish(reason: string, error?: unknown): void {
     if (this.finished) return;
-    this.finished = true;
-    this.watcher.cancel().catch(() => undefined);
+    void this.cancel();
     this.listener.onResync(reason, error);
   }
 }

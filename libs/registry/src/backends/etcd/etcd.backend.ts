@@ -1,10 +1,10 @@
 import type { Etcd3 } from 'etcd3';
-import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import { RegistryBackend, type ListResult, type RegistryLease, type WatchListener, type WatchSubscription } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { WatchSet } from '../watch-set.js';
 import { createEtcdClient } from './etcd-client.factory.js';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
-import { EtcdSession } from './etcd-session.js';
+import { EtcdLease } from './etcd-lease.js';
 import { EtcdWatch } from './etcd-watch.js';
 
 /** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. */
@@ -14,7 +14,7 @@ export class EtcdBackend extends RegistryBackend {
   private readonly client: Etcd3;
   /** Same settings, one attempt per call: `ping()` answers "reachable now?" without retrying. */
   private readonly probe: Etcd3;
-  private readonly sessions = new Set<EtcdSession>();
+  private readonly leases = new Set<EtcdLease>();
   private readonly watches = new WatchSet<EtcdWatch>();
   /** Last `cluster_id` seen in a response header; lets watches notice a replaced cluster. */
   private clusterId: string | undefined;
@@ -34,16 +34,16 @@ export class EtcdBackend extends RegistryBackend {
     this.clusterId = response.header.cluster_id;
   }
 
-  async openSession(ttl: number): Promise<RegistrySession> {
+  async grantLease(ttl: number): Promise<RegistryLease> {
     const lease = this.client.lease(ttl, { autoKeepAlive: false });
     // A lease that fails to be granted reports `lost`; it is handled by the rejection below.
     lease.on('lost', () => undefined);
     try {
       const id = await withTimeout(lease.grant(), this.requestTimeout, `etcd lease grant (TTL ${ttl} s)`);
       // Tracked until revoked or released, so a long run of lease replacements does not pile up.
-      const session = new EtcdSession(this.client, lease, id, ttl, this.requestTimeout, (ended) => this.sessions.delete(ended));
-      this.sessions.add(session);
-      return session;
+      const granted = new EtcdLease(this.client, lease, id, ttl, this.requestTimeout, (ended) => this.leases.delete(ended));
+      this.leases.add(granted);
+      return granted;
     } catch (error) {
       lease.release();
       throw error;
@@ -58,7 +58,7 @@ export class EtcdBackend extends RegistryBackend {
       entries: response.kvs.map((kv) => ({
         key: kv.key.toString(),
         value: kv.value.toString(),
-        session: kv.lease === '0' ? undefined : kv.lease,
+        lease: kv.lease === '0' ? undefined : kv.lease,
       })),
     };
   }
@@ -74,7 +74,7 @@ export class EtcdBackend extends RegistryBackend {
    */
   async close(): Promise<void> {
     await this.watches.cancelAll();
-    for (const session of [...this.sessions]) session.release();
+    for (const lease of [...this.leases]) lease.release();
     this.client.close();
     this.probe.close();
   }

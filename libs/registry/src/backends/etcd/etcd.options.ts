@@ -1,4 +1,3 @@
-import { DEFAULTS } from '../../registry.constants.js';
 import { invalidOption } from '../../options/resolve-options.js';
 
 /**
@@ -62,6 +61,12 @@ export interface ResolvedEtcdOptions {
   readonly keepaliveTimeout: number;
 }
 
+/** Where the etcd backend connects when no `hosts` are given. */
+export const ETCD_DEFAULT_HOSTS: readonly string[] = Object.freeze(['http://127.0.0.1:2379']);
+
+/** Smallest TTL etcd grants, seconds: a request for 1 s is silently granted 2 s. */
+export const ETCD_MIN_TTL = 2;
+
 const HOST_RULE = 'a non-empty list of endpoints such as "http://127.0.0.1:2379" (array or comma-separated string)';
 
 function integer(option: string, value: unknown, fallback: number, min: number): number {
@@ -74,7 +79,7 @@ function integer(option: string, value: unknown, fallback: number, min: number):
 
 /** The endpoint list of `hosts` (array or comma-separated string), validated. */
 function hostList(input: EtcdBackendOptions['hosts']): readonly string[] {
-  const raw: unknown = input ?? DEFAULTS.etcdHosts;
+  const raw: unknown = input ?? ETCD_DEFAULT_HOSTS;
   const list: readonly unknown[] =
     typeof raw === 'string'
       ? raw

@@ -1,9 +1,9 @@
 import type { BackendContext, RegistryBackendFactory } from '../registry-backend.js';
 import { EtcdBackend } from './etcd.backend.js';
-import { resolveEtcdOptions, type EtcdBackendOptions } from './etcd.options.js';
+import { ETCD_MIN_TTL, resolveEtcdOptions, type EtcdBackendOptions } from './etcd.options.js';
 
 export { EtcdBackend } from './etcd.backend.js';
-export type { EtcdBackendOptions, ResolvedEtcdOptions } from './etcd.options.js';
+export { ETCD_DEFAULT_HOSTS, ETCD_MIN_TTL, type EtcdBackendOptions, type ResolvedEtcdOptions } from './etcd.options.js';
 
 /**
  * The etcd backend (the default). Pass it to `RegistryModule.forRoot({ backend: etcd({ hosts }) })`.
@@ -12,6 +12,7 @@ export type { EtcdBackendOptions, ResolvedEtcdOptions } from './etcd.options.js'
 export function etcd(options: EtcdBackendOptions = {}): RegistryBackendFactory {
   return {
     kind: 'etcd',
+    minTtl: ETCD_MIN_TTL,
     validate: () => {
       resolveEtcdOptions(options);
     },

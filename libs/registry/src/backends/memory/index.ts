@@ -19,6 +19,7 @@ export function memory(options: MemoryBackendOptions = {}): RegistryBackendFacto
   const store = options.store ?? new MemoryRegistryStore();
   return {
     kind: 'memory',
+    minTtl: 1,
     validate: () => undefined,
     create: () => new MemoryBackend(store),
   };

@@ -2,10 +2,10 @@ import type { BackendEntry, ListResult, WatchEvent, WatchListener } from '../reg
 
 interface Stored {
   value: string;
-  session: string | undefined;
+  lease: string | undefined;
 }
 
-interface StoredSession {
+interface StoredLease {
   readonly ttl: number;
   expiresAt: number;
   readonly keys: Set<string>;
@@ -25,18 +25,18 @@ const HISTORY = 10_000;
 const EXPIRY_TICK = 100;
 
 /**
- * The data behind memory backends: keys, sessions with real TTL expiry, a revision counter and a
+ * The data behind memory backends: keys, leases with real TTL expiry, a revision counter and a
  * bounded history for watches. Share one store between apps of one process (for example a
  * provider and a consumer in a test) by passing it to `memory({ store })`; separate processes
  * never see each other.
  */
 export class MemoryRegistryStore {
   private readonly data = new Map<string, Stored>();
-  private readonly sessions = new Map<string, StoredSession>();
+  private readonly leases = new Map<string, StoredLease>();
   private readonly watches = new Set<Watch>();
   private history: WatchEvent[] = [];
   private revision = 0;
-  private nextSession = 1;
+  private nextLease = 1;
   private timer: NodeJS.Timeout | undefined;
   private available = true;
 
@@ -50,11 +50,11 @@ export class MemoryRegistryStore {
     this.available = available;
   }
 
-  /** Simulates a server restart: every watch must resync; with `empty`, all data and sessions are gone. */
+  /** Simulates a server restart: every watch must resync; with `empty`, all data and leases are gone. */
   restart(options: { empty?: boolean } = {}): void {
     if (options.empty) {
       this.data.clear();
-      this.sessions.clear();
+      this.leases.clear();
       this.history = [];
       this.revision = 0;
     }
@@ -68,42 +68,47 @@ export class MemoryRegistryStore {
 
   grant(ttl: number): string {
     this.check();
-    const id = String(this.nextSession++);
-    this.sessions.set(id, { ttl, expiresAt: Date.now() + ttl * 1000, keys: new Set() });
+    const id = String(this.nextLease++);
+    this.leases.set(id, { ttl, expiresAt: Date.now() + ttl * 1000, keys: new Set() });
     this.updateTimer();
     return id;
   }
 
-  /** `true` and the TTL restarted, or `false` when the session is gone. */
+  /** `true` and the TTL restarted, or `false` when the lease is gone. */
   keepAlive(id: string): boolean {
     this.check();
-    const session = this.sessions.get(id);
-    if (!session) return false;
-    session.expiresAt = Date.now() + session.ttl * 1000;
+    const lease = this.leases.get(id);
+    if (!lease) return false;
+    lease.expiresAt = Date.now() + lease.ttl * 1000;
     return true;
   }
 
   revoke(id: string): void {
     this.check();
-    this.endSession(id);
+    this.endLease(id);
   }
 
-  put(key: string, value: string, session?: string): void {
+  put(key: string, value: string, lease?: string): void {
     this.check();
-    if (session !== undefined && !this.sessions.has(session)) throw new Error(`memory registry: session ${session} not found`);
+    if (lease !== undefined && !this.leases.has(lease)) throw new Error(`memory registry: lease ${lease} not found`);
     const previous = this.data.get(key);
-    if (previous?.session !== undefined) this.sessions.get(previous.session)?.keys.delete(key);
-    this.data.set(key, { value, session });
-    if (session !== undefined) this.sessions.get(session)!.keys.add(key);
-    this.record({ type: 'put', key, value, session, revision: String(++this.revision) });
+    if (previous?.lease !== undefined) this.leases.get(previous.lease)?.keys.delete(key);
+    this.data.set(key, { value, lease });
+    if (lease !== undefined) this.leases.get(lease)!.keys.add(key);
+    this.record({ type: 'put', key, value, lease, revision: String(++this.revision) });
   }
 
   delete(key: string): void {
     this.check();
+    this.remove(key);
+  }
+
+  /** Deletes `key` whether or not the store is available (leases expire on the server side regardless). */
+  private remove(key: string): void {
     const previous = this.data.get(key);
     if (!previous) return;
     this.data.delete(key);
-    if (previous.session !== undefined) this.sessions.get(previous.session)?.keys.delete(key);
+    if (previous.lease !== undefined) this.leases.get(previous.lease)?.keys.delete(key);
     this.record({ type: 'delete', key, revision: String(++this.revision) });
   }
 
@@ -111,7 +116,7 @@ export class MemoryRegistryStore {
     this.check();
     const entries: BackendEntry[] = [];
     for (const [key, stored] of [...this.data].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (key.startsWith(prefix)) entries.push({ key, value: stored.value, session: stored.session });
+      if (key.startsWith(prefix)) entries.push({ key, value: stored.value, lease: stored.lease });
     }
     return { entries, revision: String(this.revision) };
   }
@@ -141,10 +146,10 @@ export class MemoryRegistryStore {
 
   /** Stops the expiry timer if nothing needs it. */
   private updateTimer(): void {
-    if (this.sessions.size > 0 && !this.timer) {
+    if (this.leases.size > 0 && !this.timer) {
       this.timer = setInterval(() => this.expire(), EXPIRY_TICK);
       this.timer.unref(); // a forgotten store must not keep the process alive
-    } else if (this.sessions.size === 0 && this.timer) {
+    } else if (this.leases.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
@@ -152,14 +157,14 @@ export class MemoryRegistryStore {
 
   private expire(): void {
     const now = Date.now();
-    for (const [id, session] of [...this.sessions]) if (session.expiresAt <= now) this.endSession(id);
+    for (const [id, lease] of [...this.leases]) if (lease.expiresAt <= now) this.endLease(id);
   }
 
-  private endSession(id: string): void {
-    const session = this.sessions.get(id);
-    if (!session) return;
-    this.sessions.delete(id);
-    for (const key of [...session.keys]) this.delete(key);
+  private endLease(id: string): void {
+    const lease = this.leases.get(id);
+    if (!lease) return;
+    this.leases.delete(id);
+    for (const key of [...lease.keys]) this.remove(key);
     this.updateTimer();
   }
 

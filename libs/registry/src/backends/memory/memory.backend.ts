@@ -1,10 +1,10 @@
-import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
-import { type MemoryRegistryStore } from './memory-registry.store.js';
+import { RegistryBackend, type ListResult, type RegistryLease, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import type { MemoryRegistryStore } from './memory-registry.store.js';
 
 /**
  * In-process {@link RegistryBackend} over a {@link MemoryRegistryStore}: real TTL expiry,
  * revisions and gap-free watches, no network. For unit tests and single-process development;
- * separate processes do not share it.
+ * separate processes do not share it. @publicApi
  */
 export class MemoryBackend extends RegistryBackend {
   readonly kind = 'memory';
@@ -20,7 +20,7 @@ export class MemoryBackend extends RegistryBackend {
     this.guard();
   }
 
-  async openSession(ttl: number): Promise<RegistrySession> {
+  async grantLease(ttl: number): Promise<RegistryLease> {
     this.guard();
     const store = this.store;
     const id = store.grant(ttl);
@@ -41,7 +41,13 @@ export class MemoryBackend extends RegistryBackend {
   }
 
   watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
-    this.guard();
+    try {
+      this.guard();
+    } catch (error) {
+      // The contract: watch() never throws; a watch that cannot start ends at once with a resync.
+      queueMicrotask(() => listener.onResync('the memory registry is closed or unavailable', error));
+      return { cancel: async () => undefined };
+    }
     const stop = this.store.watch(prefix, afterRevision, listener);
     this.stops.add(stop);
     return {

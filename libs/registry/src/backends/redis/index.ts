@@ -12,6 +12,7 @@ export type { RedisBackendOptions, ResolvedRedisOptions } from './redis.options.
 export function redis(options: RedisBackendOptions = {}): RegistryBackendFactory {
   return {
     kind: 'redis',
+    minTtl: 1,
     validate: () => {
       resolveRedisOptions(options);
     },

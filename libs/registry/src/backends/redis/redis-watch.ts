@@ -7,7 +7,7 @@ function toEvent(id: string, fields: string[]): WatchEvent | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
   const key = map.get('k');
   if (key === undefined) return undefined;
-  if (map.get('t') === 'put') return { type: 'put', key, value: map.get('v') ?? '', session: map.get('s') || undefined, revision: id };
+  if (map.get('t') === 'put') return { type: 'put', key, value: map.get('v') ?? '', lease: map.get('s') || undefined, revision: id };
   return { type: 'delete', key, revision: id };
 }
 

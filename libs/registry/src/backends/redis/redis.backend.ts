@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RegistryBackend, type ListResult, type RegistrySession, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import { RegistryBackend, type ListResult, type RegistryLease, type WatchListener, type WatchSubscription } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { WatchSet } from '../watch-set.js';
 import type { ResolvedRedisOptions } from './redis.options.js';
@@ -14,7 +14,7 @@ function parentOf(path: string): string {
 
 /**
  * Redis implementation of {@link RegistryBackend} (ioredis). One key per instance with a TTL,
- * renewed with its session; a per-parent sorted-set index (no SCAN); a change-log stream gives
+ * renewed with its lease; a per-parent sorted-set index (no SCAN); a change-log stream gives
  * revisions and gap-free watches; a sweeper turns expired keys into delete events within
  * `sweepInterval` (keyspace notifications are not used: they arrive late under load).
  */
@@ -23,9 +23,10 @@ export class RedisBackend extends RegistryBackend {
   readonly endpoints: readonly string[];
   private readonly redis: Redis;
   private readonly watches = new WatchSet<RedisWatch>();
-  private readonly sessions = new Set<string>();
+  private readonly leases = new Set<string>();
   private readonly log: string;
   private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly options: ResolvedRedisOptions,
@@ -41,12 +42,12 @@ export class RedisBackend extends RegistryBackend {
     await this.command('ping', () => this.redis.ping());
   }
 
-  async openSession(ttl: number): Promise<RegistrySession> {
+  async grantLease(ttl: number): Promise<RegistryLease> {
     const p = this.options.keyPrefix;
-    const id = String(await this.command('session grant', () => this.redis.incr(`${p}session-seq`)));
+    const id = String(await this.command('lease grant', () => this.redis.incr(`${p}lease-seq`)));
     const full = ttl * 1000;
-    await this.command('session grant', () => this.redis.set(`${p}session:${id}`, String(full), 'PX', full));
-    this.sessions.add(id);
+    await this.command('lease grant', () => this.redis.set(`${p}lease:${id}`, String(full), 'PX', full));
+    this.leases.add(id);
     this.startSweeper();
     const maxlen = String(this.options.historyLength);
     return {
@@ -60,13 +61,13 @@ export class RedisBackend extends RegistryBackend {
       delete: async (key) => {
         await this.command(`delete ${key}`, () => this.redis.eval(DELETE, 0, p, key, parentOf(key), maxlen));
       },
-      renew: async () => (await this.command(`renew session ${id}`, () => this.redis.eval(RENEW, 0, p, id, String(Date.now())))) === 1,
+      renew: async () => (await this.command(`renew lease ${id}`, () => this.redis.eval(RENEW, 0, p, id, String(Date.now())))) === 1,
       revoke: async () => {
-        this.sessions.delete(id);
-        await this.command(`revoke session ${id}`, () => this.redis.eval(REVOKE, 0, p, id, maxlen));
+        this.leases.delete(id);
+        await this.command(`revoke lease ${id}`, () => this.redis.eval(REVOKE, 0, p, id, maxlen));
       },
       release: () => {
-        this.sessions.delete(id);
+        this.leases.delete(id);
       },
     };
   }
@@ -76,25 +77,27 @@ export class RedisBackend extends RegistryBackend {
     const reply = (await this.command(`list ${prefix}`, () => this.redis.eval(LIST, 0, this.options.keyPrefix, prefix))) as string[];
     const entries = [];
     for (let i = 1; i + 3 <= reply.length; i += 3) {
-      entries.push({ key: reply[i]!, value: reply[i + 1]!, session: reply[i + 2] || undefined });
+      entries.push({ key: reply[i]!, value: reply[i + 1]!, lease: reply[i + 2] || undefined });
     }
     entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { revision: reply[0]!, entries };
   }
 
   watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
-    // Queues until connected; never reconnects: a drop ends the watch with a resync.
-    const connection = this.redis.duplicate({ enableOfflineQueue: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    const subscription = this.watches.add(listener, (tracked) => new RedisWatch(connection, this.log, prefix, afterRevision, tracked));
-    this.startSweeper();
-    return subscription;
+    return this.watches.add(listener, (tracked) => {
+      // Queues until connected; never reconnects: a drop ends the watch with a resync.
+      const connection = this.redis.duplicate({ enableOfflineQueue: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      this.startSweeper();
+      return new RedisWatch(connection, this.log, prefix, afterRevision, tracked);
+    });
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
     await this.watches.cancelAll();
-    this.sessions.clear();
+    this.leases.clear();
     this.redis.disconnect();
   }
 
@@ -110,11 +113,11 @@ export class RedisBackend extends RegistryBackend {
     return redis;
   }
 
-  /** Runs while this process has a session or a watch: expired instances become delete events. */
+  /** Runs while this process has a lease or a watch: expired instances become delete events. */
   private startSweeper(): void {
-    if (this.sweeper) return;
+    if (this.sweeper || this.closed) return;
     this.sweeper = setInterval(() => {
-      if (this.sessions.size === 0 && this.watches.size === 0) return;
+      if (this.leases.size === 0 && this.watches.size === 0) return;
       this.redis.eval(SWEEP, 0, this.options.keyPrefix, String(Date.now()), String(this.options.historyLength)).catch(() => undefined); // the next tick tries again; commands report outages
     }, this.options.sweepInterval);
   }

@@ -1,25 +1,25 @@
 // Lua scripts of the Redis backend: every mutation and its change-log entry happen atomically.
-// Internal keys live under a prefix (default `__nsr:`): `session:{id}` (value = TTL ms),
-// `session:{id}:keys` (set), `owners` (hash key → session), `index:{parent}` (sorted set of
+// Internal keys live under a prefix (default `__nsr:`): `lease:{id}` (value = TTL ms),
+// `lease:{id}:keys` (set), `owners` (hash key → lease), `index:{parent}` (sorted set of
 // instance keys scored by expiry), `children:{parent}` (sub-indexes), `indexes` (all indexes),
 // `log` (stream of changes: t=put|delete, k, v, s).
 
-/** KEYS: none. ARGV: prefix, key, value, session, now, parent, grandparent, maxlen. Returns the stream id. */
+/** KEYS: none. ARGV: prefix, key, value, lease, now, parent, grandparent, maxlen. Returns the stream id. */
 export const PUT = `
-local p, key, value, session, now, parent, grand, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
-local full = redis.call('GET', p .. 'session:' .. session)
-if not full then return redis.error_reply('NSR_SESSION_GONE session ' .. session .. ' not found') end
+local p, key, value, lease, now, parent, grand, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
+local full = redis.call('GET', p .. 'lease:' .. lease)
+if not full then return redis.error_reply('NSR_LEASE_GONE lease ' .. lease .. ' not found') end
 full = tonumber(full)
 local old = redis.call('HGET', p .. 'owners', key)
-if old and old ~= session then redis.call('SREM', p .. 'session:' .. old .. ':keys', key) end
+if old and old ~= lease then redis.call('SREM', p .. 'lease:' .. old .. ':keys', key) end
 redis.call('SET', key, value, 'PX', full)
-redis.call('HSET', p .. 'owners', key, session)
-redis.call('SADD', p .. 'session:' .. session .. ':keys', key)
-redis.call('PEXPIRE', p .. 'session:' .. session .. ':keys', full)
+redis.call('HSET', p .. 'owners', key, lease)
+redis.call('SADD', p .. 'lease:' .. lease .. ':keys', key)
+redis.call('PEXPIRE', p .. 'lease:' .. lease .. ':keys', full)
 redis.call('ZADD', p .. 'index:' .. parent, now + full, key)
 redis.call('SADD', p .. 'children:' .. grand, parent)
 redis.call('SADD', p .. 'indexes', parent)
-return redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'put', 'k', key, 'v', value, 's', session)
+return redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'put', 'k', key, 'v', value, 's', lease)
 `;
 
 /** ARGV: prefix, key, parent, maxlen. Deletes one key; logs it if it existed. */
@@ -28,7 +28,7 @@ local p, key, parent, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local existed = redis.call('DEL', key)
 local owner = redis.call('HGET', p .. 'owners', key)
 if owner then
-  redis.call('SREM', p .. 'session:' .. owner .. ':keys', key)
+  redis.call('SREM', p .. 'lease:' .. owner .. ':keys', key)
   redis.call('HDEL', p .. 'owners', key)
 end
 local indexed = redis.call('ZREM', p .. 'index:' .. parent, key)
@@ -37,10 +37,10 @@ if existed == 1 or indexed == 1 then redis.call('XADD', p .. 'log', 'MAXLEN', '~
 return existed
 `;
 
-/** ARGV: prefix, session, now. 1 = renewed (session and every key it still owns), 0 = session gone. */
+/** ARGV: prefix, lease, now. 1 = renewed (lease and every key it still owns), 0 = lease gone. */
 export const RENEW = `
-local p, session, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local s = p .. 'session:' .. session
+local p, lease, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local s = p .. 'lease:' .. lease
 local full = redis.call('GET', s)
 if not full then return 0 end
 full = tonumber(full)
@@ -55,12 +55,12 @@ end
 return 1
 `;
 
-/** ARGV: prefix, session, maxlen. Deletes every key of the session (logged) and the session. */
+/** ARGV: prefix, lease, maxlen. Deletes every key of the lease (logged) and the lease. */
 export const REVOKE = `
-local p, session, maxlen = ARGV[1], ARGV[2], ARGV[3]
-local s = p .. 'session:' .. session
+local p, lease, maxlen = ARGV[1], ARGV[2], ARGV[3]
+local s = p .. 'lease:' .. lease
 for _, k in ipairs(redis.call('SMEMBERS', s .. ':keys')) do
-  if redis.call('HGET', p .. 'owners', k) == session then
+  if redis.call('HGET', p .. 'owners', k) == lease then
     local existed = redis.call('DEL', k)
     redis.call('HDEL', p .. 'owners', k)
     local parent = string.match(k, '^(.*/)[^/]*$')
@@ -88,7 +88,7 @@ for _, parent in ipairs(redis.call('SMEMBERS', p .. 'indexes')) do
       redis.call('ZREM', idx, k)
       local owner = redis.call('HGET', p .. 'owners', k)
       if owner then
-        redis.call('SREM', p .. 'session:' .. owner .. ':keys', k)
+        redis.call('SREM', p .. 'lease:' .. owner .. ':keys', k)
         redis.call('HDEL', p .. 'owners', k)
       end
       redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'delete', 'k', k)

@@ -12,6 +12,7 @@ export type { ResolvedZooKeeperOptions, ZooKeeperBackendOptions } from './zookee
 export function zookeeper(options: ZooKeeperBackendOptions = {}): RegistryBackendFactory {
   return {
     kind: 'zookeeper',
+    minTtl: 2,
     validate: () => {
       resolveZooKeeperOptions(options);
     },

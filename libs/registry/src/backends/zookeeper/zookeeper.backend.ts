@@ -2,7 +2,7 @@ import {
   RegistryBackend,
   type BackendEntry,
   type ListResult,
-  type RegistrySession,
+  type RegistryLease,
   type WatchListener,
   type WatchSubscription,
 } from '../registry-backend.js';
@@ -24,7 +24,7 @@ const SNAPSHOTS = 256;
 const NO_OWNER = '0000000000000000';
 
 /**
- * ZooKeeper implementation of {@link RegistryBackend} (node-zookeeper-client). A session is a
+ * ZooKeeper implementation of {@link RegistryBackend} (node-zookeeper-client). A lease is a
  * ZooKeeper session (one client) owning ephemeral instance znodes under persistent service
  * znodes; it is kept alive by the client's own heartbeats, and `renew()` checks it. A client that
  * stayed disconnected longer than its session timeout counts as lost (after a server restart with
@@ -57,7 +57,7 @@ export class ZooKeeperBackend extends RegistryBackend {
     await reader.exists('/');
   }
 
-  async openSession(ttl: number): Promise<RegistrySession> {
+  async grantLease(ttl: number): Promise<RegistryLease> {
     const client = new ZkClient(this.options.hosts, ttl * 1000, this.options.spinDelay, this.requestTimeout);
     this.clients.add(client);
     try {
@@ -130,7 +130,7 @@ export class ZooKeeperBackend extends RegistryBackend {
         if (!read) return;
         if (read.data !== '' || read.stat.numChildren === 0) {
           const owner = read.stat.ephemeralOwner.toString('hex');
-          out.push({ key: `${prefix}${name}`, value: read.data, session: owner === NO_OWNER ? undefined : owner });
+          out.push({ key: `${prefix}${name}`, value: read.data, lease: owner === NO_OWNER ? undefined : owner });
         } else if (depth > 1) {
           await this.walk(reader, childPath, `${prefix}${name}/`, out, depth - 1);
         }

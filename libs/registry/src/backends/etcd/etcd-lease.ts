@@ -1,5 +1,5 @@
 import { EtcdLeaseInvalidError, GRPCNotFoundError, type Etcd3, type Lease } from 'etcd3';
-import type { RegistrySession } from '../registry-backend.js';
+import type { RegistryLease } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 
 /** Whether an etcd error means "this lease does not exist any more". */
@@ -10,18 +10,18 @@ export function isLeaseGone(error: unknown): boolean {
 }
 
 /**
- * A registry session over one etcd lease, created with `autoKeepAlive: false`: the module's
+ * A registry lease over one etcd lease, created with `autoKeepAlive: false`: the module's
  * renewal job calls {@link renew} (one `keepaliveOnce`) every renewal interval.
  */
-export class EtcdSession implements RegistrySession {
+export class EtcdLease implements RegistryLease {
   constructor(
     private readonly client: Etcd3,
     private readonly lease: Lease,
     readonly id: string,
     readonly ttl: number,
     private readonly timeout: number,
-    /** Called once the session is revoked or released (the backend stops tracking it). */
-    private readonly onEnd: (session: EtcdSession) => void,
+    /** Called once the lease is revoked or released (the backend stops tracking it). */
+    private readonly onEnd: (lease: EtcdLease) => void,
   ) {}
 
   async put(key: string, value: string): Promise<void> {
@@ -32,17 +32,17 @@ export class EtcdSession implements RegistrySession {
     await withTimeout(this.client.delete().key(key).exec(), this.timeout, `etcd delete ${key}`);
   }
 
+  /**
+   * One keep-alive, tried a second time at once if the first could not reach etcd: with several
+   * endpoints the second goes to another member, so one dead member does not turn a healthy
+   * lease into a failed renewal.
+   */
   async renew(): Promise<boolean> {
     try {
-      const response = await withTimeout(
-        this.lease.keepaliveOnce({ deadline: Date.now() + this.timeout }),
-        this.timeout,
-        `etcd keep-alive of lease ${this.id}`,
-      );
-      return Number(response.TTL) > 0;
+      return await this.keepAliveOnce();
     } catch (error) {
       if (isLeaseGone(error)) return false;
-      throw error;
+      return this.keepAliveOnce();
     }
   }
 
@@ -57,5 +57,19 @@ export class EtcdSession implements RegistrySession {
   release(): void {
     this.lease.release();
     this.onEnd(this);
+  }
+
+  private async keepAliveOnce(): Promise<boolean> {
+    try {
+      const response = await withTimeout(
+        this.lease.keepaliveOnce({ deadline: Date.now() + this.timeout }),
+        this.timeout,
+        `etcd keep-alive of lease ${this.id}`,
+      );
+      return Number(response.TTL) > 0;
+    } catch (error) {
+      if (isLeaseGone(error)) return false;
+      throw error;
+    }
   }
 }

@@ -1,0 +1,103 @@
+// What every figure shares: the sizes of this run, the result table, the forked worker, a
+// polling wait, a Nest app on the library, and instance values built with the library's encoder.
+import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { createServiceInstance, encodeInstance, RegistryModule } from 'nest-service-registry';
+import { etcd } from 'nest-service-registry/etcd';
+import { sleep } from './stats.mjs';
+
+export { sleep };
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const smoke = process.argv.includes('--smoke');
+
+/** Sizes of this run: tiny with `--smoke` (checks the harness runs, not the numbers). */
+export const S = smoke
+  ? { reps: 2, lookupMs: 50, samples: 5, listens: 3, deregs: 3, crashes: 1, counts: [1, 10], windowMs: 2_000, cold: [10, 100], coldReps: 2, coldRuns: 1, workers: 2, perWorker: 2, changes: 4, readChanges: 4, memory: 200 }
+  : { reps: 5, lookupMs: 1_000, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps: 7, coldRuns: 5, workers: 5, perWorker: 10, changes: 20, readChanges: 100, memory: 10_000 }; // prettier-ignore
+
+export const log = (line = '') => process.stdout.write(`${line}\n`);
+export const results = [];
+/** Run at the end, last first (servers, clients, workers). */
+export const cleanups = [];
+
+/** Records one figure beside its same-run reference, and prints it. */
+export function record(figure, ours, reference, goal, met, unit, extra = {}) {
+  results.push({ figure, ours, reference, goal, met, unit, ...extra });
+  log(
+    `  ${met ? 'ok    ' : 'MISSED'} ${figure}: ours ${JSON.stringify(ours)} | reference ${JSON.stringify(reference)} ${unit} | goal: ${goal}`,
+  );
+}
+
+/** The value the library writes for instance `127.0.0.1:port` of `service` (its own encoder). */
+export const value = (service, port) =>
+  encodeInstance(createServiceInstance({ serviceName: service, serviceHost: '127.0.0.1', servicePort: port }));
+
+/** Writes one instance per port with a plain etcd3 client, `concurrency` at a time. */
+export async function putMany(client, service, ports, concurrency = 32) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ports.length) {
+        const port = ports[next++];
+        await client.put(`/rpc/${service}:1.0/127.0.0.1:${port}`).value(value(service, port));
+      }
+    }),
+  );
+}
+
+/** Forks `bench/worker.mjs` and waits until it is ready; its messages go to `onMessage`. */
+export async function worker(options, onMessage = () => undefined, execArgv = []) {
+  const child = fork(join(root, 'bench/worker.mjs'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const ready = new Promise((resolve, reject) => {
+    child.on('message', (message) => {
+      if (message.ready) resolve(message);
+      else if (message.error) reject(new Error(message.error));
+      else onMessage(message);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
+  });
+  child.send({ cmd: 'start', ...options });
+  const result = await ready;
+  const stop = async () => {
+    if (child.connected) child.send({ cmd: 'stop' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  cleanups.push(stop);
+  return { result, stop };
+}
+
+/** Waits until `find()` returns something (messages arrive asynchronously). */
+export async function until(find, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = find();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('timed out waiting for an event');
+    await sleep(1);
+  }
+}
+
+/** The root module of a Nest app on the library (etcd at `etcdUrl`), with `controllers`. */
+export function registryModule(etcdUrl, extra = {}, controllers = []) {
+  class BenchModule {}
+  Module({
+    imports: [ScheduleModule.forRoot(), RegistryModule.forRoot({ backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1', ...extra })],
+    controllers,
+  })(BenchModule);
+  return BenchModule;
+}
+
+/** An initialised application context on the library. */
+export async function registryApp(etcdUrl, extra = {}) {
+  const app = await NestFactory.createApplicationContext(registryModule(etcdUrl, extra), { logger: ['error'] });
+  await app.init();
+  return app;
+}

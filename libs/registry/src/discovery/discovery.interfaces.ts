@@ -1,0 +1,42 @@
+import type { LoadBalancingStrategy } from './load-balancer.js';
+
+/** Which instances of a service to return. @publicApi */
+export interface InstanceQuery {
+  /** Default `"1.0"`. */
+  version?: string;
+  /** Only instances of this group. */
+  group?: string;
+  /** Include instances whose status is not `UP`. Default `false`. */
+  includeUnavailable?: boolean;
+}
+
+/** How `choose()` picks. @publicApi */
+export interface ChooseOptions {
+  version?: string;
+  group?: string;
+  /** Default `round-robin`. */
+  strategy?: LoadBalancingStrategy;
+  /** What `consistent-hash` hashes (a user id, a session id...); required for that strategy. */
+  key?: string;
+}
+
+/** One service as `getServices()` reports it. @publicApi */
+export interface ServiceSummary {
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  readonly instances: number;
+}
+
+/** Per-service state, for `status()` and health. @publicApi */
+export interface CachedServiceStatus {
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  readonly instances: number;
+  readonly up: number;
+  readonly stale: boolean;
+  readonly staleSince: Date | undefined;
+  /** Whether the service's watch stream is connected. */
+  readonly connected: boolean;
+  readonly lastError: string | undefined;
+  readonly revision: string | undefined;
+}

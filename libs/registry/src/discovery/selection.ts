@@ -1,0 +1,47 @@
+import { MESSAGES } from '../registry.messages.js';
+import { NoInstancesError, RegistryOptionsError } from '../errors/registry.error.js';
+import type { BackendEntry } from '../backends/registry-backend.js';
+import { parseServiceKeyOf, type ServiceInstance } from '../model/index.js';
+import type { ChooseOptions, InstanceQuery, ServiceSummary } from './discovery.interfaces.js';
+import { pick, STRATEGIES } from './load-balancer.js';
+import type { ServiceCacheEntry } from './service-cache-entry.js';
+
+/** The instances of a loaded entry that match `query` (frozen; `UP` only unless asked). @internal */
+export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery): readonly ServiceInstance[] {
+  if (query.includeUnavailable) {
+    return query.group === undefined ? entry.all : Object.freeze(entry.all.filter((i) => i.serviceGroup === query.group));
+  }
+  return query.group === undefined ? entry.up : entry.forGroup(query.group);
+}
+
+/**
+ * One `UP` instance of a loaded entry, not ejected (unless every one is), by `options.strategy`.
+ * Throws `NoInstancesError` naming the service and version, or `RegistryOptionsError` for a bad
+ * strategy or a consistent hash without a key. @internal
+ */
+export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions): ServiceInstance {
+  const candidates = entry.ejections.filter(options.group === undefined ? entry.up : entry.forGroup(options.group));
+  if (candidates.length === 0) {
+    throw new NoInstancesError(MESSAGES.noInstances(entry.serviceName, entry.serviceVersion), entry.serviceName, entry.serviceVersion);
+  }
+  const strategy = options.strategy ?? 'round-robin';
+  if (!STRATEGIES.includes(strategy)) throw new RegistryOptionsError(MESSAGES.unknownStrategy(strategy, STRATEGIES), 'strategy', strategy);
+  if (strategy === 'consistent-hash' && typeof options.key !== 'string') {
+    throw new RegistryOptionsError(MESSAGES.hashKeyRequired(entry.serviceName), 'key', options.key);
+  }
+  return pick(candidates, strategy, entry.balancer, options.key);
+}
+
+/** Services of a namespace read, with instance counts, sorted by name and version (frozen). @internal */
+export function summarizeServices(namespace: string, entries: readonly BackendEntry[]): readonly ServiceSummary[] {
+  const counts = new Map<string, ServiceSummary>();
+  for (const { key } of entries) {
+    const parsed = parseServiceKeyOf(namespace, key);
+    if (!parsed) continue;
+    const id = `${parsed.serviceName}:${parsed.serviceVersion}`;
+    counts.set(id, { ...parsed, instances: (counts.get(id)?.instances ?? 0) + 1 });
+  }
+  return Object.freeze(
+    [...counts.values()].sort((a, b) => (a.serviceName + a.serviceVersion).localeCompare(b.serviceName + b.serviceVersion)),
+  );
+}

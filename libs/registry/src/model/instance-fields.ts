@@ -1,0 +1,106 @@
+import type { InstanceStatus, ServiceInstance } from './service-instance.js';
+
+/** How one instance field is checked: the rule in words (for messages) and the check itself. */
+export interface FieldRule {
+  /** What a valid value looks like, e.g. `an integer in 1..65535`. */
+  readonly rule: string;
+  valid(value: unknown): boolean;
+}
+
+/** Largest encoded instance value, bytes (64 KiB). Bigger values are refused when registering and skipped when read. */
+export const MAX_INSTANCE_BYTES = 64 * 1024;
+
+/** Every instance status, in the order documented. */
+export const INSTANCE_STATUSES: readonly InstanceStatus[] = Object.freeze(['UP', 'DOWN', 'STARTING', 'OUT_OF_SERVICE']);
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const PROTOCOL = /^[a-z][a-z0-9+.-]{0,31}$/;
+// Printable text: no control characters (C0, DEL, C1), so a value can never forge a log line.
+// eslint-disable-next-line no-control-regex -- the point of this pattern is to match control characters
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const HOST_FORBIDDEN = /[\s/]/;
+const STATUS_SET: ReadonlySet<unknown> = new Set(INSTANCE_STATUSES);
+
+const text = (value: unknown, max: number, allowEmpty: boolean): value is string =>
+  typeof value === 'string' && value.length <= max && (allowEmpty || value !== '') && !CONTROL.test(value);
+const integer = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+
+/** Whether `value` is a map of at most 64 printable string entries, with no `__proto__` key. */
+function isMetadata(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let entries = 0;
+  for (const key in value) {
+    if (++entries > 64 || key === '__proto__' || !text(key, 256, false)) return false;
+    if (!text((value as Record<string, unknown>)[key], 16 * 1024, true)) return false;
+  }
+  return true;
+}
+
+/** Rule text of service names and namespaces. */
+export const NAME_RULE_TEXT = 'letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters';
+/** Rule text of versions. */
+export const VERSION_RULE_TEXT = 'letters, digits, ".", "_", "+" and "-", starting with a letter or digit, at most 64 characters';
+
+/** Whether `name` can be a namespace or service name (no `/` or `:`, so keys stay unambiguous). */
+export function isValidName(name: unknown): name is string {
+  return typeof name === 'string' && NAME.test(name);
+}
+
+/** Whether `version` can be a service version. */
+export function isValidVersion(version: unknown): version is string {
+  return typeof version === 'string' && VERSION.test(version);
+}
+
+/** Whether `host` can be advertised: printable, no spaces or `/`, at most 253 characters. */
+export function isValidHost(host: unknown): host is string {
+  return text(host, 253, false) && !HOST_FORBIDDEN.test(host);
+}
+
+/**
+ * The one list of instance fields, in the order they are encoded, each with its rule. The
+ * factory, codec, equality and validation all iterate it; `satisfies` makes the compiler reject
+ * a field of {@link ServiceInstance} without a rule, or a rule for a field it does not have.
+ */
+export const FIELD_RULES = {
+  serviceName: { rule: NAME_RULE_TEXT, valid: isValidName },
+  serviceVersion: { rule: VERSION_RULE_TEXT, valid: isValidVersion },
+  serviceHost: { rule: 'a host name or IP address: printable, no spaces or "/", at most 253 characters', valid: isValidHost },
+  servicePort: { rule: 'an integer in 1..65535', valid: (v) => integer(v, 1, 65535) },
+  serviceGroup: { rule: 'a non-empty printable string of at most 128 characters', valid: (v) => text(v, 128, false) },
+  id: { rule: 'a non-empty printable string of at most 512 characters', valid: (v) => text(v, 512, false) },
+  protocol: {
+    rule: 'a lower-case scheme such as "http", "tcp" or "grpc" (at most 32 characters)',
+    valid: (v) => typeof v === 'string' && PROTOCOL.test(v),
+  },
+  weight: { rule: 'an integer in 0..1000000', valid: (v) => integer(v, 0, 1_000_000) },
+  zone: { rule: 'null or a printable string of at most 128 characters', valid: (v) => v === null || text(v, 128, true) },
+  status: { rule: INSTANCE_STATUSES.join(' | '), valid: (v) => STATUS_SET.has(v) },
+  metadata: {
+    rule: 'a map of at most 64 printable strings (keys up to 256 characters, no "__proto__")',
+    valid: isMetadata,
+  },
+  registeredAt: { rule: 'a printable string of at most 64 characters (ISO-8601 time)', valid: (v) => text(v, 64, true) },
+  schema: { rule: 'an integer ≥ 1', valid: (v) => integer(v, 1, Number.MAX_SAFE_INTEGER) },
+} as const satisfies { readonly [K in keyof ServiceInstance]-?: FieldRule };
+
+/** A field of {@link ServiceInstance}. */
+export type InstanceField = keyof typeof FIELD_RULES;
+
+/** Every field, in encoding order. */
+export const INSTANCE_FIELDS = Object.freeze(Object.keys(FIELD_RULES) as InstanceField[]);
+
+/** Fields a stored value must carry (the yu-rpc address); the others take defaults. */
+export const REQUIRED_FIELDS: ReadonlySet<InstanceField> = new Set(['serviceName', 'serviceVersion', 'serviceHost', 'servicePort']);
+
+/** The first field of `candidate` that breaks its rule, or `undefined` when every field is valid. */
+export function invalidField(
+  candidate: Readonly<Record<InstanceField, unknown>>,
+): { field: InstanceField; value: unknown; rule: string } | undefined {
+  for (const field of INSTANCE_FIELDS) {
+    const rule: FieldRule = FIELD_RULES[field];
+    if (!rule.valid(candidate[field])) return { field, value: candidate[field], rule: rule.rule };
+  }
+  return undefined;
+}

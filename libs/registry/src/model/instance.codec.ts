@@ -1,0 +1,77 @@
+import { FIELD_RULES, INSTANCE_FIELDS, MAX_INSTANCE_BYTES, REQUIRED_FIELDS, type FieldRule } from './instance-fields.js';
+import { fieldDefaults, type ServiceInstance } from './service-instance.js';
+
+/**
+ * The instance codec (DESIGN §2, the wire contract): the JSON value of one instance key, its
+ * fields in the order of `INSTANCE_FIELDS`. Both directions are driven by the one field table in
+ * `instance-fields.ts`, so a field added there is encoded, decoded and validated everywhere.
+ */
+
+/** Outcome of {@link decodeInstance}: the instance, or why the value was rejected. @publicApi */
+export type DecodeResult = { ok: true; instance: ServiceInstance } | { ok: false; reason: string };
+
+const FIELD_COUNT = INSTANCE_FIELDS.length;
+const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Serialises an instance to the documented JSON value (fixed field order). @publicApi */
+export function encodeInstance(instance: ServiceInstance): string {
+  const ordered: Record<string, unknown> = {};
+  for (const field of INSTANCE_FIELDS) ordered[field] = instance[field];
+  return JSON.stringify(ordered);
+}
+
+function fail(reason: string): DecodeResult {
+  return { ok: false, reason };
+}
+
+/**
+ * Parses a stored value; never throws. Accepts a value with only the yu-rpc address fields (the
+ * others take their defaults); rejects, with a reason, anything that is not a JSON object, is
+ * larger than 64 KiB, lacks a required field or has a field that breaks its rule. Unknown fields
+ * are dropped. A complete value is frozen in place rather than copied: a cold read decodes
+ * thousands. @publicApi
+ */
+export function decodeInstance(raw: string): DecodeResult {
+  if (raw.length > MAX_INSTANCE_BYTES) return fail(`value is larger than ${MAX_INSTANCE_BYTES} bytes`);
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return fail('value is not JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('value is not a JSON object');
+  let present = 0;
+  for (const field of INSTANCE_FIELDS) {
+    const value = v[field];
+    if (value === undefined) {
+      if (REQUIRED_FIELDS.has(field)) return fail(`${field} is missing`);
+      continue;
+    }
+    const rule: FieldRule = FIELD_RULES[field];
+    if (!rule.valid(value)) return fail(`${field} must be ${rule.rule}`);
+    present++;
+  }
+  const metadata = v.metadata as Record<string, string> | undefined;
+  if (present === FIELD_COUNT && ownKeyCount(v) === FIELD_COUNT) {
+    // Written by this library (or as completely): every field present and valid, nothing else.
+    v.metadata = isEmpty(metadata!) ? EMPTY_METADATA : Object.freeze(metadata!);
+    return { ok: true, instance: Object.freeze(v) as unknown as ServiceInstance };
+  }
+  const instance = v as unknown as ServiceInstance;
+  const defaults: ServiceInstance = { ...fieldDefaults(instance, ''), ...instance };
+  const complete: Record<string, unknown> = {};
+  for (const field of INSTANCE_FIELDS) complete[field] = v[field] ?? defaults[field];
+  complete.metadata = metadata === undefined || isEmpty(metadata) ? EMPTY_METADATA : Object.freeze({ ...metadata });
+  return { ok: true, instance: Object.freeze(complete) as unknown as ServiceInstance };
+}
+
+function ownKeyCount(value: object): number {
+  let count = 0;
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) count++;
+  return count;
+}
+
+function isEmpty(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
+}

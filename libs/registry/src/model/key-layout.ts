@@ -1,0 +1,82 @@
+/**
+ * The key layout (DESIGN §2, the wire contract shared with the Java yu-rpc registry):
+ *
+ * ```
+ * /{namespace}/{serviceName}:{serviceVersion}/{serviceHost}:{servicePort}
+ * ```
+ *
+ * Prefix reads always end in `/`, so `user` never matches `user-service`.
+ */
+
+/** The parts of a key that identify one instance. */
+export interface InstanceAddress {
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  readonly serviceHost: string;
+  readonly servicePort: number;
+}
+
+/** `{serviceName}:{serviceVersion}`, the yu-rpc service key. @publicApi */
+export function serviceKey(serviceName: string, serviceVersion: string): string {
+  return `${serviceName}:${serviceVersion}`;
+}
+
+/** Prefix of every key of a namespace, e.g. `/rpc/`. @publicApi */
+export function namespacePrefix(namespace: string): string {
+  return `/${namespace}/`;
+}
+
+/** Prefix of every instance key of a service, e.g. `/rpc/user-service:1.0/`. @publicApi */
+export function servicePrefix(namespace: string, serviceName: string, serviceVersion: string): string {
+  return `/${namespace}/${serviceKey(serviceName, serviceVersion)}/`;
+}
+
+/** The key an instance is stored under, e.g. `/rpc/user-service:1.0/10.0.0.7:8080`. @publicApi */
+export function instanceKey(namespace: string, address: InstanceAddress): string {
+  return `${servicePrefix(namespace, address.serviceName, address.serviceVersion)}${address.serviceHost}:${address.servicePort}`;
+}
+
+/** The default instance id: `{serviceName}:{serviceVersion}@{serviceHost}:{servicePort}`. @publicApi */
+export function defaultInstanceId(address: InstanceAddress): string {
+  return `${serviceKey(address.serviceName, address.serviceVersion)}@${address.serviceHost}:${address.servicePort}`;
+}
+
+/** `name:version` split at its first colon, or `undefined` when either side is empty. */
+function splitServiceKey(service: string): { serviceName: string; serviceVersion: string } | undefined {
+  const colon = service.indexOf(':');
+  if (colon <= 0 || colon === service.length - 1) return undefined;
+  return { serviceName: service.slice(0, colon), serviceVersion: service.slice(colon + 1) };
+}
+
+/**
+ * The service name and version of a key of the namespace, or `undefined` for keys that do not
+ * follow the layout. Used by `getServices()`. @internal
+ */
+export function parseServiceKeyOf(namespace: string, key: string): { serviceName: string; serviceVersion: string } | undefined {
+  const prefix = namespacePrefix(namespace);
+  if (!key.startsWith(prefix)) return undefined;
+  const rest = key.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return undefined;
+  return splitServiceKey(rest.slice(0, slash));
+}
+
+/**
+ * Every part of an instance key, or `undefined` when the key does not follow the layout exactly
+ * (another namespace, a missing or extra level, no port). The host may itself contain `:` (IPv6):
+ * the port is what follows the last one. @internal
+ */
+export function parseInstanceKey(namespace: string, key: string): InstanceAddress | undefined {
+  const prefix = namespacePrefix(namespace);
+  if (!key.startsWith(prefix)) return undefined;
+  const parts = key.slice(prefix.length).split('/');
+  if (parts.length !== 2) return undefined;
+  const service = splitServiceKey(parts[0]!);
+  const endpoint = parts[1]!;
+  const colon = endpoint.lastIndexOf(':');
+  if (!service || colon <= 0) return undefined;
+  const portText = endpoint.slice(colon + 1);
+  const servicePort = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || servicePort < 1 || servicePort > 65535) return undefined;
+  return { ...service, serviceHost: endpoint.slice(0, colon), servicePort };
+}

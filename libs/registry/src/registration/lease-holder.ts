@@ -1,0 +1,92 @@
+import type { RegistryBackend, RegistryLease } from '../backends/registry-backend.js';
+
+/** What {@link LeaseHolder.renew} found. */
+export type RenewOutcome = 'renewed' | 'lost';
+
+/**
+ * Holds this process's one lease: grants it when there is none, renews it, replaces it when the
+ * backend says it is gone, revokes it at shutdown. Counts grants and renewals for `status()`.
+ */
+export class LeaseHolder {
+  private lease: RegistryLease | undefined;
+  private grantCount = 0;
+  private renewalCount = 0;
+  private renewedAt: Date | undefined;
+
+  constructor(
+    private readonly backend: RegistryBackend,
+    private readonly ttl: number,
+  ) {}
+
+  /** The lease held now, if any. */
+  get current(): RegistryLease | undefined {
+    return this.lease;
+  }
+
+  /** Leases granted so far (1 + the number of replacements). */
+  get grants(): number {
+    return this.grantCount;
+  }
+
+  /** Successful keep-alives so far. */
+  get renewals(): number {
+    return this.renewalCount;
+  }
+
+  /** Last grant or successful keep-alive. */
+  get lastRenewal(): Date | undefined {
+    return this.renewedAt;
+  }
+
+  /** Milliseconds before the lease expires if no further renewal succeeds; `undefined` without a lease. */
+  ttlLeftMs(now = Date.now()): number | undefined {
+    if (!this.lease || !this.renewedAt) return undefined;
+    return Math.max(0, this.ttl * 1000 - (now - this.renewedAt.getTime()));
+  }
+
+  /** The current lease, or a newly granted one (`fresh: true`) when there is none. */
+  async ensure(): Promise<{ lease: RegistryLease; fresh: boolean }> {
+    if (this.lease) return { lease: this.lease, fresh: false };
+    const lease = await this.backend.grantLease(this.ttl);
+    this.lease = lease;
+    this.grantCount++;
+    this.renewedAt = new Date();
+    return { lease, fresh: true };
+  }
+
+  /**
+   * One keep-alive of the current lease. `lost` when the backend says it is gone: the lease is
+   * dropped, and the next {@link ensure} grants a new one. Rejects when the backend cannot be reached.
+   */
+  async renew(): Promise<RenewOutcome> {
+    const lease = this.lease;
+    if (!lease) return 'lost';
+    if (!(await lease.renew())) {
+      this.drop(lease);
+      return 'lost';
+    }
+    this.renewalCount++;
+    this.renewedAt = new Date();
+    return 'renewed';
+  }
+
+  /** Forgets `lease` (when it is still the current one) without telling the backend. */
+  drop(lease: RegistryLease | undefined = this.lease): void {
+    if (!lease || lease !== this.lease) return;
+    this.lease = undefined;
+    lease.release();
+  }
+
+  /** Revokes the lease (every key on it disappears). Returns its id, or `undefined` when none was held. */
+  async revoke(): Promise<string | undefined> {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (!lease) return undefined;
+    try {
+      await lease.revoke();
+    } finally {
+      lease.release();
+    }
+    return lease.id;
+  }
+}

@@ -1,0 +1,115 @@
+import { encodeInstance, type ServiceInstance } from '../model/index.js';
+import type { Registration } from './registration-state.js';
+
+interface Wanted {
+  readonly instance: ServiceInstance;
+  readonly value: string;
+  /**
+   * Bumped by every new value and every repair request. A write confirms only the generation it
+   * carried, so a repair that arrives while a put is in flight is not erased by that put's answer.
+   */
+  generation: number;
+  /** Lease and generation of the last write the backend acknowledged. */
+  confirmed: { readonly lease: string; readonly generation: number } | undefined;
+  /** Whether "Registered" was logged for this key. */
+  announced: boolean;
+}
+
+/** One write about to be sent: what to write at `key`, and the generation it will confirm. */
+export interface WriteTicket {
+  readonly key: string;
+  readonly value: string;
+  readonly generation: number;
+}
+
+/**
+ * What this process wants registered, key by key, and which of it the backend has confirmed on
+ * which lease. Pure: no I/O, no timers, no logging.
+ */
+export class RegistrationTable {
+  private readonly wanted = new Map<string, Wanted>();
+
+  get size(): number {
+    return this.wanted.size;
+  }
+
+  /** Keys, in registration order. */
+  keys(): string[] {
+    return [...this.wanted.keys()];
+  }
+
+  /** Wants `instance` at `key` (new, or a new value); it is unconfirmed until written. */
+  set(key: string, instance: ServiceInstance): void {
+    const previous = this.wanted.get(key);
+    this.wanted.set(key, {
+      instance,
+      value: encodeInstance(instance),
+      generation: (previous?.generation ?? 0) + 1,
+      confirmed: undefined,
+      announced: previous?.announced ?? false,
+    });
+  }
+
+  /** Stops wanting `key`. Returns whether it was wanted. */
+  remove(key: string): boolean {
+    return this.wanted.delete(key);
+  }
+
+  /** The value wanted at `key`, or `undefined` if the key is not one of ours. */
+  expectedValue(key: string): string | undefined {
+    return this.wanted.get(key)?.value;
+  }
+
+  /** The key must be written again (deleted or overwritten outside): a write in flight no longer confirms it. */
+  invalidate(key: string): boolean {
+    const entry = this.wanted.get(key);
+    if (!entry) return false;
+    entry.generation++;
+    entry.confirmed = undefined;
+    return true;
+  }
+
+  /** What to send for `key` now, or `undefined` if it is no longer wanted. */
+  ticket(key: string): WriteTicket | undefined {
+    const entry = this.wanted.get(key);
+    return entry && { key, value: entry.value, generation: entry.generation };
+  }
+
+  /**
+   * Records that the write of `ticket` succeeded on `lease`. Returns the instance when this is
+   * the first confirmation of the key (to announce it), `undefined` otherwise, including when the
+   * key changed or was invalidated since the ticket was issued (the newer generation stays pending).
+   */
+  confirm(ticket: WriteTicket, lease: string): ServiceInstance | undefined {
+    const entry = this.wanted.get(ticket.key);
+    if (!entry || entry.generation !== ticket.generation) return undefined;
+    entry.confirmed = { lease, generation: ticket.generation };
+    if (entry.announced) return undefined;
+    entry.announced = true;
+    return entry.instance;
+  }
+
+  /** Whether the current value of `key` is confirmed on `lease`. */
+  isConfirmed(key: string, lease: string | undefined): boolean {
+    const entry = this.wanted.get(key);
+    return (
+      entry !== undefined && lease !== undefined && entry.confirmed?.lease === lease && entry.confirmed.generation === entry.generation
+    );
+  }
+
+  /** Keys whose current value is not confirmed on `lease`. */
+  pending(lease: string | undefined): string[] {
+    return this.keys().filter((key) => !this.isConfirmed(key, lease));
+  }
+
+  /** One key as `registrations()` reports it, or `undefined` when not wanted. */
+  registration(key: string, lease: string | undefined): Registration | undefined {
+    const entry = this.wanted.get(key);
+    return entry && Object.freeze({ key, instance: entry.instance, confirmed: this.isConfirmed(key, lease) });
+  }
+
+  /** Every wanted key with its confirmation on `lease` (frozen). */
+  registrations(lease: string | undefined): readonly Registration[] {
+    return Object.freeze(this.keys().map((key) => this.registration(key, lease)!));
+  }
+}

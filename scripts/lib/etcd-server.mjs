@@ -1,0 +1,130 @@
+// @ts-check
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { requireInstalled } from './binaries.mjs';
+import { freePort } from './ports.mjs';
+import { ServerProcess } from './server-process.mjs';
+
+/**
+ * A private etcd: free loopback ports below 32768, a temporary data dir, stopped (and the dir
+ * removed) by {@link stop}. Fault helpers: kill, signal (freeze), restart on the same or an empty
+ * data dir; a 3-member cluster with {@link EtcdServer.cluster}.
+ */
+export class EtcdServer {
+  #process = new ServerProcess('etcd');
+  #dataDir;
+
+  /** @param {number} clientPort @param {number} peerPort @param {string} name @param {string} initialCluster @param {string[]} extraArgs */
+  constructor(clientPort, peerPort, name = 'n1', initialCluster = `${name}=http://127.0.0.1:${peerPort}`, extraArgs = []) {
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
+    this.name = name;
+    this.initialCluster = initialCluster;
+    this.extraArgs = extraArgs;
+    this.#dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
+  }
+
+  /** Client URL, e.g. `http://127.0.0.1:23456`. */
+  get url() {
+    return `http://127.0.0.1:${this.clientPort}`;
+  }
+
+  get pid() {
+    return this.#process.pid;
+  }
+
+  /** Starts one member; resolves once `/health` says true. @param {{ name?: string, extraArgs?: string[] }} [options] */
+  static async start(options = {}) {
+    requireInstalled('etcd');
+    const peer = await freePort();
+    const name = options.name ?? 'n1';
+    const server = new EtcdServer(await freePort(), peer, name, `${name}=http://127.0.0.1:${peer}`, options.extraArgs);
+    await server.launch();
+    return server;
+  }
+
+  /** Starts a `size`-member cluster on loopback; resolves when every member is healthy. */
+  static async cluster(/** @type {number} */ size) {
+    requireInstalled('etcd');
+    const ports = [];
+    for (let i = 0; i < size; i++) ports.push({ name: `m${i + 1}`, client: await freePort(), peer: await freePort() });
+    const initial = ports.map((p) => `${p.name}=http://127.0.0.1:${p.peer}`).join(',');
+    const members = ports.map((p) => new EtcdServer(p.client, p.peer, p.name, initial));
+    await Promise.all(members.map((m) => m.launch()));
+    return members;
+  }
+
+  /** Whether this member is the cluster's leader (maintenance status through the gRPC gateway). */
+  async isLeader() {
+    const response = await fetch(`${this.url}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1_000) });
+    const body = /** @type {{ header?: { member_id?: string }, leader?: string }} */ (await response.json());
+    return body.leader !== undefined && body.leader === body.header?.member_id;
+  }
+
+  /** A plain etcd3 client (not the library) for checking what is stored. Close it after use. */
+  client() {
+    return new Etcd3({ hosts: this.url });
+  }
+
+  /** Prometheus metrics text of the server. */
+  async metrics() {
+    return (await fetch(`${this.url}/metrics`)).text();
+  }
+
+  /** Sum of a counter over the label sets containing `labelFilter`. */
+  async counter(/** @type {string} */ name, labelFilter = '') {
+    let total = 0;
+    for (const line of (await this.metrics()).split('\n')) {
+      if (line.startsWith(`${name}{`) && line.includes(labelFilter)) total += Number(line.split(' ').pop());
+    }
+    return total;
+  }
+
+  /** Sends `signal` to the server (SIGKILL, SIGSTOP, SIGCONT...). */
+  signal(/** @type {NodeJS.Signals} */ signal) {
+    this.#process.signal(signal);
+  }
+
+  /** SIGKILLs the server and waits until it is gone and its ports are free. */
+  async kill() {
+    await this.#process.kill(this.clientPort, this.peerPort);
+  }
+
+  /** Starts the server again on the same ports, on the same data dir or (`empty`) a fresh one. */
+  async restart(/** @type {{ empty?: boolean }} */ options = {}) {
+    if (this.#process.running) await this.kill();
+    if (options.empty) {
+      rmSync(this.#dataDir, { recursive: true, force: true });
+      this.#dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
+    }
+    await this.launch();
+  }
+
+  /** Stops the server and removes its data dir. Safe to call twice. */
+  async stop() {
+    await this.#process.stop();
+    rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+
+  /** @protected */
+  async launch() {
+    const peer = `http://127.0.0.1:${this.peerPort}`;
+    const args = [
+      ['--name', this.name],
+      ['--data-dir', join(this.#dataDir, 'data')],
+      ['--listen-client-urls', this.url],
+      ['--advertise-client-urls', this.url],
+      ['--listen-peer-urls', peer],
+      ['--initial-advertise-peer-urls', peer],
+      ['--initial-cluster', this.initialCluster],
+      ['--log-level', 'error'],
+    ].flat();
+    const healthy = async () => {
+      const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(500) });
+      return /** @type {{ health?: string }} */ (await response.json()).health === 'true';
+    };
+    await this.#process.start('etcd', [...args, ...this.extraArgs], healthy, 15_000);
+  }
+}

@@ -1,0 +1,88 @@
+// @ts-check
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireInstalled } from './binaries.mjs';
+import { freePort } from './ports.mjs';
+import { ServerProcess } from './server-process.mjs';
+
+/** Whether a Redis server answers PING on `port` (any answer other than a refused connection counts as up). */
+function pingOnce(/** @type {number} */ port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    socket.setTimeout(500, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) {
+        socket.destroy();
+        resolve(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+      }
+    });
+  });
+}
+
+/**
+ * A private redis-server: a free loopback port below 32768, no persistence, a temporary dir. A
+ * restart always comes back empty (that is what Redis without persistence does).
+ */
+export class RedisServer {
+  #process = new ServerProcess('redis-server');
+
+  /** @param {number} port @param {string} dir @param {string[]} extraArgs */
+  constructor(port, dir, extraArgs = []) {
+    this.port = port;
+    this.dir = dir;
+    this.extraArgs = extraArgs;
+  }
+
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** @param {{ extraArgs?: string[] }} [options] */
+  static async start(options = {}) {
+    requireInstalled('redis');
+    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'nsr-redis-')), options.extraArgs);
+    await server.launch();
+    return server;
+  }
+
+  async kill() {
+    await this.#process.kill(this.port);
+  }
+
+  async restart() {
+    if (this.#process.running) await this.kill();
+    await this.launch();
+  }
+
+  async stop() {
+    await this.#process.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** @protected */
+  async launch() {
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+      ...this.extraArgs,
+    ];
+    await this.#process.start('redis-server', args, () => pingOnce(this.port), 10_000);
+  }
+}
