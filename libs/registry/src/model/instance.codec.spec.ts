@@ -102,6 +102,24 @@ describe('instance codec', () => {
     expect(!decoded.ok && decoded.reason).toContain(reason);
   });
 
+  // decodeInstance skips the per-string control scan when the raw text has no escape and no
+  // DEL/C1 character: every way a control character can arrive must still be caught.
+  it.each([
+    ['an escaped C0 in serviceGroup', '"serviceGroup":"g\\u0001"', 'serviceGroup must be'],
+    ['an escaped newline in id', '"id":"x\\ny"', 'id must be'],
+    ['a raw DEL in zone', '"zone":"z\u007f"', 'zone must be'],
+    ['a raw C1 in registeredAt', '"registeredAt":"t\u0085"', 'registeredAt must be'],
+    ['an escaped C0 in a metadata key', '"metadata":{"k\\u001b":"v"}', 'metadata must be'],
+  ])('rejects a control character arriving as %s', (_how, field, reason) => {
+    const decoded = decodeInstance(`{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h","servicePort":80,${field}}`);
+    expect(!decoded.ok && decoded.reason).toContain(reason);
+  });
+
+  it('accepts printable non-ASCII text, escaped or not', () => {
+    const decoded = decodeInstance('{"serviceName":"a","serviceVersion":"1.0","serviceHost":"h","servicePort":80,"zone":"z\\u00e9\u00e9"}');
+    expect(decoded.ok && decoded.instance.zone).toBe('z\u00e9\u00e9');
+  });
+
   it(`rejects a value larger than ${MAX_INSTANCE_BYTES} bytes before parsing it`, () => {
     const huge = JSON.stringify({
       serviceName: 'a',

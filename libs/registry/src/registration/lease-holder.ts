@@ -1,4 +1,5 @@
 import type { RegistryBackend, RegistryLease } from '../backends/registry-backend.js';
+import type { LeaseStats } from './registration-state.js';
 
 /** What {@link LeaseHolder.renew} found. */
 export type RenewOutcome = 'renewed' | 'lost';
@@ -28,14 +29,15 @@ export class LeaseHolder {
     return this.grantCount;
   }
 
-  /** Successful keep-alives so far. */
-  get renewals(): number {
-    return this.renewalCount;
-  }
-
-  /** Last grant or successful keep-alive. */
-  get lastRenewal(): Date | undefined {
-    return this.renewedAt;
+  /** The holder's figures for `status()`: lease id, TTL left, last renewal, renewal and grant counts. */
+  stats(): LeaseStats {
+    return {
+      leaseId: this.lease?.id,
+      ttlLeftMs: this.ttlLeftMs(),
+      lastRenewal: this.renewedAt,
+      renewals: this.renewalCount,
+      grants: this.grantCount,
+    };
   }
 
   /** Milliseconds before the lease expires if no further renewal succeeds; `undefined` without a lease. */

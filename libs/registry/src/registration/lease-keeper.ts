@@ -10,7 +10,7 @@ import { Backoff } from '../util/backoff.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { LeaseHolder } from './lease-holder.js';
 import { RegistrationTable } from './registration-table.js';
-import type { LeaseState, Registration, RegistrationStatus } from './registration-state.js';
+import { registrationStatus, type LeaseState, type Registration, type RegistrationStatus } from './registration-state.js';
 import { RenewalJobs } from './renewal-jobs.js';
 
 /**
@@ -116,20 +116,9 @@ export class LeaseKeeper {
 
   /** Snapshot for `ServiceRegistry.status()` and the health indicator. */
   status(): RegistrationStatus {
-    const registrations = this.registrations();
-    return Object.freeze({
-      state: this.state,
-      leaseId: this.leaseId,
-      ttl: this.options.ttl,
-      ttlLeftMs: this.holder.ttlLeftMs(),
-      lastRenewal: this.holder.lastRenewal,
-      renewals: this.holder.renewals,
-      grants: this.holder.grants,
-      lostRegistrations: Object.freeze(registrations.filter((r) => !r.confirmed).map((r) => r.key)),
-      lastError: this.lastError?.text,
-      lastErrorAt: this.lastError?.at,
-      registrations,
-    });
+    const { text: lastError, at: lastErrorAt } = this.lastError ?? {};
+    const common = { state: this.state, ttl: this.options.ttl, lastError, lastErrorAt, registrations: this.registrations() };
+    return registrationStatus({ ...common, ...this.holder.stats() });
   }
 
   private async tick(): Promise<void> {

@@ -43,3 +43,12 @@ export interface RegistrationStatus {
   readonly lastErrorAt: Date | undefined;
   readonly registrations: readonly Registration[];
 }
+
+/** What the lease holder reports for the status snapshot. */
+export type LeaseStats = Pick<RegistrationStatus, 'leaseId' | 'ttlLeftMs' | 'lastRenewal' | 'renewals' | 'grants'>;
+
+/** The frozen status snapshot; lost registrations are derived from the unconfirmed ones. */
+export function registrationStatus(parts: Omit<RegistrationStatus, 'lostRegistrations'>): RegistrationStatus {
+  const lost = Object.freeze(parts.registrations.filter((r) => !r.confirmed).map((r) => r.key));
+  return Object.freeze({ ...parts, lostRegistrations: lost });
+}

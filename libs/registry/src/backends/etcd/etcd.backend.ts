@@ -18,6 +18,7 @@ export class EtcdBackend extends RegistryBackend {
   private readonly watches = new WatchSet<EtcdWatch>();
   /** Last `cluster_id` seen in a response header; lets watches notice a replaced cluster. */
   private clusterId: string | undefined;
+  private mainOpened = false;
 
   constructor(
     options: ResolvedEtcdOptions,
@@ -30,6 +31,13 @@ export class EtcdBackend extends RegistryBackend {
   }
 
   async ping(): Promise<void> {
+    if (!this.mainOpened) {
+      // The contract's ping also opens the connection ahead of the first real request; the probe
+      // has its own channel, so open the main client's too (the first lease grant after listen()
+      // would otherwise pay for it). Its failure is the probe's to report.
+      this.mainOpened = true;
+      this.client.maintenance.status().catch(() => undefined);
+    }
     const response = await withTimeout(this.probe.maintenance.status(), this.requestTimeout, `etcd status at ${this.endpoints.join(', ')}`);
     this.clusterId = response.header.cluster_id;
   }
