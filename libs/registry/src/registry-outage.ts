@@ -6,6 +6,7 @@ import { MESSAGES } from './registry.messages.js';
  * One view of "is the registry reachable" shared by every component that talks to it, so an
  * outage is logged once when it starts (a warning naming what failed and where), once when it
  * ends, and every retry in between only at `debug` (Nest's default logger does not print it).
+ * @internal
  */
 @Injectable()
 export class RegistryOutage {

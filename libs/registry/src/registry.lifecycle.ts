@@ -17,6 +17,7 @@ import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
  *   when it does not; without it the app boots and registers as soon as the backend answers.
  * - `onApplicationShutdown` (after the HTTP server closed): stop the jobs, cancel the watches,
  *   then close the backend client. Deregistration already happened in `onModuleDestroy`.
+ * @internal
  */
 @Injectable()
 export class RegistryLifecycle implements OnModuleInit, OnApplicationShutdown {

@@ -10,7 +10,7 @@ const MAX_TEXT = 200;
 // eslint-disable-next-line no-control-regex -- matches the control characters a log line must not carry
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** `text` as is when printable and short; otherwise JSON-escaped and cut, with its full length. */
+/** `text` as is when printable and short; otherwise JSON-escaped and cut, with its full length. @internal */
 export function safe(text: string): string {
   if (text.length <= MAX_TEXT && !UNPRINTABLE.test(text)) return text;
   const cut =
@@ -18,7 +18,7 @@ export function safe(text: string): string {
   return cut;
 }
 
-/** A value in a message: strings quoted, everything JSON, bounded like {@link safe}. */
+/** A value in a message: strings quoted, everything JSON, bounded like {@link safe}. @internal */
 export function show(value: unknown): string {
   let json: string | undefined;
   try {
@@ -32,12 +32,13 @@ export function show(value: unknown): string {
 
 const list = (endpoints: readonly string[]) => endpoints.join(', ');
 
-/** Short text of any thrown value (bounded, printable). */
+/** Short text of any thrown value (bounded, printable). @internal */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return safe(error.message || error.name);
   return safe(String(error));
 }
 
+/** Every user-visible message of the library, one function each, so wording lives in one place. @internal */
 export const MESSAGES = {
   invalidOption: (option: string, value: unknown, rule: string) =>
     `Invalid registry option "${option}": got ${show(value)}, expected ${rule}.`,

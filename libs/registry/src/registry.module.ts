@@ -39,6 +39,7 @@ function createBackend(options: ResolvedRegistryOptions): RegistryBackend {
  * Registers every `@RpcService` class once the HTTP server listens, keeps them under one renewed
  * lease, deregisters them before the server stops, and provides `DiscoveryClient` and
  * `ServiceRegistry`. Needs `ScheduleModule.forRoot()` in the app when it registers anything.
+ * @publicApi
  */
 @Module({
   imports: [DiscoveryModule],

@@ -7,6 +7,7 @@ const NOTHING: WatchSubscription = { cancel: async () => undefined };
  * cancelled, and `cancelAll()` at close reaches every one still running. It also keeps the
  * contract's promise that `watch()` never throws: a watch requested after `cancelAll()`, or
  * whose creation throws, ends at once with a resync. Shared by the backends.
+ * @internal
  */
 export class WatchSet<W extends WatchSubscription> {
   private readonly items = new Set<W>();

@@ -1,6 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
 
-/** What `@RpcService()` declares about the class it marks. Every field is optional. */
+/** What `@RpcService()` declares about the class it marks. Every field is optional. @publicApi */
 export interface RpcServiceOptions {
   /** Service name; default the class name. Letters, digits, `.`, `_`, `-`. */
   name?: string;
@@ -29,5 +29,6 @@ export interface RpcServiceOptions {
  * @Controller('users')
  * export class UsersController {}
  * ```
+ * @publicApi
  */
 export const RpcService = DiscoveryService.createDecorator<RpcServiceOptions | undefined>();

@@ -5,7 +5,7 @@ interface ServiceRef {
   readonly serviceVersion: string;
 }
 
-/** An instance appeared, disappeared or changed. */
+/** An instance appeared, disappeared or changed. @publicApi */
 export interface InstanceEvent extends ServiceRef {
   readonly type: 'added' | 'removed' | 'updated';
   readonly instance: ServiceInstance;
@@ -13,19 +13,19 @@ export interface InstanceEvent extends ServiceRef {
   readonly previous?: ServiceInstance;
 }
 
-/** The service was re-listed after a gap (reconnect, compaction, registry restart); differences were emitted before this. */
+/** The service was re-listed after a gap (reconnect, compaction, registry restart); differences were emitted before this. @publicApi */
 export interface ResyncedEvent extends ServiceRef {
   readonly type: 'resynced';
   readonly reason: string;
   readonly instances: readonly ServiceInstance[];
 }
 
-/** The registry became unreachable for this service: the last known instances are served, flagged stale. */
+/** The registry became unreachable for this service: the last known instances are served, flagged stale. @publicApi */
 export interface StaleEvent extends ServiceRef {
   readonly type: 'stale';
   readonly since: Date;
   readonly error: string | undefined;
 }
 
-/** Everything `DiscoveryClient.events$` emits. */
+/** Everything `DiscoveryClient.events$` emits. @publicApi */
 export type DiscoveryEvent = InstanceEvent | ResyncedEvent | StaleEvent;

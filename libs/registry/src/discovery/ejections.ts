@@ -3,6 +3,7 @@ import type { ServiceInstance } from '../model/index.js';
 /**
  * Instances kept out of choice after a reported failure (outlier ejection), each until its
  * ejection time has passed. Pure apart from the clock, which tests may pass in.
+ * @internal
  */
 export class Ejections {
   private readonly until = new Map<string, number>();

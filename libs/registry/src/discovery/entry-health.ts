@@ -1,12 +1,13 @@
 import { errorText } from '../registry.messages.js';
 import type { EntryStatus } from './entry-context.js';
 
-/** The freshness part of {@link EntryStatus}. */
+/** The freshness part of {@link EntryStatus}. @internal */
 export type EntryFreshness = Omit<EntryStatus, 'phase' | 'loaded'>;
 
 /**
  * How fresh one cache entry is: since when it is stale, the last error, whether its watch is
  * connected, the revision of its last full read. Calls `onStale` once when it turns stale.
+ * @internal
  */
 export class EntryHealth {
   private state: EntryFreshness = Object.freeze({ staleSince: undefined, lastError: undefined, connected: false, revision: undefined });

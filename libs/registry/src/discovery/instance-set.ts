@@ -3,7 +3,7 @@ import { decodeInstance, sameInstance, type ServiceInstance } from '../model/ind
 
 const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
 
-/** One difference applied to an {@link InstanceSet}. */
+/** One difference applied to an {@link InstanceSet}. @internal */
 export type InstanceChange =
   | { readonly type: 'added'; readonly instance: ServiceInstance }
   | { readonly type: 'updated'; readonly instance: ServiceInstance; readonly previous: ServiceInstance }
@@ -15,6 +15,7 @@ export type InstanceChange =
  * - A value equal (field by field) to the cached one changes nothing.
  * - A malformed value removes the key and is reported once per (key, value).
  * - `up` / `all` are rebuilt by {@link commit} only, so reads neither filter nor copy.
+ * @internal
  */
 export class InstanceSet {
   /** Frozen `UP` instances. Order: the first read's key order, then arrival order. */

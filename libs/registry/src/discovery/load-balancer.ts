@@ -1,9 +1,9 @@
 import type { ServiceInstance } from '../model/index.js';
 
-/** Load-balancing strategies of `DiscoveryClient.choose()`. */
+/** Load-balancing strategies of `DiscoveryClient.choose()`. @publicApi */
 export type LoadBalancingStrategy = 'round-robin' | 'random' | 'weighted' | 'consistent-hash';
 
-/** All strategies, for validation messages. */
+/** All strategies, for validation messages. @publicApi */
 export const STRATEGIES: readonly LoadBalancingStrategy[] = Object.freeze(['round-robin', 'random', 'weighted', 'consistent-hash']);
 
 /** Points each instance gets on the consistent-hash ring. */
@@ -16,13 +16,13 @@ interface Ring {
   readonly owners: readonly ServiceInstance[];
 }
 
-/** Mutable per-service balancing state: the round-robin cursor and the consistent-hash ring. */
+/** Mutable per-service balancing state: the round-robin cursor and the consistent-hash ring. @internal */
 export interface BalancerState {
   cursor: number;
   ring?: Ring;
 }
 
-/** FNV-1a, 32 bits. */
+/** FNV-1a, 32 bits. @internal */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -54,7 +54,7 @@ function onRing(ring: Ring, key: string): ServiceInstance {
   return ring.owners[low === ring.points.length ? 0 : low]!;
 }
 
-/** One round-robin step over `instances` (non-empty): the one at the cursor, and the cursor moves on. */
+/** One round-robin step over `instances` (non-empty): the one at the cursor, and the cursor moves on. @internal */
 export function roundRobin(instances: readonly ServiceInstance[], state: BalancerState): ServiceInstance {
   const index = state.cursor % instances.length;
   state.cursor = (state.cursor + 1) & 0x7fffffff;
@@ -66,6 +66,7 @@ export function roundRobin(instances: readonly ServiceInstance[], state: Balance
  * proportionally to `weight` (all-zero weights fall back to uniform); consistent-hash maps `key`
  * to the same instance while the set is unchanged, and moves only the keys of an instance that
  * leaves (100 virtual nodes per instance; the ring is rebuilt when the instance array changes).
+ * @internal
  */
 export function pick(
   instances: readonly ServiceInstance[],

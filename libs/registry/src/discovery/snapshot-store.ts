@@ -14,7 +14,7 @@ interface SnapshotFile {
   services: Record<string, unknown[]>;
 }
 
-/** Instances of one service as last saved. */
+/** Instances of one service as last saved. @internal */
 export interface SnapshotEntry {
   readonly savedAt: string;
   readonly instances: readonly ServiceInstance[];
@@ -24,6 +24,7 @@ export interface SnapshotEntry {
  * The consumer's snapshot file: the last known instances of every looked-up service, written
  * atomically (temp file + rename) shortly after each change, read once when a first lookup
  * cannot reach the registry. A file that cannot be read or parsed is ignored with one warning.
+ * @internal
  */
 export class SnapshotStore {
   private contents: Promise<Map<string, SnapshotEntry>> | undefined;

@@ -1,5 +1,6 @@
 /**
  * Machine-readable codes carried by every {@link RegistryError}.
+ * @publicApi
  */
 export type RegistryErrorCode =
   'INVALID_OPTIONS' | 'INVALID_SERVICE' | 'NO_INSTANCES' | 'NOT_LOADED' | 'BACKEND_UNAVAILABLE' | 'TIMEOUT' | 'CLOSED';
@@ -7,6 +8,7 @@ export type RegistryErrorCode =
 /**
  * Base class of every error the registry throws. `code` is stable and meant for
  * programmatic checks; `cause` keeps the backend's original error when there is one.
+ * @publicApi
  */
 export class RegistryError extends Error {
   constructor(
@@ -19,7 +21,7 @@ export class RegistryError extends Error {
   }
 }
 
-/** An option passed to `RegistryModule.forRoot()` / `forRootAsync()` breaks a rule. */
+/** An option passed to `RegistryModule.forRoot()` / `forRootAsync()` breaks a rule. @publicApi */
 export class RegistryOptionsError extends RegistryError {
   constructor(
     message: string,
@@ -32,14 +34,14 @@ export class RegistryOptionsError extends RegistryError {
   }
 }
 
-/** An `@RpcService` declaration or a manual registration is not valid. */
+/** An `@RpcService` declaration or a manual registration is not valid. @publicApi */
 export class InvalidServiceError extends RegistryError {
   constructor(message: string) {
     super(message, 'INVALID_SERVICE');
   }
 }
 
-/** `choose()` found no available instance of a service. */
+/** `choose()` found no available instance of a service. @publicApi */
 export class NoInstancesError extends RegistryError {
   constructor(
     message: string,
@@ -50,28 +52,28 @@ export class NoInstancesError extends RegistryError {
   }
 }
 
-/** A synchronous read asked for a service that has not been loaded yet. */
+/** A synchronous read asked for a service that has not been loaded yet. @publicApi */
 export class ServiceNotLoadedError extends RegistryError {
   constructor(message: string) {
     super(message, 'NOT_LOADED');
   }
 }
 
-/** The backend could not be reached (or answered with an error) within the allowed time. */
+/** The backend could not be reached (or answered with an error) within the allowed time. @publicApi */
 export class BackendUnavailableError extends RegistryError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'BACKEND_UNAVAILABLE', options);
   }
 }
 
-/** An operation did not finish within its deadline. */
+/** An operation did not finish within its deadline. @publicApi */
 export class RegistryTimeoutError extends RegistryError {
   constructor(message: string) {
     super(message, 'TIMEOUT');
   }
 }
 
-/** The registry was used after the application closed it. */
+/** The registry was used after the application closed it. @publicApi */
 export class RegistryClosedError extends RegistryError {
   constructor(message: string) {
     super(message, 'CLOSED');

@@ -7,6 +7,7 @@ export { RegistryHealthIndicator } from './registry.health-indicator.js';
 /**
  * Provides {@link RegistryHealthIndicator} (imports `TerminusModule`). Import it next to
  * `RegistryModule` and call `indicator.isHealthy('registry')` from a `HealthCheckService.check()`.
+ * @publicApi
  */
 @Module({
   imports: [TerminusModule],

@@ -13,6 +13,7 @@ import { withTimeout } from '../util/with-timeout.js';
  * `healthTimeout` and every registration of this process is confirmed on a live lease; `down`
  * otherwise, with details (backend, endpoints, lease id, TTL left, last renewal, lost
  * registrations, stale services, last error). Always resolves; never throws.
+ * @publicApi
  */
 @Injectable()
 export class RegistryHealthIndicator {

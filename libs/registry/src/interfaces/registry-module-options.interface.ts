@@ -2,6 +2,7 @@ import type { RegistryBackendFactory } from '../backends/registry-backend.js';
 
 /**
  * Options of `RegistryModule.forRoot()` / `forRootAsync()`. Every field is optional.
+ * @publicApi
  */
 export interface RegistryModuleOptions {
   /**
@@ -52,7 +53,7 @@ export interface RegistryModuleOptions {
   snapshotFile?: string;
 }
 
-/** Options after defaults and validation; frozen. */
+/** Options after defaults and validation; frozen. @publicApi */
 export interface ResolvedRegistryOptions {
   readonly backend: RegistryBackendFactory;
   readonly namespace: string;

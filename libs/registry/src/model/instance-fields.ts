@@ -1,16 +1,16 @@
 import type { InstanceStatus, ServiceInstance } from './service-instance.js';
 
-/** How one instance field is checked: the rule in words (for messages) and the check itself. */
+/** How one instance field is checked: the rule in words (for messages) and the check itself. @publicApi */
 export interface FieldRule {
   /** What a valid value looks like, e.g. `an integer in 1..65535`. */
   readonly rule: string;
   valid(value: unknown): boolean;
 }
 
-/** Largest encoded instance value, bytes (64 KiB). Bigger values are refused when registering and skipped when read. */
+/** Largest encoded instance value, bytes (64 KiB). Bigger values are refused when registering and skipped when read. @publicApi */
 export const MAX_INSTANCE_BYTES = 64 * 1024;
 
-/** Every instance status, in the order documented. */
+/** Every instance status, in the order documented. @publicApi */
 export const INSTANCE_STATUSES: readonly InstanceStatus[] = Object.freeze(['UP', 'DOWN', 'STARTING', 'OUT_OF_SERVICE']);
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -38,22 +38,22 @@ function isMetadata(value: unknown): boolean {
   return true;
 }
 
-/** Rule text of service names and namespaces. */
+/** Rule text of service names and namespaces. @internal */
 export const NAME_RULE_TEXT = 'letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters';
-/** Rule text of versions. */
+/** Rule text of versions. @internal */
 export const VERSION_RULE_TEXT = 'letters, digits, ".", "_", "+" and "-", starting with a letter or digit, at most 64 characters';
 
-/** Whether `name` can be a namespace or service name (no `/` or `:`, so keys stay unambiguous). */
+/** Whether `name` can be a namespace or service name (no `/` or `:`, so keys stay unambiguous). @internal */
 export function isValidName(name: unknown): name is string {
   return typeof name === 'string' && NAME.test(name);
 }
 
-/** Whether `version` can be a service version. */
+/** Whether `version` can be a service version. @internal */
 export function isValidVersion(version: unknown): version is string {
   return typeof version === 'string' && VERSION.test(version);
 }
 
-/** Whether `host` can be advertised: printable, no spaces or `/`, at most 253 characters. */
+/** Whether `host` can be advertised: printable, no spaces or `/`, at most 253 characters. @internal */
 export function isValidHost(host: unknown): host is string {
   return text(host, 253, false) && !HOST_FORBIDDEN.test(host);
 }
@@ -62,6 +62,7 @@ export function isValidHost(host: unknown): host is string {
  * The one list of instance fields, in the order they are encoded, each with its rule. The
  * factory, codec, equality and validation all iterate it; `satisfies` makes the compiler reject
  * a field of {@link ServiceInstance} without a rule, or a rule for a field it does not have.
+ * @publicApi
  */
 export const FIELD_RULES = {
   serviceName: { rule: NAME_RULE_TEXT, valid: isValidName },
@@ -85,16 +86,16 @@ export const FIELD_RULES = {
   schema: { rule: 'an integer ≥ 1', valid: (v) => integer(v, 1, Number.MAX_SAFE_INTEGER) },
 } as const satisfies { readonly [K in keyof ServiceInstance]-?: FieldRule };
 
-/** A field of {@link ServiceInstance}. */
+/** A field of {@link ServiceInstance}. @publicApi */
 export type InstanceField = keyof typeof FIELD_RULES;
 
-/** Every field, in encoding order. */
+/** Every field, in encoding order. @publicApi */
 export const INSTANCE_FIELDS = Object.freeze(Object.keys(FIELD_RULES) as InstanceField[]);
 
-/** Fields a stored value must carry (the yu-rpc address); the others take defaults. */
+/** Fields a stored value must carry (the yu-rpc address); the others take defaults. @internal */
 export const REQUIRED_FIELDS: ReadonlySet<InstanceField> = new Set(['serviceName', 'serviceVersion', 'serviceHost', 'servicePort']);
 
-/** The first field of `candidate` that breaks its rule, or `undefined` when every field is valid. */
+/** The first field of `candidate` that breaks its rule, or `undefined` when every field is valid. @internal */
 export function invalidField(
   candidate: Readonly<Record<InstanceField, unknown>>,
 ): { field: InstanceField; value: unknown; rule: string } | undefined {

@@ -8,7 +8,7 @@
  * Prefix reads always end in `/`, so `user` never matches `user-service`.
  */
 
-/** The parts of a key that identify one instance. */
+/** The parts of a key that identify one instance. @publicApi */
 export interface InstanceAddress {
   readonly serviceName: string;
   readonly serviceVersion: string;

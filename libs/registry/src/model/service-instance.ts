@@ -34,7 +34,7 @@ export interface ServiceInstance extends InstanceAddress {
   readonly schema: number;
 }
 
-/** Schema version written in every instance value. */
+/** Schema version written in every instance value. @internal */
 export const INSTANCE_SCHEMA = 1;
 
 /** Fields a caller provides to build an instance; the rest take their defaults. @publicApi */
@@ -46,6 +46,7 @@ const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 /**
  * The default of every optional field, given the address. `registeredAt` defaults to `now` when
  * building and to `''` when decoding a value that did not say (the codec passes `''`).
+ * @internal
  */
 export function fieldDefaults(address: InstanceAddress, registeredAt: string): Omit<ServiceInstance, keyof InstanceAddress> {
   return {

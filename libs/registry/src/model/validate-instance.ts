@@ -7,6 +7,7 @@ import type { ServiceInstance } from './service-instance.js';
  * Why `instance` cannot be registered, or `undefined` when it can: the first field that breaks
  * its rule (the same rules the codec applies to what it reads), or an encoded value over
  * {@link MAX_INSTANCE_BYTES} naming its largest field. Used by `ServiceRegistry.register()`.
+ * @publicApi
  */
 export function validateInstance(instance: ServiceInstance): string | undefined {
   const label = typeof instance.id === 'string' && instance.id !== '' ? instance.id : String(instance.serviceName);

@@ -5,7 +5,7 @@ import { RegistryOptionsError } from '../errors/registry.error.js';
 import { isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 
-/** Throws the standard error naming the option, the value and the rule. */
+/** Throws the standard error naming the option, the value and the rule. @internal */
 export function invalidOption(option: string, value: unknown, rule: string): never {
   throw new RegistryOptionsError(MESSAGES.invalidOption(option, value, rule), option, value);
 }
@@ -18,7 +18,7 @@ function positiveMs(option: string, value: unknown, fallback: number, allowZero 
   return value;
 }
 
-/** First non-internal IPv4 address of this machine, or `undefined`. */
+/** First non-internal IPv4 address of this machine, or `undefined`. @internal */
 export function firstExternalIPv4(): string | undefined {
   for (const addresses of Object.values(networkInterfaces())) {
     for (const address of addresses ?? []) {

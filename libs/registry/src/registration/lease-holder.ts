@@ -1,12 +1,13 @@
 import type { RegistryBackend, RegistryLease } from '../backends/registry-backend.js';
 import type { LeaseStats } from './registration-state.js';
 
-/** What {@link LeaseHolder.renew} found. */
+/** What {@link LeaseHolder.renew} found. @internal */
 export type RenewOutcome = 'renewed' | 'lost';
 
 /**
  * Holds this process's one lease: grants it when there is none, renews it, replaces it when the
  * backend says it is gone, revokes it at shutdown. Counts grants and renewals for `status()`.
+ * @internal
  */
 export class LeaseHolder {
   private lease: RegistryLease | undefined;

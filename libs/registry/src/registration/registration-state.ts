@@ -1,6 +1,6 @@
 import type { ServiceInstance } from '../model/index.js';
 
-/** Where this process's lease stands. */
+/** Where this process's lease stands. @publicApi */
 export type LeaseState =
   /** Nothing registered yet. */
   | 'idle'
@@ -11,7 +11,7 @@ export type LeaseState =
   /** Deregistered at shutdown. */
   | 'closed';
 
-/** One instance this process registered. */
+/** One instance this process registered. @publicApi */
 export interface Registration {
   /** Key in the registry. */
   readonly key: string;
@@ -21,7 +21,7 @@ export interface Registration {
   readonly confirmed: boolean;
 }
 
-/** Snapshot of the registration side, for `ServiceRegistry.status()` and health. */
+/** Snapshot of the registration side, for `ServiceRegistry.status()` and health. @publicApi */
 export interface RegistrationStatus {
   readonly state: LeaseState;
   /** Id of the lease every key hangs off (an etcd lease, a ZooKeeper session...), when one is held. */
@@ -44,10 +44,10 @@ export interface RegistrationStatus {
   readonly registrations: readonly Registration[];
 }
 
-/** What the lease holder reports for the status snapshot. */
+/** What the lease holder reports for the status snapshot. @internal */
 export type LeaseStats = Pick<RegistrationStatus, 'leaseId' | 'ttlLeftMs' | 'lastRenewal' | 'renewals' | 'grants'>;
 
-/** The frozen status snapshot; lost registrations are derived from the unconfirmed ones. */
+/** The frozen status snapshot; lost registrations are derived from the unconfirmed ones. @internal */
 export function registrationStatus(parts: Omit<RegistrationStatus, 'lostRegistrations'>): RegistrationStatus {
   const lost = Object.freeze(parts.registrations.filter((r) => !r.confirmed).map((r) => r.key));
   return Object.freeze({ ...parts, lostRegistrations: lost });

@@ -15,7 +15,7 @@ interface Wanted {
   announced: boolean;
 }
 
-/** One write about to be sent: what to write at `key`, and the generation it will confirm. */
+/** One write about to be sent: what to write at `key`, and the generation it will confirm. @internal */
 export interface WriteTicket {
   readonly key: string;
   readonly value: string;
@@ -25,6 +25,7 @@ export interface WriteTicket {
 /**
  * What this process wants registered, key by key, and which of it the backend has confirmed on
  * which lease. Pure: no I/O, no timers, no logging.
+ * @internal
  */
 export class RegistrationTable {
   private readonly wanted = new Map<string, Wanted>();

@@ -22,6 +22,7 @@ import { ServiceRegistry } from './service-registry.js';
  *   `port` option.
  * - `onModuleDestroy` (the first shutdown hook, before the HTTP server closes): revokes the lease
  *   so every key disappears, bounded by `shutdownTimeout`, then waits `drainDelay`.
+ * @internal
  */
 @Injectable()
 export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {

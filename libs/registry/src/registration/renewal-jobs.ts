@@ -8,6 +8,7 @@ import { RegistryError } from '../errors/registry.error.js';
  * The lease keeper's two jobs in the app's `SchedulerRegistry` (the library never calls
  * `ScheduleModule.forRoot()`): the renewal interval and the one-shot retry timeout. Deleting
  * checks `doesExist` first, as the schedule module may already have removed them at shutdown.
+ * @internal
  */
 @Injectable()
 export class RenewalJobs {

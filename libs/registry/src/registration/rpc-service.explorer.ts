@@ -6,7 +6,7 @@ import { InvalidServiceError } from '../errors/registry.error.js';
 import { RpcService, type RpcServiceOptions } from '../decorators/rpc-service.decorator.js';
 import { fieldDefaults, FIELD_RULES, serviceKey, type FieldRule, type InstanceField } from '../model/index.js';
 
-/** One `@RpcService` class after validation and defaults. */
+/** One `@RpcService` class after validation and defaults. @internal */
 export interface RpcServiceDefinition {
   readonly className: string;
   readonly serviceName: string;
@@ -29,7 +29,7 @@ const OPTION_FIELDS = {
   protocol: 'protocol',
 } as const satisfies Record<keyof RpcServiceOptions, InstanceField>;
 
-/** Validates one class's `@RpcService` options with the instance field rules; throws naming the class, option, value and rule. */
+/** Validates one class's `@RpcService` options with the instance field rules; throws naming the class, option, value and rule. @internal */
 export function toDefinition(className: string, options: RpcServiceOptions = {}): RpcServiceDefinition {
   const given = { ...options, name: options.name ?? className };
   for (const [option, field] of Object.entries(OPTION_FIELDS) as Array<[keyof RpcServiceOptions, InstanceField]>) {
@@ -55,6 +55,7 @@ export function toDefinition(className: string, options: RpcServiceOptions = {})
 /**
  * Collects the `@RpcService` classes of the app at `onModuleInit`. No I/O: registration is the
  * orchestrator's job, once the app can serve.
+ * @internal
  */
 @Injectable()
 export class RpcServiceExplorer implements OnModuleInit {

@@ -1,4 +1,4 @@
-/** Options of {@link eventually}. */
+/** Options of {@link eventually}. @publicApi */
 export interface EventuallyOptions {
   /** Give up after this many milliseconds. Default 5000. */
   timeout?: number;
@@ -9,6 +9,7 @@ export interface EventuallyOptions {
 /**
  * Calls `check` until it returns without throwing (resolving to its result) or the deadline
  * passes (rejecting with the last error). For tests: poll with a deadline instead of sleeping.
+ * @publicApi
  */
 export async function eventually<T>(check: () => T | Promise<T>, options: EventuallyOptions = {}): Promise<T> {
   const timeout = options.timeout ?? 5_000;

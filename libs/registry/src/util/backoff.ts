@@ -1,6 +1,7 @@
 /**
  * Capped exponential backoff with "equal jitter": each delay is between half and all of the
  * current step, and the step doubles up to `maxDelay`. Never gives up; `reset()` after a success.
+ * @internal
  */
 export class Backoff {
   private step: number;

@@ -1,6 +1,7 @@
 /**
  * Runs async tasks one at a time, in the order they were queued. A task's failure does not stop
  * the queue (tasks handle their own errors; the queue swallows nothing it did not start).
+ * @internal
  */
 export class SerialQueue {
   private tail: Promise<void> = Promise.resolve();

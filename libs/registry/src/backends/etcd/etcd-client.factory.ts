@@ -5,6 +5,7 @@ import type { ResolvedEtcdOptions } from './etcd.options.js';
 /**
  * Whether an error means this member could not be reached at all. Only these sideline a member:
  * a member in the middle of an election answers with errors too, and must stay usable.
+ * @internal
  */
 export function isConnectionFailure(error: Error): boolean {
   return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET|No connection established|Connection dropped/i.test(error.message);
@@ -18,6 +19,7 @@ export function isConnectionFailure(error: Error): boolean {
  * retry of recoverable errors with a short exponential backoff, a deadline per attempt of every
  * unary call, a watch reconnect backoff capped near 1 s, and gRPC keepalive so a frozen or
  * partitioned server is noticed.
+ * @internal
  */
 export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: number, attempts = options.retryAttempts): Etcd3 {
   const attemptTimeout = options.attemptTimeout ?? Math.min(1_000, Math.max(100, Math.floor(requestTimeout / 2)));

@@ -2,7 +2,7 @@ import { EtcdLeaseInvalidError, GRPCNotFoundError, type Etcd3, type Lease } from
 import type { RegistryLease } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 
-/** Whether an etcd error means "this lease does not exist any more". */
+/** Whether an etcd error means "this lease does not exist any more". @internal */
 export function isLeaseGone(error: unknown): boolean {
   if (error instanceof EtcdLeaseInvalidError || error instanceof GRPCNotFoundError) return true;
   const message = error instanceof Error ? error.message : String(error);
@@ -12,6 +12,7 @@ export function isLeaseGone(error: unknown): boolean {
 /**
  * A registry lease over one etcd lease, created with `autoKeepAlive: false`: the module's
  * renewal job calls {@link renew} (one `keepaliveOnce`) every renewal interval.
+ * @internal
  */
 export class EtcdLease implements RegistryLease {
   constructor(

@@ -5,7 +5,7 @@ import { withTimeout } from '../../util/with-timeout.js';
 /** Longest wait for etcd to release a watch, milliseconds. */
 const CANCEL_TIMEOUT = 2_000;
 
-/** Facts about the etcd cluster a watch's consumer last read from. */
+/** Facts about the etcd cluster a watch's consumer last read from. @internal */
 export interface ClusterView {
   /** `header.cluster_id` seen by the read that precedes the watch. */
   readonly clusterId: string | undefined;
@@ -17,6 +17,7 @@ export interface ClusterView {
  * an `error` (compaction, cancel), an `end` we did not ask for, a reconnect (the client resumes
  * from a revision that may be wrong after an empty restart, and advances it before delivering
  * replayed events), a different `cluster_id`, or a server revision that went backwards.
+ * @internal
  */
 export class EtcdWatch implements WatchSubscription {
   private readonly watcher: Watcher;

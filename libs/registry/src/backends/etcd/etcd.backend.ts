@@ -7,7 +7,7 @@ import type { ResolvedEtcdOptions } from './etcd.options.js';
 import { EtcdLease } from './etcd-lease.js';
 import { EtcdWatch } from './etcd-watch.js';
 
-/** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. */
+/** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. @publicApi */
 export class EtcdBackend extends RegistryBackend {
   readonly kind = 'etcd';
   readonly endpoints: readonly string[];

@@ -3,6 +3,7 @@ import { invalidOption } from '../../options/resolve-options.js';
 /**
  * Options of the etcd backend, `etcd(options)` from `nest-service-registry/etcd`.
  * The client-side defaults guard against the `etcd3` client's failure modes (see docs/etcd.md).
+ * @publicApi
  */
 export interface EtcdBackendOptions {
   /**
@@ -45,7 +46,7 @@ export interface EtcdBackendOptions {
   keepaliveTimeout?: number;
 }
 
-/** Etcd options after defaults and validation. */
+/** Etcd options after defaults and validation. @publicApi */
 export interface ResolvedEtcdOptions {
   readonly hosts: readonly string[];
   readonly auth: { username: string; password: string } | undefined;
@@ -61,10 +62,10 @@ export interface ResolvedEtcdOptions {
   readonly keepaliveTimeout: number;
 }
 
-/** Where the etcd backend connects when no `hosts` are given. */
+/** Where the etcd backend connects when no `hosts` are given. @publicApi */
 export const ETCD_DEFAULT_HOSTS: readonly string[] = Object.freeze(['http://127.0.0.1:2379']);
 
-/** Smallest TTL etcd grants, seconds: a request for 1 s is silently granted 2 s. */
+/** Smallest TTL etcd grants, seconds: a request for 1 s is silently granted 2 s. @publicApi */
 export const ETCD_MIN_TTL = 2;
 
 const HOST_RULE = 'a non-empty list of endpoints such as "http://127.0.0.1:2379" (array or comma-separated string)';
@@ -98,7 +99,7 @@ function hostList(input: EtcdBackendOptions['hosts']): readonly string[] {
   return Object.freeze(hosts);
 }
 
-/** Validates etcd options and fills in defaults. Throws naming `backend.<option>`. */
+/** Validates etcd options and fills in defaults. Throws naming `backend.<option>`. @internal */
 export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcdOptions {
   const hosts = hostList(input.hosts);
   if (input.auth !== undefined && (typeof input.auth?.username !== 'string' || typeof input.auth?.password !== 'string')) {

@@ -8,6 +8,7 @@ export { ETCD_DEFAULT_HOSTS, ETCD_MIN_TTL, type EtcdBackendOptions, type Resolve
 /**
  * The etcd backend (the default). Pass it to `RegistryModule.forRoot({ backend: etcd({ hosts }) })`.
  * Options are validated with the module's at bootstrap; no connection is made before then.
+ * @publicApi
  */
 export function etcd(options: EtcdBackendOptions = {}): RegistryBackendFactory {
   return {

@@ -5,7 +5,7 @@ import { MemoryRegistryStore } from './memory-registry.store.js';
 export { MemoryBackend } from './memory.backend.js';
 export { MemoryRegistryStore } from './memory-registry.store.js';
 
-/** Options of {@link memory}. */
+/** Options of {@link memory}. @publicApi */
 export interface MemoryBackendOptions {
   /** Store to use; pass the same one to several apps of one process so they see each other. Default: a new store. */
   store?: MemoryRegistryStore;
@@ -14,6 +14,7 @@ export interface MemoryBackendOptions {
 /**
  * The in-process backend: `RegistryModule.forRoot({ backend: memory() })`. Real TTL expiry and
  * watches, no server. Only apps of the same process that share a `store` see each other.
+ * @publicApi
  */
 export function memory(options: MemoryBackendOptions = {}): RegistryBackendFactory {
   const store = options.store ?? new MemoryRegistryStore();

@@ -29,6 +29,7 @@ const EXPIRY_TICK = 100;
  * bounded history for watches. Share one store between apps of one process (for example a
  * provider and a consumer in a test) by passing it to `memory({ store })`; separate processes
  * never see each other.
+ * @publicApi
  */
 export class MemoryRegistryStore {
   private readonly data = new Map<string, Stored>();

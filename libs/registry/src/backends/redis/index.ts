@@ -8,6 +8,7 @@ export type { RedisBackendOptions, ResolvedRedisOptions } from './redis.options.
 /**
  * The Redis backend: `RegistryModule.forRoot({ backend: redis({ url }) })`. Needs `ioredis`.
  * Options are validated with the module's at bootstrap; the connection opens when the backend is created.
+ * @publicApi
  */
 export function redis(options: RedisBackendOptions = {}): RegistryBackendFactory {
   return {

@@ -1,4 +1,4 @@
-/** Compares two Redis stream ids (`ms-seq`): negative, zero or positive like a sort comparator. */
+/** Compares two Redis stream ids (`ms-seq`): negative, zero or positive like a sort comparator. @internal */
 export function compareStreamIds(a: string, b: string): number {
   const [am = '0', as = '0'] = a.split('-');
   const [bm = '0', bs = '0'] = b.split('-');

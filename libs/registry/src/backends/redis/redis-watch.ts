@@ -16,6 +16,7 @@ function toEvent(id: string, fields: string[]): WatchEvent | undefined {
  * stream id. Ends with `onResync` when the entries after its id were trimmed away, or when its
  * connection drops (the server may have restarted empty: a restart loses deletes, so resuming
  * would not be enough).
+ * @internal
  */
 export class RedisWatch implements WatchSubscription {
   private active = true;

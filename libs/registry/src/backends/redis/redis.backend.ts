@@ -17,6 +17,7 @@ function parentOf(path: string): string {
  * renewed with its lease; a per-parent sorted-set index (no SCAN); a change-log stream gives
  * revisions and gap-free watches; a sweeper turns expired keys into delete events within
  * `sweepInterval` (keyspace notifications are not used: they arrive late under load).
+ * @publicApi
  */
 export class RedisBackend extends RegistryBackend {
   readonly kind = 'redis';

@@ -1,6 +1,6 @@
 import { invalidOption } from '../../options/resolve-options.js';
 
-/** Options of the Redis backend, `redis(options)` from `nest-service-registry/redis`. */
+/** Options of the Redis backend, `redis(options)` from `nest-service-registry/redis`. @publicApi */
 export interface RedisBackendOptions {
   /** Server URL. Default `redis://127.0.0.1:6379`. */
   url?: string;
@@ -14,7 +14,7 @@ export interface RedisBackendOptions {
   reconnectMaxDelay?: number;
 }
 
-/** Redis options after defaults and validation. */
+/** Redis options after defaults and validation. @publicApi */
 export interface ResolvedRedisOptions {
   readonly url: string;
   readonly keyPrefix: string;
@@ -29,7 +29,7 @@ function positive(option: string, value: unknown, fallback: number): number {
   return value;
 }
 
-/** Validates Redis options and fills in defaults. Throws naming `backend.<option>`. */
+/** Validates Redis options and fills in defaults. Throws naming `backend.<option>`. @internal */
 export function resolveRedisOptions(input: RedisBackendOptions = {}): ResolvedRedisOptions {
   const url = input.url ?? 'redis://127.0.0.1:6379';
   if (typeof url !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(url)) invalidOption('backend.url', input.url, 'a redis:// or rediss:// URL');

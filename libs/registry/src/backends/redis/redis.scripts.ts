@@ -4,7 +4,7 @@
 // instance keys scored by expiry), `children:{parent}` (sub-indexes), `indexes` (all indexes),
 // `log` (stream of changes: t=put|delete, k, v, s).
 
-/** KEYS: none. ARGV: prefix, key, value, lease, now, parent, grandparent, maxlen. Returns the stream id. */
+/** KEYS: none. ARGV: prefix, key, value, lease, now, parent, grandparent, maxlen. Returns the stream id. @internal */
 export const PUT = `
 local p, key, value, lease, now, parent, grand, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
 local full = redis.call('GET', p .. 'lease:' .. lease)
@@ -22,7 +22,7 @@ redis.call('SADD', p .. 'indexes', parent)
 return redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'put', 'k', key, 'v', value, 's', lease)
 `;
 
-/** ARGV: prefix, key, parent, maxlen. Deletes one key; logs it if it existed. */
+/** ARGV: prefix, key, parent, maxlen. Deletes one key; logs it if it existed. @internal */
 export const DELETE = `
 local p, key, parent, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local existed = redis.call('DEL', key)
@@ -37,7 +37,7 @@ if existed == 1 or indexed == 1 then redis.call('XADD', p .. 'log', 'MAXLEN', '~
 return existed
 `;
 
-/** ARGV: prefix, lease, now. 1 = renewed (lease and every key it still owns), 0 = lease gone. */
+/** ARGV: prefix, lease, now. 1 = renewed (lease and every key it still owns), 0 = lease gone. @internal */
 export const RENEW = `
 local p, lease, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local s = p .. 'lease:' .. lease
@@ -55,7 +55,7 @@ end
 return 1
 `;
 
-/** ARGV: prefix, lease, maxlen. Deletes every key of the lease (logged) and the lease. */
+/** ARGV: prefix, lease, maxlen. Deletes every key of the lease (logged) and the lease. @internal */
 export const REVOKE = `
 local p, lease, maxlen = ARGV[1], ARGV[2], ARGV[3]
 local s = p .. 'lease:' .. lease
@@ -73,7 +73,7 @@ redis.call('DEL', s, s .. ':keys')
 return 1
 `;
 
-/** ARGV: prefix, now, maxlen. Logs a delete for every indexed key whose TTL ran out. Returns how many. */
+/** ARGV: prefix, now, maxlen. Logs a delete for every indexed key whose TTL ran out. Returns how many. @internal */
 export const SWEEP = `
 local p, now, maxlen = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local swept = 0
@@ -99,7 +99,7 @@ end
 return swept
 `;
 
-/** ARGV: prefix, listPrefix. Returns { revision, key1, value1, owner1, ... } as one consistent snapshot. */
+/** ARGV: prefix, listPrefix. Returns { revision, key1, value1, owner1, ... } as one consistent snapshot. @internal */
 export const LIST = `
 local p, prefix = ARGV[1], ARGV[2]
 local out = {}

@@ -8,6 +8,7 @@ export type { ResolvedZooKeeperOptions, ZooKeeperBackendOptions } from './zookee
 /**
  * The ZooKeeper backend: `RegistryModule.forRoot({ backend: zookeeper({ hosts }) })`. Needs
  * `node-zookeeper-client`. Options are validated with the module's at bootstrap.
+ * @publicApi
  */
 export function zookeeper(options: ZooKeeperBackendOptions = {}): RegistryBackendFactory {
   return {

@@ -15,6 +15,7 @@ interface ConnectionManagerInternals {
  * Wrap that handler for this client only: on a parse error, drop the partial buffer and the
  * socket, which makes the client reconnect (what it already does itself for an unknown op code).
  * Must run before connect(), which binds the handler.
+ * @internal
  */
 export function guardParser(client: Client): void {
   const manager = (client as unknown as { connectionManager?: ConnectionManagerInternals }).connectionManager;
@@ -31,7 +32,7 @@ export function guardParser(client: Client): void {
 }
 import { withTimeout } from '../../util/with-timeout.js';
 
-/** Promise wrappers around the callback API of node-zookeeper-client, each with a deadline. */
+/** Promise wrappers around the callback API of node-zookeeper-client, each with a deadline. @internal */
 export class ZkClient {
   readonly raw: Client;
   /** When the client last lost its connection; `undefined` while connected. */

@@ -1,7 +1,7 @@
 import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
 import type { ZkClient } from './zk-client.js';
 
-/** Registry prefix `/rpc/svc:1.0/` → znode path `/rpc/svc:1.0`. */
+/** Registry prefix `/rpc/svc:1.0/` → znode path `/rpc/svc:1.0`. @internal */
 export const pathOf = (prefix: string): string => (prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
 
 /**
@@ -9,6 +9,7 @@ export const pathOf = (prefix: string): string => (prefix.length > 1 && prefix.e
  * data, so each notification re-arms them and re-reads; the new state is compared with the last
  * one (starting from the snapshot of the read the watch continues from), and the difference is
  * delivered as puts and deletes. A reconnect or a lost reader session ends it with a resync.
+ * @internal
  */
 export class ZooKeeperWatch implements WatchSubscription {
   private active = true;

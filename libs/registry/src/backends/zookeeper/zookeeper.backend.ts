@@ -29,6 +29,7 @@ const NO_OWNER = '0000000000000000';
  * znodes; it is kept alive by the client's own heartbeats, and `renew()` checks it. A client that
  * stayed disconnected longer than its session timeout counts as lost (after a server restart with
  * an empty data dir, clients never hear `expired`), and is replaced.
+ * @publicApi
  */
 export class ZooKeeperBackend extends RegistryBackend {
   readonly kind = 'zookeeper';

@@ -1,6 +1,6 @@
 import { invalidOption } from '../../options/resolve-options.js';
 
-/** Options of the ZooKeeper backend, `zookeeper(options)` from `nest-service-registry/zookeeper`. */
+/** Options of the ZooKeeper backend, `zookeeper(options)` from `nest-service-registry/zookeeper`. @publicApi */
 export interface ZooKeeperBackendOptions {
   /** Connection string `host:port[,host:port...]`. Default `127.0.0.1:2181`. */
   hosts?: string;
@@ -8,12 +8,13 @@ export interface ZooKeeperBackendOptions {
   spinDelay?: number;
 }
 
+/** {@link ZooKeeperBackendOptions} with every default applied, frozen. @publicApi */
 export interface ResolvedZooKeeperOptions {
   readonly hosts: string;
   readonly spinDelay: number;
 }
 
-/** Validates ZooKeeper options and fills in defaults. Throws naming `backend.<option>`. */
+/** Validates ZooKeeper options and fills in defaults. Throws naming `backend.<option>`. @internal */
 export function resolveZooKeeperOptions(input: ZooKeeperBackendOptions = {}): ResolvedZooKeeperOptions {
   const hosts = input.hosts ?? '127.0.0.1:2181';
   if (typeof hosts !== 'string' || !/^[^\s,/]+:\d{1,5}(,[^\s,/]+:\d{1,5})*$/.test(hosts)) {

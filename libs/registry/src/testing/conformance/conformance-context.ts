@@ -25,10 +25,10 @@ export interface ConformanceHarness {
   stop(): Promise<void>;
 }
 
-/** Per-test deadline, milliseconds. */
+/** Per-test deadline, milliseconds. @internal */
 export const TIMEOUT = 30_000;
 
-/** What every group of cases gets: the framework, the harness, and backends closed after the suite. */
+/** What every group of cases gets: the framework, the harness, and backends closed after the suite. @internal */
 export interface ConformanceContext {
   readonly api: ConformanceTestApi;
   readonly harness: ConformanceHarness;
@@ -38,6 +38,7 @@ export interface ConformanceContext {
   readonly closeOpened: () => Promise<void>;
 }
 
+/** Builds the shared state of one conformance run: value and key helpers, opened backends. @internal */
 export function conformanceContext(api: ConformanceTestApi, harness: ConformanceHarness): ConformanceContext {
   const opened: RegistryBackend[] = [];
   return {
@@ -54,22 +55,22 @@ export function conformanceContext(api: ConformanceTestApi, harness: Conformance
   };
 }
 
-/** The encoded value of instance `127.0.0.1:port` of `service`. */
+/** The encoded value of instance `127.0.0.1:port` of `service`. @internal */
 export function value(service: string, port: number): string {
   return encodeInstance(
     createServiceInstance({ serviceName: service, serviceHost: '127.0.0.1', servicePort: port, registeredAt: 'conformance' }),
   );
 }
 
-/** The key of instance `127.0.0.1:port` of `service` in namespace `rpc`. */
+/** The key of instance `127.0.0.1:port` of `service` in namespace `rpc`. @internal */
 export function keyOf(service: string, port: number): string {
   return instanceKey('rpc', { serviceName: service, serviceVersion: '1.0', serviceHost: '127.0.0.1', servicePort: port });
 }
 
-/** The prefix of `service` in namespace `rpc`. */
+/** The prefix of `service` in namespace `rpc`. @internal */
 export const prefixOf = (service: string): string => `/rpc/${service}:1.0/`;
 
-/** A listener that records events and resyncs. */
+/** A listener that records events and resyncs. @internal */
 export function recorder(): WatchListener & { events: WatchEvent[]; resyncs: string[] } {
   const events: WatchEvent[] = [];
   const resyncs: string[] = [];
@@ -82,5 +83,5 @@ export function recorder(): WatchListener & { events: WatchEvent[]; resyncs: str
   };
 }
 
-/** `[key, value]` of each entry, for comparisons. */
+/** `[key, value]` of each entry, for comparisons. @internal */
 export const pairs = (entries: readonly { key: string; value: string }[]): Array<[string, string]> => entries.map((e) => [e.key, e.value]);

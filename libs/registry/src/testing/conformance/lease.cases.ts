@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { eventually } from '../eventually.js';
 import { keyOf, pairs, prefixOf, recorder, TIMEOUT, value, type ConformanceContext } from './conformance-context.js';
 
-/** Leases and the keys they own: put, delete, many keys per lease, renewal, expiry, another owner. */
+/** Leases and the keys they own: put, delete, many keys per lease, renewal, expiry, another owner. @internal */
 export function leaseCases({ api, harness, open }: ConformanceContext): void {
   api.it(
     'answers ping while the server runs, within the request timeout',

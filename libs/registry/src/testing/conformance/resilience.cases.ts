@@ -21,7 +21,7 @@ function leftOver(baseline: Map<string, number>): string[] {
     .map(([kind, count]) => `${kind} ×${count - (baseline.get(kind) ?? 0)}`);
 }
 
-/** Server restarts, self-heal through the module, and what close() leaves behind. */
+/** Server restarts, self-heal through the module, and what close() leaves behind. @internal */
 export function resilienceCases({ api, harness, open, closeOpened }: ConformanceContext): void {
   api.it(
     'leaves no timer or socket after close(): a process using it exits by itself',

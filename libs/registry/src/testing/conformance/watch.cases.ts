@@ -3,7 +3,7 @@ import { createDiscoveryClient } from '../../discovery/create-discovery-client.j
 import { eventually } from '../eventually.js';
 import { keyOf, prefixOf, recorder, TIMEOUT, value, type ConformanceContext } from './conformance-context.js';
 
-/** Watches: prefix isolation, no gap after the read, failures only through onResync, malformed values. */
+/** Watches: prefix isolation, no gap after the read, failures only through onResync, malformed values. @internal */
 export function watchCases({ api, harness, open }: ConformanceContext): void {
   api.it(
     'keeps prefixes apart: "user" never sees "user-service"',
