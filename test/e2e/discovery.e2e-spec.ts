@@ -7,6 +7,7 @@ import { eventually } from 'nest-service-registry/testing';
 import { portOf, RecordingLogger, startConsumer, startProvider, testOptions, TrackedApps } from '../support/apps.js';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { crashToGone } from '../support/provider-process.js';
+import { yuRpcValue } from '../support/yu-rpc-value.js';
 
 let etcd: EtcdServer;
 let client: Etcd3;
@@ -14,14 +15,6 @@ const apps = new TrackedApps();
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 
 const ports = (instances: readonly ServiceInstance[]) => instances.map((i) => i.servicePort).sort();
-const yuRpcValue = (port: number) =>
-  JSON.stringify({
-    serviceName: 'user-service',
-    serviceVersion: '1.0',
-    serviceHost: '127.0.0.1',
-    servicePort: port,
-    serviceGroup: 'default',
-  });
 
 beforeAll(async () => {
   etcd = await EtcdServer.start();

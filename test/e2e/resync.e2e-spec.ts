@@ -4,18 +4,11 @@ import { DiscoveryClient, type DiscoveryEvent, type ServiceInstance } from 'nest
 import { eventually } from 'nest-service-registry/testing';
 import { startConsumer, testOptions } from '../support/apps.js';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { yuRpcValue } from '../support/yu-rpc-value.js';
 
 let etcd: EtcdServer;
 let consumer: INestApplicationContext;
 
-const value = (port: number) =>
-  JSON.stringify({
-    serviceName: 'user-service',
-    serviceVersion: '1.0',
-    serviceHost: '127.0.0.1',
-    servicePort: port,
-    serviceGroup: 'default',
-  });
 const ports = (instances: readonly ServiceInstance[]) => instances.map((i) => i.servicePort).sort();
 
 beforeAll(async () => {
@@ -32,8 +25,8 @@ describe('resync', () => {
     consumer = await startConsumer(testOptions(etcd.url));
     const discovery = consumer.get(DiscoveryClient);
     const seed = etcd.client();
-    await seed.put('/rpc/user-service:1.0/127.0.0.1:5001').value(value(5001));
-    await seed.put('/rpc/user-service:1.0/127.0.0.1:5002').value(value(5002));
+    await seed.put('/rpc/user-service:1.0/127.0.0.1:5001').value(yuRpcValue(5001));
+    await seed.put('/rpc/user-service:1.0/127.0.0.1:5002').value(yuRpcValue(5002));
     seed.close();
     expect(ports(await discovery.getInstances('user-service'))).toEqual([5001, 5002]);
     const events: DiscoveryEvent[] = [];
@@ -46,7 +39,7 @@ describe('resync', () => {
     await etcd.restart({ empty: true });
     const fresh = etcd.client();
     try {
-      await fresh.put('/rpc/user-service:1.0/127.0.0.1:5003').value(value(5003));
+      await fresh.put('/rpc/user-service:1.0/127.0.0.1:5003').value(yuRpcValue(5003));
       await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual([5003]), { timeout: 10_000 });
       expect(discovery.status()[0]).toMatchObject({ stale: false });
       const changes = events
@@ -58,7 +51,7 @@ describe('resync', () => {
 
       // After the resync the watch is live again: later changes arrive within 1 s.
       const before = Date.now();
-      await fresh.put('/rpc/user-service:1.0/127.0.0.1:5004').value(value(5004));
+      await fresh.put('/rpc/user-service:1.0/127.0.0.1:5004').value(yuRpcValue(5004));
       await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual([5003, 5004]), { timeout: 1_000 });
       expect(Date.now() - before).toBeLessThanOrEqual(1_000);
     } finally {

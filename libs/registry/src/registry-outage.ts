@@ -21,6 +21,14 @@ export class RegistryOutage {
     return this.downSince !== undefined;
   }
 
+  /** Whether the backend answers a ping now (one attempt). Never rejects. */
+  reachable(): Promise<boolean> {
+    return this.backend.ping().then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** A backend operation failed; `retryMs` is when it is tried again. */
   failed(what: string, error: unknown, retryMs?: number): void {
     this.failures++;

@@ -64,6 +64,22 @@ describe('LeaseKeeper (memory backend, fake timers)', () => {
     await keeper.close();
   });
 
+  it('prepare() grants and renews the lease before any key, and the first put reuses it', async () => {
+    const { keeper, stored } = setup();
+    keeper.prepare();
+    await jest.advanceTimersByTimeAsync(0);
+    const lease = keeper.leaseId!;
+    expect(lease).toBeDefined();
+    expect(stored()).toEqual([]); // nothing visible: no key hangs off the lease yet
+    await jest.advanceTimersByTimeAsync(5_000); // renewed meanwhile: it would have expired after 3 s
+    expect(keeper.status()).toMatchObject({ state: 'idle', leaseId: lease, grants: 1, renewals: 5 });
+    await keeper.put(keyOf(1), instance(1));
+    expect(stored()).toEqual([{ key: keyOf(1), lease }]);
+    expect(keeper.status()).toMatchObject({ state: 'alive', grants: 1 });
+    await keeper.close();
+    expect(keeper.leaseId).toBeUndefined();
+  });
+
   it('replaces a lost lease and re-puts every key on the new one', async () => {
     const { keeper, store, stored } = setup();
     await keeper.put(keyOf(1), instance(1));

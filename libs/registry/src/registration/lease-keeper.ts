@@ -56,15 +56,24 @@ export class LeaseKeeper {
     return this.table.expectedValue(key);
   }
 
-  /** Registers (or rewrites) an instance. Resolves after the first attempt; failures are retried. */
+  /**
+   * Registers (or rewrites) an instance. Resolves after the first attempt; failures are retried.
+   * Deregistered while the put was in flight: reports what was asked, unconfirmed.
+   */
   async put(key: string, instance: ServiceInstance): Promise<Registration> {
     if (this.closed) throw new RegistryClosedError(MESSAGES.closed(`register ${instance.id}`));
     this.jobs.require();
     this.table.set(key, instance);
     this.jobs.startRenewal(this.options.renewIntervalMs, () => this.renew());
     await this.enqueue(`registration of ${instance.id}`, () => this.writePending());
-    // Deregistered while the put was in flight: report what was asked, unconfirmed.
     return this.table.registration(key, this.leaseId) ?? Object.freeze({ key, instance, confirmed: false });
+  }
+
+  /** Grants the lease ahead of the first registration (at bootstrap), so registering once the server listens is one write. */
+  prepare(): void {
+    if (this.closed || this.holder.current) return;
+    this.jobs.startRenewal(this.options.renewIntervalMs, () => this.renew());
+    void this.enqueue('lease grant', () => this.holder.ensure().then(() => undefined));
   }
 
   /** Removes one instance. Resolves after the first attempt; a failure leaves the key to the lease. */
@@ -149,7 +158,7 @@ export class LeaseKeeper {
         await lease.put(key, ticket.value);
       } catch (error) {
         failure ??= new Error(MESSAGES.keyWriteFailed(key, error), { cause: error });
-        if (!(await this.reachable())) break;
+        if (!(await this.outage.reachable())) break;
         continue;
       }
       const first = this.table.confirm(ticket, lease.id);
@@ -157,13 +166,6 @@ export class LeaseKeeper {
     }
     if (failure !== undefined) throw failure;
     if (fresh && this.holder.grants > 1) this.logger.log(MESSAGES.healed(lease.id, this.table.size));
-  }
-
-  private reachable(): Promise<boolean> {
-    return this.backend.ping().then(
-      () => true,
-      () => false,
-    );
   }
 
   /**

@@ -52,6 +52,9 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
       this.start(this.options.port);
       return;
     }
+    // Grant the lease now (invisible: no key hangs off it yet), so registering once the server
+    // listens costs one write.
+    this.keeper.prepare();
     const onListening = (): void => {
       if (process.listenerCount('SIGTERM') === 0) this.logger.warn(MESSAGES.noShutdownHooks());
       const address = (adapter.getHttpServer() as Server).address();
