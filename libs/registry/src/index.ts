@@ -14,6 +14,7 @@ export { createDiscoveryClient } from './discovery/create-discovery-client.js';
 export type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery/discovery.interfaces.js';
 export type { DiscoveryEvent, InstanceEvent, ResyncedEvent, StaleEvent } from './discovery/discovery-event.js';
 export { STRATEGIES, type LoadBalancingStrategy } from './discovery/load-balancer.js';
+export type { TrackedCall } from './discovery/load-tracker.js';
 export {
   createServiceInstance,
   decodeInstance,

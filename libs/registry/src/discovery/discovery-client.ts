@@ -11,7 +11,8 @@ import type { DiscoveryEvent } from './discovery-event.js';
 import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery.interfaces.js';
 import type { EntryContext } from './entry-context.js';
 import { roundRobin } from './load-balancer.js';
-import { chooseInstance, selectInstances, summarizeServices } from './selection.js';
+import type { TrackedCall } from './load-tracker.js';
+import { chooseInstance, describeEntry, selectInstances, summarizeServices } from './selection.js';
 import { ServiceCacheEntry } from './service-cache-entry.js';
 import { SnapshotStore } from './snapshot-store.js';
 
@@ -67,7 +68,7 @@ export class DiscoveryClient {
   /** Same as {@link getInstances} for an already-loaded service, synchronously (hot paths). */
   getInstancesSync(serviceName: string, query?: InstanceQuery): readonly ServiceInstance[] {
     const entry = this.services.get(serviceName)?.get(query?.version ?? DEFAULTS.serviceVersion);
-    if (entry?.loaded && query?.group === undefined && !query?.includeUnavailable) return entry.up;
+    if (entry?.loaded && query?.group === undefined && query?.protocol === undefined && !query?.includeUnavailable) return entry.up;
     return selectInstances(this.loadedEntry(serviceName, query?.version), query ?? {});
   }
 
@@ -90,6 +91,7 @@ export class DiscoveryClient {
     if (
       entry?.loaded &&
       options?.group === undefined &&
+      options?.protocol === undefined &&
       options?.strategy === undefined &&
       entry.ejections.size === 0 &&
       entry.up.length > 0
@@ -118,6 +120,14 @@ export class DiscoveryClient {
     return summarizeServices(this.options.namespace, list.entries);
   }
 
+  /**
+   * Marks a call to `instance` as started; report how it ended on the returned handle. `p2c`
+   * balancing picks by calls in flight and the latency (and failures) reported here.
+   */
+  track(instance: ServiceInstance): TrackedCall {
+    return this.entry(instance.serviceName, instance.serviceVersion).balancer.loads.start(instance);
+  }
+
   /** Keeps `instance` out of `choose()` for `ejectionTime` and re-reads its service. */
   reportFailure(instance: ServiceInstance): void {
     this.services.get(instance.serviceName)?.get(instance.serviceVersion)?.eject(instance);
@@ -125,23 +135,7 @@ export class DiscoveryClient {
 
   /** State of every cached service. */
   status(): readonly CachedServiceStatus[] {
-    const result: CachedServiceStatus[] = [];
-    for (const entry of this.entries()) {
-      const { staleSince, connected, lastError, revision } = entry.status();
-      const { serviceName, serviceVersion } = entry;
-      result.push({
-        serviceName,
-        serviceVersion,
-        instances: entry.all.length,
-        up: entry.up.length,
-        stale: staleSince !== undefined,
-        staleSince,
-        connected,
-        lastError,
-        revision,
-      });
-    }
-    return Object.freeze(result);
+    return Object.freeze(this.entries().map(describeEntry));
   }
 
   /** Writes the snapshot file (if any) and cancels every watch. Called by the module at shutdown. */

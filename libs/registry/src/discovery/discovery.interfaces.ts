@@ -6,6 +6,8 @@ export interface InstanceQuery {
   version?: string;
   /** Only instances of this group. */
   group?: string;
+  /** Only instances of this protocol (`http`, `tcp`, `grpc`...). */
+  protocol?: string;
   /** Include instances whose status is not `UP`. Default `false`. */
   includeUnavailable?: boolean;
 }
@@ -14,7 +16,9 @@ export interface InstanceQuery {
 export interface ChooseOptions {
   version?: string;
   group?: string;
-  /** Default `round-robin`. */
+  /** Only instances of this protocol (`http`, `tcp`, `grpc`...). */
+  protocol?: string;
+  /** Default `round-robin`; `p2c` learns from the outcomes reported through `DiscoveryClient.track()`. */
   strategy?: LoadBalancingStrategy;
   /** What `consistent-hash` hashes (a user id, a session id...); required for that strategy. */
   key?: string;

@@ -80,11 +80,11 @@ describe('InstanceSet', () => {
     expect(set.all.map((i) => i.servicePort)).toEqual([1, 2, 3]);
     expect(set.up.map((i) => i.servicePort)).toEqual([1, 3]);
     expect(Object.isFrozen(set.up) && Object.isFrozen(set.all)).toBe(true);
-    const canary = set.forGroup('canary');
+    const canary = set.matching('canary', undefined);
     expect(canary.map((i) => i.servicePort)).toEqual([3]);
-    expect(set.forGroup('canary')).toBe(canary);
+    expect(set.matching('canary', undefined)).toBe(canary);
     set.delete(key(3));
     set.commit();
-    expect(set.forGroup('canary')).toEqual([]);
+    expect(set.matching('canary', undefined)).toEqual([]);
   });
 });

@@ -97,12 +97,16 @@ export class InstanceSet {
     this.groups.clear();
   }
 
-  /** `UP` instances of one group (memoised until the next commit). */
-  forGroup(group: string): readonly ServiceInstance[] {
-    let list = this.groups.get(group);
+  /** `UP` instances of a group and/or protocol (`undefined`: any), memoised until the next commit. */
+  matching(group: string | undefined, protocol: string | undefined): readonly ServiceInstance[] {
+    if (group === undefined && protocol === undefined) return this.up;
+    const memo = `${group ?? ''}\u0000${protocol ?? ''}`;
+    let list = this.groups.get(memo);
     if (!list) {
-      list = Object.freeze(this.up.filter((i) => i.serviceGroup === group));
-      this.groups.set(group, list);
+      list = Object.freeze(
+        this.up.filter((i) => (group === undefined || i.serviceGroup === group) && (protocol === undefined || i.protocol === protocol)),
+      );
+      this.groups.set(memo, list);
     }
     return list;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createServiceInstance } from '../model/index.js';
 import { Backoff } from '../util/backoff.js';
-import { pick } from './load-balancer.js';
+import { newBalancerState, pick } from './load-balancer.js';
 
 const instances = [1, 2, 3].map((n) =>
   createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: n, weight: n === 3 ? 0 : 100 }),
@@ -9,23 +9,23 @@ const instances = [1, 2, 3].map((n) =>
 
 describe('pick', () => {
   it('round-robins in order and wraps', () => {
-    const state = { cursor: 0 };
+    const state = newBalancerState();
     expect([0, 1, 2, 3].map(() => pick(instances, 'round-robin', state).servicePort)).toEqual([1, 2, 3, 1]);
   });
 
   it('keeps a valid index when the cursor overflows', () => {
-    const state = { cursor: 0x7fffffff };
+    const state = { ...newBalancerState(), cursor: 0x7fffffff };
     expect(instances).toContain(pick(instances, 'round-robin', state));
     expect(state.cursor).toBe(0);
   });
 
   it('weighted never picks a zero-weight instance while others have weight', () => {
-    const state = { cursor: 0 };
+    const state = newBalancerState();
     for (let i = 0; i < 500; i++) expect(pick(instances, 'weighted', state).servicePort).not.toBe(3);
   });
 
   it('random stays within the list', () => {
-    const state = { cursor: 0 };
+    const state = newBalancerState();
     for (let i = 0; i < 100; i++) expect(instances).toContain(pick(instances, 'random', state));
   });
 });
@@ -34,7 +34,7 @@ describe('consistent-hash', () => {
   const many = Array.from({ length: 5 }, (_, i) => createServiceInstance({ serviceName: 's', serviceHost: 'h', servicePort: 100 + i }));
 
   it('maps a key to the same instance while the set is unchanged', () => {
-    const state = { cursor: 0 };
+    const state = newBalancerState();
     for (const key of ['user-1', 'user-2', 'session-xyz']) {
       const first = pick(many, 'consistent-hash', state, key);
       for (let i = 0; i < 10; i++) expect(pick(many, 'consistent-hash', state, key)).toBe(first);
@@ -42,7 +42,7 @@ describe('consistent-hash', () => {
   });
 
   it('spreads keys over every instance and moves only the keys of an instance that leaves', () => {
-    const state = { cursor: 0 };
+    const state = newBalancerState();
     const keys = Array.from({ length: 2_000 }, (_, i) => `key-${i}`);
     const before = new Map(keys.map((k) => [k, pick(many, 'consistent-hash', state, k).servicePort]));
     const counts = new Map<number, number>();

@@ -1,10 +1,11 @@
 import type { ServiceInstance } from '../model/index.js';
+import { LoadTracker } from './load-tracker.js';
 
 /** Load-balancing strategies of `DiscoveryClient.choose()`. @publicApi */
-export type LoadBalancingStrategy = 'round-robin' | 'random' | 'weighted' | 'consistent-hash';
+export type LoadBalancingStrategy = 'round-robin' | 'random' | 'weighted' | 'consistent-hash' | 'p2c';
 
 /** All strategies, for validation messages. @publicApi */
-export const STRATEGIES: readonly LoadBalancingStrategy[] = Object.freeze(['round-robin', 'random', 'weighted', 'consistent-hash']);
+export const STRATEGIES: readonly LoadBalancingStrategy[] = Object.freeze(['round-robin', 'random', 'weighted', 'consistent-hash', 'p2c']);
 
 /** Points each instance gets on the consistent-hash ring. */
 const VIRTUAL_NODES = 100;
@@ -16,10 +17,16 @@ interface Ring {
   readonly owners: readonly ServiceInstance[];
 }
 
-/** Mutable per-service balancing state: the round-robin cursor and the consistent-hash ring. @internal */
+/** Mutable per-service balancing state: the round-robin cursor, the consistent-hash ring, the p2c loads. @internal */
 export interface BalancerState {
   cursor: number;
   ring?: Ring;
+  readonly loads: LoadTracker;
+}
+
+/** A fresh {@link BalancerState}. @internal */
+export function newBalancerState(): BalancerState {
+  return { cursor: 0, loads: new LoadTracker() };
 }
 
 /** FNV-1a, 32 bits. @internal */
@@ -65,7 +72,9 @@ export function roundRobin(instances: readonly ServiceInstance[], state: Balance
  * Picks one of `instances` (non-empty). Round-robin advances `state.cursor`; weighted picks
  * proportionally to `weight` (all-zero weights fall back to uniform); consistent-hash maps `key`
  * to the same instance while the set is unchanged, and moves only the keys of an instance that
- * leaves (100 virtual nodes per instance; the ring is rebuilt when the instance array changes).
+ * leaves (100 virtual nodes per instance; the ring is rebuilt when the instance array changes);
+ * p2c takes the cheaper of two random instances by in-flight calls and peak-EWMA latency
+ * ({@link LoadTracker}), as fed by `DiscoveryClient.track()`.
  * @internal
  */
 export function pick(
@@ -94,6 +103,8 @@ export function pick(
       if (state.ring?.of !== instances) state.ring = buildRing(instances);
       return onRing(state.ring, key ?? '');
     }
+    case 'p2c':
+      return state.loads.pickTwo(instances);
     default: {
       const exhaustive: never = strategy;
       throw new Error(`Unknown strategy ${String(exhaustive)}`);

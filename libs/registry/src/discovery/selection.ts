@@ -2,16 +2,18 @@ import { MESSAGES } from '../registry.messages.js';
 import { NoInstancesError, RegistryOptionsError } from '../errors/registry.error.js';
 import type { BackendEntry } from '../backends/registry-backend.js';
 import { parseServiceKeyOf, type ServiceInstance } from '../model/index.js';
-import type { ChooseOptions, InstanceQuery, ServiceSummary } from './discovery.interfaces.js';
+import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery.interfaces.js';
 import { pick, STRATEGIES } from './load-balancer.js';
 import type { ServiceCacheEntry } from './service-cache-entry.js';
 
 /** The instances of a loaded entry that match `query` (frozen; `UP` only unless asked). @internal */
 export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery): readonly ServiceInstance[] {
-  if (query.includeUnavailable) {
-    return query.group === undefined ? entry.all : Object.freeze(entry.all.filter((i) => i.serviceGroup === query.group));
-  }
-  return query.group === undefined ? entry.up : entry.forGroup(query.group);
+  const { group, protocol } = query;
+  if (!query.includeUnavailable) return entry.matching(group, protocol);
+  if (group === undefined && protocol === undefined) return entry.all;
+  return Object.freeze(
+    entry.all.filter((i) => (group === undefined || i.serviceGroup === group) && (protocol === undefined || i.protocol === protocol)),
+  );
 }
 
 /**
@@ -20,7 +22,7 @@ export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery):
  * strategy or a consistent hash without a key. @internal
  */
 export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions): ServiceInstance {
-  const candidates = entry.ejections.filter(options.group === undefined ? entry.up : entry.forGroup(options.group));
+  const candidates = entry.ejections.filter(entry.matching(options.group, options.protocol));
   if (candidates.length === 0) {
     throw new NoInstancesError(MESSAGES.noInstances(entry.serviceName, entry.serviceVersion), entry.serviceName, entry.serviceVersion);
   }
@@ -30,6 +32,14 @@ export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions)
     throw new RegistryOptionsError(MESSAGES.hashKeyRequired(entry.serviceName), 'key', options.key);
   }
   return pick(candidates, strategy, entry.balancer, options.key);
+}
+
+/** What `DiscoveryClient.status()` reports of one cached service. @internal */
+export function describeEntry(entry: ServiceCacheEntry): CachedServiceStatus {
+  const { staleSince, connected, lastError, revision } = entry.status();
+  const { serviceName, serviceVersion } = entry;
+  const counts = { instances: entry.all.length, up: entry.up.length };
+  return { serviceName, serviceVersion, ...counts, stale: staleSince !== undefined, staleSince, connected, lastError, revision };
 }
 
 /** Services of a namespace read, with instance counts, sorted by name and version (frozen). @internal */

@@ -8,7 +8,7 @@ import { Ejections } from './ejections.js';
 import { firstRead, type FirstRead } from './first-read.js';
 import { EntryHealth } from './entry-health.js';
 import { InstanceSet, type InstanceChange } from './instance-set.js';
-import type { BalancerState } from './load-balancer.js';
+import { newBalancerState } from './load-balancer.js';
 
 /**
  * The local copy of one service (`name:version`): one prefix read, then one watch from the read's
@@ -18,11 +18,13 @@ import type { BalancerState } from './load-balancer.js';
  * difference; while the registry is unreachable the last known instances stay, flagged stale. @internal
  */
 export class ServiceCacheEntry {
-  /** Round-robin cursor and consistent-hash ring. */
-  readonly balancer: BalancerState = { cursor: 0 };
+  /** Round-robin cursor, consistent-hash ring, p2c loads. */
+  readonly balancer = newBalancerState();
   readonly ejections: Ejections;
   private readonly instances: InstanceSet;
   private readonly changes = new Subject<void>();
+  /** Emits after every change of the instance set. */
+  readonly changed$: Observable<void> = this.changes.asObservable();
   private readonly backoff: Backoff;
   private phase: EntryPhase = 'idle';
   private hasData = false;
@@ -64,19 +66,14 @@ export class ServiceCacheEntry {
     return this.instances.all;
   }
 
-  /** Emits after every change of the instance set. */
-  get changed$(): Observable<void> {
-    return this.changes.asObservable();
-  }
-
   /** What the entry is doing, and how fresh it is (read-only copy). */
   status(): EntryStatus {
     return Object.freeze({ phase: this.phase, loaded: this.hasData, ...this.health.current });
   }
 
-  /** `UP` instances of one group (memoised until the next change). */
-  forGroup(group: string): readonly ServiceInstance[] {
-    return this.instances.forGroup(group);
+  /** `UP` instances of a group and/or protocol (`undefined`: any), memoised until the next change. */
+  matching(group: string | undefined, protocol: string | undefined): readonly ServiceInstance[] {
+    return this.instances.matching(group, protocol);
   }
 
   /** First read then watch; concurrent callers share one load; a failed first read rejects and the next call tries again. */
@@ -156,6 +153,7 @@ export class ServiceCacheEntry {
 
   private commit(): void {
     this.instances.commit();
+    this.balancer.loads.retain(this.instances.all);
     this.changes.next();
     this.context.changed();
   }
