@@ -75,7 +75,12 @@ export class ZooKeeperWatch implements WatchSubscription {
   private async readAndDiff(): Promise<void> {
     const path = pathOf(this.prefix);
     const children = await this.client.getChildren(path, this.onNotification);
-    if (children === undefined) await this.client.exists(path, this.onNotification); // wait for the znode to appear
+    // No service znode yet: wait for it with an exists watch. If it was created between the two
+    // calls, that watch only covers its data, so read again to arm the children watch.
+    if (children === undefined && (await this.client.exists(path, this.onNotification))) {
+      this.dirty = true;
+      return;
+    }
     const now = new Map<string, { value: string; revision: string }>();
     await Promise.all(
       (children ?? []).map(async (name) => {
