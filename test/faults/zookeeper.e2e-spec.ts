@@ -18,8 +18,8 @@ afterAll(async () => {
   await server.stop();
 });
 
-// TTL 2 s = ZooKeeper session timeout 2 s (the server's tickTime is 500 ms).
-const options = () => ({ backend: zookeeper({ hosts: server.hosts }), host: '127.0.0.1', ttl: 2 });
+// TTL 2 s = ZooKeeper session timeout 2 s (the server's tickTime is 500 ms; the server allows 1-10 s).
+const options = (ttl = 2) => ({ backend: zookeeper({ hosts: server.hosts }), host: '127.0.0.1', ttl });
 
 describe('ZooKeeper faults', () => {
   it('a SIGKILLed owner disappears from a consumer within the session timeout (+ 1.5 s)', async () => {
@@ -38,8 +38,12 @@ describe('ZooKeeper faults', () => {
   });
 
   it.each([false, true])('restarted (empty data dir: %s): registrations intact or re-created, the consumer re-lists', async (empty) => {
-    const provider = await startProvider(options());
-    const consumer = await startConsumer(options());
+    // Same data dir: a session of 5 s, so the restart (SIGKILL, a new JVM, the reconnect: up to
+    // ~2 s on a loaded 2-core machine) is surely shorter than the session, which is what this case
+    // is about. Empty data dir: 2 s, so the loss is noticed quickly.
+    const ttl = empty ? 2 : 5;
+    const provider = await startProvider(options(ttl));
+    const consumer = await startConsumer(options(ttl));
     const discovery = consumer.get(DiscoveryClient);
     try {
       await eventually(async () => expect((await discovery.getInstances('user-service')).map((i) => i.id)).toEqual([idOf(provider)]));
@@ -51,7 +55,7 @@ describe('ZooKeeper faults', () => {
       await eventually(() => expect(provider.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', grants: empty ? 2 : 1 }), {
         timeout: 8_000,
       });
-      const late = await startProvider(options());
+      const late = await startProvider(options(ttl));
       try {
         await eventually(() => ledger.expectConsistent([idOf(provider), idOf(late)]), { timeout: 8_000 });
       } finally {
