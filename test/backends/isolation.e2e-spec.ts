@@ -20,17 +20,21 @@ afterAll(async () => {
 function run(kind: string): { seen: number[]; clients: string[] } {
   if (!existsSync('node_modules/nest-service-registry/index.js'))
     throw new Error('Run `npm run build` first (npm test does it in pretest).');
-  const result = spawnSync(process.execPath, ['test/fixtures/backend-isolation.mjs', kind], {
-    env: { ...process.env, ETCD_HOSTS: etcd.url, REDIS_URL: redis.url, ZOOKEEPER_HOSTS: zk.hosts },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', './test/fixtures/record-loads.mjs', 'test/fixtures/backend-isolation.mjs', kind],
+    {
+      env: { ...process.env, ETCD_HOSTS: etcd.url, REDIS_URL: redis.url, ZOOKEEPER_HOSTS: zk.hosts },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   if (result.status !== 0) throw new Error(`fixture failed (${result.status}):\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as { seen: number[]; clients: string[] };
 }
 
-describe('optional client libraries load only with their backend', () => {
-  it('an app on the memory backend loads no backend client library (nor terminus)', () => {
+describe('optional libraries load only when used', () => {
+  it('an app on the memory backend loads no backend client library (nor terminus, nor @nestjs/microservices)', () => {
     expect(run('memory')).toEqual({ seen: [4321], clients: [] });
   });
 
@@ -44,5 +48,9 @@ describe('optional client libraries load only with their backend', () => {
 
   it('control: the same app on etcd does load etcd3, so the check can see it', () => {
     expect(run('etcd')).toEqual({ seen: [4321], clients: ['etcd3'] });
+  });
+
+  it('control: a microservice app loads @nestjs/microservices (an ESM package), so the check can see it', () => {
+    expect(run('microservice')).toEqual({ seen: [4321], clients: ['@nestjs/microservices'] });
   });
 });

@@ -1,12 +1,27 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Server } from 'node:http';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as TcpServer } from 'node:net';
 import { intFromEnv } from '@app/demo-config';
+import { registerMicroservices } from 'nest-service-registry/microservices';
 import { ProviderModule } from './provider.module.js';
+
+const portOf = (server: HttpServer | TcpServer): number | string | undefined => {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : (address ?? undefined);
+};
 
 const app = await NestFactory.create(ProviderModule);
 app.enableShutdownHooks();
+// A hybrid app: user-rpc over TCP on RPC_PORT (0 = any free port), user-service over HTTP on PORT.
+const rpc = app.connectMicroservice<MicroserviceOptions>({
+  transport: Transport.TCP,
+  options: { host: '0.0.0.0', port: intFromEnv(process.env, 'RPC_PORT', 0) },
+});
+await app.startAllMicroservices();
+Logger.log(`Provider rpc bound to ${portOf(rpc.unwrap<TcpServer>())}`, 'Main');
+await registerMicroservices(app);
 await app.listen(intFromEnv(process.env, 'PORT', 0));
-const address = (app.getHttpServer() as Server).address();
-Logger.log(`Provider listening on ${typeof address === 'object' && address ? address.port : address}`, 'Main');
+Logger.log(`Provider listening on ${portOf(app.getHttpServer() as HttpServer)}`, 'Main');

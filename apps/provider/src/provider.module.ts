@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthController, registryOptionsFromEnv } from '@app/demo-config';
 import { RegistryModule } from 'nest-service-registry';
 import { RegistryHealthModule } from 'nest-service-registry/health';
+import { UsersRpcController } from './users-rpc.controller.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
@@ -13,6 +14,6 @@ import { UsersController } from './users.controller.js';
     TerminusModule,
     RegistryHealthModule,
   ],
-  controllers: [UsersController, HealthController],
+  controllers: [UsersController, UsersRpcController, HealthController],
 })
 export class ProviderModule {}

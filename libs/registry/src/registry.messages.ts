@@ -45,6 +45,12 @@ export const MESSAGES = {
   missingBackend: () => 'a backend factory such as etcd({ hosts }) from "nest-service-registry/etcd"',
   invalidRpcService: (className: string, field: string, value: unknown, rule: string) =>
     `Invalid @RpcService on class ${className}: "${field}" is ${show(value)}, expected ${rule}.`,
+  microserviceNotListening: (error: unknown) =>
+    `registerMicroservices(app): a microservice server of the app is not listening yet (${errorText(error)}). ` +
+    'Call it after app.startAllMicroservices() (hybrid app) or app.listen() (standalone microservice).',
+  noMicroserviceEndpoint: (servers: number) =>
+    `registerMicroservices(app): none of the app's ${servers} microservice server(s) has an address to advertise. ` +
+    'Only servers that listen on a port (TCP) are registered; broker transports (NATS, Kafka, Redis, RabbitMQ) need no registry.',
   invalidInstance: (what: string, field: string, value: unknown, rule: string) =>
     `Invalid instance ${safe(what)}: "${field}" is ${show(value)}, expected ${rule}.`,
   instanceTooLarge: (what: string, bytes: number, max: number, largest: string) =>

@@ -14,13 +14,25 @@ export interface RpcServiceOptions {
   zone?: string;
   /** Extra string metadata published with the instance. */
   metadata?: Record<string, string>;
-  /** Protocol consumers should speak; default `"http"`. */
+  /** Protocol consumers should speak on the HTTP endpoint; default `"http"`. A microservice endpoint advertises its server's (`"tcp"`). */
   protocol?: string;
+  /**
+   * Which server(s) the class is registered for: `'http'` (the HTTP server's port), `'microservice'`
+   * (each Nest microservice server's bound endpoint, once `registerMicroservices(app)` from
+   * `nest-service-registry/microservices` is called) or `'both'` (one key per endpoint). Default:
+   * from the class's handlers: `@MessagePattern` / `@EventPattern` → microservice, HTTP routes →
+   * HTTP, both kinds → both, neither → HTTP.
+   */
+  transport?: RpcTransport;
 }
+
+/** The servers an `@RpcService` class can be registered for. @publicApi */
+export type RpcTransport = 'http' | 'microservice' | 'both';
 
 /**
  * Marks a provider or controller class as a service this app hosts. The class is registered in
- * the registry once the app can serve (after the HTTP server listens), and removed at shutdown.
+ * the registry once the server that hosts it listens (the HTTP server, or a Nest microservice
+ * server: see {@link RpcServiceOptions.transport}), and removed at shutdown.
  * The decorator only stores metadata; it is validated at `onModuleInit` so errors name the class.
  *
  * @example

@@ -10,7 +10,9 @@ import { delay, withTimeout } from '../util/with-timeout.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { OwnKeysWatcher } from './own-keys.watcher.js';
 import { RenewalJobs } from './renewal-jobs.js';
-import { RpcServiceExplorer } from './rpc-service.explorer.js';
+import type { Registration } from './registration-state.js';
+import { RpcServiceExplorer, type RpcServiceDefinition } from './rpc-service.explorer.js';
+import type { Endpoint } from './served-endpoints.js';
 import { ServiceRegistry } from './service-registry.js';
 
 /**
@@ -18,8 +20,10 @@ import { ServiceRegistry } from './service-registry.js';
  * first thing at shutdown.
  *
  * - `onApplicationBootstrap`: waits for the HTTP server to listen (`HttpAdapterHost.listen$`),
- *   then registers with the port it bound. Apps without an HTTP server register at once on the
- *   `port` option.
+ *   then registers the HTTP-served classes with the port it bound. Apps without an HTTP server
+ *   register them at once on the `port` option.
+ * - {@link registerMicroservice}: registers the classes served by a Nest microservice server once
+ *   it listens (called by `registerMicroservices(app)` from `nest-service-registry/microservices`).
  * - `onModuleDestroy` (the first shutdown hook, before the HTTP server closes): revokes the lease
  *   so every key disappears, bounded by `shutdownTimeout`, then waits `drainDelay`.
  * @internal
@@ -41,20 +45,22 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
   ) {}
 
   onApplicationBootstrap(): void {
-    const definitions = this.explorer.definitions;
-    if (definitions.length === 0) return;
+    if (this.explorer.definitions.length === 0) return;
     this.jobs.require(); // fails bootstrap with "import ScheduleModule.forRoot()" when it is missing
+    const definitions = this.served('http');
     const adapter = this.adapterHost?.httpAdapter;
     if (!adapter) {
+      if (definitions.length === 0) return; // a standalone microservice: registerMicroservices(app) does it
       if (this.options.port === undefined) {
         throw new RegistryError(MESSAGES.noPortForRegistration(definitions.map((d) => d.serviceName)), 'INVALID_OPTIONS');
       }
-      this.start(this.options.port);
+      this.start(definitions, this.options.port);
       return;
     }
     // Grant the lease now (invisible: no key hangs off it yet), so registering once the server
     // listens costs one write.
     this.keeper.prepare();
+    if (definitions.length === 0) return;
     const onListening = (): void => {
       if (process.listenerCount('SIGTERM') === 0) this.logger.warn(MESSAGES.noShutdownHooks());
       const address = (adapter.getHttpServer() as Server).address();
@@ -64,7 +70,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
         this.logger.error(MESSAGES.noPortForRegistration(definitions.map((d) => d.serviceName)));
         return;
       }
-      this.start(port);
+      this.start(definitions, port);
     };
     if (this.adapterHost.listening) onListening();
     else this.adapterHost.listen$.subscribe({ complete: onListening });
@@ -89,22 +95,31 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
     if (this.options.drainDelay > 0) await delay(this.options.drainDelay);
   }
 
-  private start(port: number): void {
-    const definitions = this.explorer.definitions;
+  /**
+   * Registers the classes served by a Nest microservice server listening on `port`, advertised
+   * with `protocol` (its transport, e.g. `tcp`). Resolves with their registrations.
+   */
+  async registerMicroservice(port: number, protocol: string): Promise<readonly Registration[]> {
+    const definitions = this.served('microservice');
+    if (definitions.length > 0) this.jobs.require();
+    const registered = Promise.all(definitions.map((d) => this.registry.register({ ...this.fields(d), servicePort: port, protocol })));
+    this.pending = Promise.all([this.pending, registered.catch(() => undefined)]).then(() => undefined);
+    return registered;
+  }
+
+  private served(endpoint: Endpoint): readonly RpcServiceDefinition[] {
+    return this.explorer.definitions.filter((d) => d.endpoints.includes(endpoint));
+  }
+
+  private fields(d: RpcServiceDefinition) {
+    const { serviceName, serviceVersion, serviceGroup, weight, zone, metadata } = d;
+    return { serviceName, serviceVersion, serviceGroup, weight, zone, metadata };
+  }
+
+  private start(definitions: readonly RpcServiceDefinition[], port: number): void {
     if (this.options.hostIsFallback) this.logger.warn(MESSAGES.noHostAddress());
     this.pending = Promise.all(
-      definitions.map((d) =>
-        this.registry.register({
-          serviceName: d.serviceName,
-          serviceVersion: d.serviceVersion,
-          serviceGroup: d.serviceGroup,
-          servicePort: port,
-          weight: d.weight,
-          zone: d.zone,
-          metadata: d.metadata,
-          protocol: d.protocol,
-        }),
-      ),
+      definitions.map((d) => this.registry.register({ ...this.fields(d), servicePort: port, protocol: d.protocol })),
     ).then(
       () => undefined,
       (error: unknown) => this.logger.error(MESSAGES.registrationFailed(error)),

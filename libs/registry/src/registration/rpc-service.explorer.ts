@@ -3,8 +3,12 @@ import { DiscoveryService } from '@nestjs/core';
 import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
 import { InvalidServiceError } from '../errors/registry.error.js';
-import { RpcService, type RpcServiceOptions } from '../decorators/rpc-service.decorator.js';
+import { RpcService, type RpcServiceOptions, type RpcTransport } from '../decorators/rpc-service.decorator.js';
 import { fieldDefaults, FIELD_RULES, serviceKey, type FieldRule, type InstanceField } from '../model/index.js';
+import { servedEndpoints, type Endpoint } from './served-endpoints.js';
+
+/** A class marked with `@RpcService`. @internal */
+export type RpcServiceClass = abstract new (...args: never[]) => unknown;
 
 /** One `@RpcService` class after validation and defaults. @internal */
 export interface RpcServiceDefinition {
@@ -16,6 +20,8 @@ export interface RpcServiceDefinition {
   readonly zone: string | null;
   readonly metadata: Readonly<Record<string, string>>;
   readonly protocol: string;
+  /** The servers the class is registered for. */
+  readonly endpoints: readonly Endpoint[];
 }
 
 /** Which instance field each `@RpcService` option fills. */
@@ -27,12 +33,18 @@ const OPTION_FIELDS = {
   zone: 'zone',
   metadata: 'metadata',
   protocol: 'protocol',
-} as const satisfies Record<keyof RpcServiceOptions, InstanceField>;
+} as const satisfies Record<Exclude<keyof RpcServiceOptions, 'transport'>, InstanceField>;
+
+const TRANSPORTS: readonly RpcTransport[] = ['http', 'microservice', 'both'];
 
 /** Validates one class's `@RpcService` options with the instance field rules; throws naming the class, option, value and rule. @internal */
-export function toDefinition(className: string, options: RpcServiceOptions = {}): RpcServiceDefinition {
+export function toDefinition(type: RpcServiceClass, options: RpcServiceOptions = {}): RpcServiceDefinition {
+  const className = type.name;
   const given = { ...options, name: options.name ?? className };
-  for (const [option, field] of Object.entries(OPTION_FIELDS) as Array<[keyof RpcServiceOptions, InstanceField]>) {
+  if (given.transport !== undefined && !TRANSPORTS.includes(given.transport)) {
+    throw new InvalidServiceError(MESSAGES.invalidRpcService(className, 'transport', given.transport, TRANSPORTS.join(' | ')));
+  }
+  for (const [option, field] of Object.entries(OPTION_FIELDS) as Array<[keyof typeof OPTION_FIELDS, InstanceField]>) {
     const value = given[option];
     const rule: FieldRule = FIELD_RULES[field];
     if (value !== undefined && !rule.valid(value))
@@ -49,6 +61,7 @@ export function toDefinition(className: string, options: RpcServiceOptions = {})
     zone: given.zone ?? defaults.zone,
     metadata: Object.freeze({ ...(given.metadata ?? defaults.metadata) }),
     protocol: given.protocol ?? defaults.protocol,
+    endpoints: Object.freeze(servedEndpoints(type, given.transport)),
   });
 }
 
@@ -64,17 +77,17 @@ export class RpcServiceExplorer implements OnModuleInit {
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    const byClass = new Map<{ readonly name: string }, RpcServiceOptions | undefined>();
+    const byClass = new Map<RpcServiceClass, RpcServiceOptions | undefined>();
     const wrappers = [
       ...this.discovery.getProviders({ metadataKey: RpcService.KEY }),
       ...this.discovery.getControllers({ metadataKey: RpcService.KEY }),
     ];
     for (const wrapper of wrappers) {
-      const type = wrapper.metatype;
+      const type = wrapper.metatype as RpcServiceClass | null;
       if (typeof type !== 'function' || byClass.has(type)) continue;
       byClass.set(type, this.discovery.getMetadataByDecorator(RpcService, wrapper));
     }
-    const definitions = [...byClass].map(([type, options]) => toDefinition(type.name, options));
+    const definitions = [...byClass].map(([type, options]) => toDefinition(type, options));
     const classesByKey = new Map<string, string[]>();
     for (const d of definitions) {
       const key = serviceKey(d.serviceName, d.serviceVersion);
