@@ -1,12 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Controller, Get, type INestApplication, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
+import { Controller, Get, Module, type INestApplication, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import {
+  ClientProxyFactory,
+  EventPattern,
+  MessagePattern,
+  Transport,
+  type ClientProxy,
+  type MicroserviceOptions,
+} from '@nestjs/microservices';
 import type { Etcd3 } from 'etcd3';
 import type { Server } from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { RpcService } from 'nest-service-registry';
-import { registerMicroservices } from 'nest-service-registry/microservices';
+import { RegistryModule, RpcService, ServiceRegistry } from 'nest-service-registry';
+import { RegistryClientsModule, registerMicroservices, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
 import { portOf, providerModule, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
@@ -33,6 +40,23 @@ class BothFixture {
   @MessagePattern('both.ping')
   ping(): string {
     return 'pong';
+  }
+}
+
+/** Events received, by the `host:port` of the instance that received them. */
+const received = new Map<string, number>();
+
+/** `event-rpc:1.0`: counts `seen` events per instance. */
+@RpcService({ name: 'event-rpc', version: '1.0' })
+@Controller()
+class EventsFixture {
+  constructor(private readonly registry: ServiceRegistry) {}
+
+  @EventPattern('seen')
+  seen(_event: unknown): void {
+    const own = this.registry.registrations()[0]!.instance;
+    const at = `${own.serviceHost}:${own.servicePort}`;
+    received.set(at, (received.get(at) ?? 0) + 1);
   }
 }
 
@@ -146,5 +170,27 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     apps.forget(app);
     expect(atClose).toBeDefined();
     expect(await atClose).toBeNull(); // deregistered (lease revoked) before the server stopped
+  });
+
+  it('emit through RegistryClientsModule is balanced round-robin over the instances', async () => {
+    received.clear();
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const module = providerModule(testOptions(etcd.url), [EventsFixture]);
+      const app = await track(NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }));
+      await app.listen();
+      await registerMicroservices(app);
+      ports.push(tcpPortOf(app));
+    }
+    @Module({
+      imports: [RegistryModule.forRoot(testOptions(etcd.url)), RegistryClientsModule.register([{ name: 'EVENTS', service: 'event-rpc' }])],
+    })
+    class EmitterModule {}
+    const consumer = await track(NestFactory.createApplicationContext(EmitterModule, { logger: false, abortOnError: false }));
+    const events = consumer.get<RegistryClientProxy>('EVENTS');
+    for (let i = 0; i < 30; i++) await firstValueFrom(events.emit('seen', { i }), { defaultValue: undefined });
+    await eventually(() =>
+      expect([...received.entries()].sort()).toEqual(ports.map((port) => [`127.0.0.1:${port}`, 10] as [string, number]).sort()),
+    );
   });
 });

@@ -93,8 +93,13 @@ export const MESSAGES = {
     `Lost the watch on ${service} (${errorText(error)}); serving the last known instances, marked stale`,
   listFailed: (service: string, endpoints: readonly string[], error: unknown) =>
     `Cannot read ${service} from ${list(endpoints)}: ${errorText(error)}. Check that the registry is reachable.`,
-  noInstances: (service: string, version: string) =>
-    `No available instance of ${service}:${version}. Check that a provider registered it (and is UP).`,
+  noInstances: (service: string, version: string, protocol?: string) =>
+    `No available instance of ${service}:${version}${protocol === undefined ? '' : ` over ${protocol}`}. ` +
+    'Check that a provider registered it (and is UP).',
+  callFailed: (service: string, attempts: ReadonlyArray<{ address: string; error: unknown }>) =>
+    `Call to ${show(service)} failed on every instance tried: ` +
+    attempts.map((a) => `${safe(a.address)} (${errorText(a.error)})`).join('; ') +
+    '. The instances were ejected from choice for a while; the call can be tried again.',
   notLoaded: (service: string, version: string) =>
     `${service}:${version} is not loaded yet: call getInstances()/choose() once (or preload) before reading it synchronously.`,
   connectFailed: (endpoints: readonly string[], ms: number, error: unknown) =>

@@ -92,6 +92,7 @@ export class DiscoveryClient {
       entry?.loaded &&
       options?.group === undefined &&
       options?.protocol === undefined &&
+      options?.exclude === undefined &&
       options?.strategy === undefined &&
       entry.ejections.size === 0 &&
       entry.up.length > 0

@@ -20,6 +20,8 @@ export interface ChooseOptions {
   protocol?: string;
   /** Default `round-robin`; `p2c` learns from the outcomes reported through `DiscoveryClient.track()`. */
   strategy?: LoadBalancingStrategy;
+  /** Ids of instances not to pick (e.g. the ones a retry already tried). */
+  exclude?: ReadonlySet<string>;
   /** What `consistent-hash` hashes (a user id, a session id...); required for that strategy. */
   key?: string;
 }

@@ -22,9 +22,14 @@ export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery):
  * strategy or a consistent hash without a key. @internal
  */
 export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions): ServiceInstance {
-  const candidates = entry.ejections.filter(entry.matching(options.group, options.protocol));
+  const matching = entry.ejections.filter(entry.matching(options.group, options.protocol));
+  const candidates = options.exclude?.size ? matching.filter((i) => !options.exclude!.has(i.id)) : matching;
   if (candidates.length === 0) {
-    throw new NoInstancesError(MESSAGES.noInstances(entry.serviceName, entry.serviceVersion), entry.serviceName, entry.serviceVersion);
+    throw new NoInstancesError(
+      MESSAGES.noInstances(entry.serviceName, entry.serviceVersion, options.protocol),
+      entry.serviceName,
+      entry.serviceVersion,
+    );
   }
   const strategy = options.strategy ?? 'round-robin';
   if (!STRATEGIES.includes(strategy)) throw new RegistryOptionsError(MESSAGES.unknownStrategy(strategy, STRATEGIES), 'strategy', strategy);

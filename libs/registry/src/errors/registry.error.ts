@@ -3,7 +3,7 @@
  * @publicApi
  */
 export type RegistryErrorCode =
-  'INVALID_OPTIONS' | 'INVALID_SERVICE' | 'NO_INSTANCES' | 'NOT_LOADED' | 'BACKEND_UNAVAILABLE' | 'TIMEOUT' | 'CLOSED';
+  'INVALID_OPTIONS' | 'INVALID_SERVICE' | 'NO_INSTANCES' | 'NOT_LOADED' | 'BACKEND_UNAVAILABLE' | 'TIMEOUT' | 'CLOSED' | 'CALL_FAILED';
 
 /**
  * Base class of every error the registry throws. `code` is stable and meant for
@@ -77,5 +77,24 @@ export class RegistryTimeoutError extends RegistryError {
 export class RegistryClosedError extends RegistryError {
   constructor(message: string) {
     super(message, 'CLOSED');
+  }
+}
+
+/** One failed attempt of a call: the instance tried and why it failed. @publicApi */
+export interface CallAttempt {
+  /** `host:port` of the instance. */
+  readonly address: string;
+  readonly instanceId: string;
+  readonly error: unknown;
+}
+
+/** Every attempt of a call through a registry client failed; `attempts` says where and why. @publicApi */
+export class CallFailedError extends RegistryError {
+  constructor(
+    message: string,
+    readonly serviceName: string,
+    readonly attempts: readonly CallAttempt[],
+  ) {
+    super(message, 'CALL_FAILED', { cause: attempts[attempts.length - 1]?.error });
   }
 }

@@ -5,6 +5,11 @@ import { RegistryError } from '../errors/registry.error.js';
 import type { Registration } from '../registration/registration-state.js';
 import { RegistrationOrchestrator } from '../registration/registration.orchestrator.js';
 
+export { RegistryClientsModule, type RegistryClientAsyncOptions } from './registry-clients.module.js';
+export { RegistryClientProxy } from './registry-client-proxy.js';
+export type { PatternMatcher, RegistryClientOptions } from './registry-client.options.js';
+export { CallFailedError, type CallAttempt } from '../errors/registry.error.js';
+
 /**
  * The endpoint a listening Nest microservice server bound, or `undefined` when its transport has
  * none to advertise (a broker client). Throws when the server is not listening yet.

@@ -1,0 +1,87 @@
+import type { ReadPacket, WritePacket } from '@nestjs/microservices';
+import type { CallAttempt } from '../errors/registry.error.js';
+import type { ServiceInstance } from '../model/index.js';
+import type { TrackedCall } from '../discovery/load-tracker.js';
+import type { InstanceConnection } from './tcp-connection-pool.js';
+
+/** What a {@link failoverRequest} needs from its client. @internal */
+export interface FailoverHost {
+  readonly retries: number;
+  /** Whether `pattern` may run twice (a delivered call lost with its connection is retried). */
+  idempotent(pattern: unknown): boolean;
+  /** The next instance to try, none of `tried`; `undefined` when there is none. */
+  choose(tried: ReadonlySet<string>): ServiceInstance | undefined;
+  track(instance: ServiceInstance): TrackedCall;
+  connect(instance: ServiceInstance): Promise<InstanceConnection>;
+  /** The instance failed at the transport level: eject it and close its connection. */
+  eject(instance: ServiceInstance): void;
+  /** The error to end with: no instance at all, or every attempt failed. */
+  failure(attempts: readonly CallAttempt[]): Error;
+}
+
+/** Nest's TCP client fails the calls in flight with this when their connection closes. */
+const isConnectionLoss = (error: unknown): boolean => error instanceof Error && error.message === 'Connection closed';
+
+/**
+ * Sends one request with failover. A call that was never delivered (no connection within the
+ * connect timeout, connection refused, socket gone before the write) is retried on another
+ * instance, never the same one twice, up to `retries` times; so is a delivered call lost with its
+ * connection, when its pattern is idempotent. Each such instance is ejected. An error the
+ * instance answered with is the caller's, not retried. Every attempt feeds `track()`. Returns the
+ * teardown (the caller unsubscribed, e.g. RxJS `timeout`). @internal
+ */
+export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+  const attempts: CallAttempt[] = [];
+  const tried = new Set<string>();
+  let teardown: (() => void) | undefined;
+  let cancelled = false;
+
+  const fail = (instance: ServiceInstance, tracked: TrackedCall, error: unknown): void => {
+    tracked.failed();
+    host.eject(instance);
+    attempts.push({ address: `${instance.serviceHost}:${instance.servicePort}`, instanceId: instance.id, error });
+    if (cancelled) return;
+    if (attempts.length > host.retries) callback({ err: host.failure(attempts), isDisposed: true });
+    else attempt();
+  };
+
+  const attempt = (): void => {
+    let instance: ServiceInstance | undefined;
+    try {
+      instance = host.choose(tried);
+    } catch (error) {
+      return callback({ err: error, isDisposed: true }); // e.g. the discovery client was closed
+    }
+    if (!instance) return callback({ err: host.failure(attempts), isDisposed: true });
+    tried.add(instance.id);
+    const tracked = host.track(instance);
+    host.connect(instance).then(
+      (connection) => {
+        if (cancelled) return tracked.succeeded();
+        let written = false;
+        teardown = connection.request(packet, (reply) => {
+          const error: unknown = reply.err;
+          if (error === undefined || error === null) {
+            if (reply.isDisposed) tracked.succeeded();
+            return callback(reply);
+          }
+          const lost = isConnectionLoss(error);
+          if (!written || (lost && host.idempotent(packet.pattern))) return fail(instance, tracked, error);
+          if (lost) {
+            tracked.failed();
+            host.eject(instance);
+          } else tracked.succeeded(); // the instance answered: an application error
+          callback({ err: error, isDisposed: true });
+        });
+        written = true;
+      },
+      (error: unknown) => fail(instance, tracked, error),
+    );
+  };
+
+  attempt();
+  return () => {
+    cancelled = true;
+    teardown?.();
+  };
+}

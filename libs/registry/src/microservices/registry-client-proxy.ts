@@ -1,0 +1,125 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import type { Subscription } from 'rxjs';
+import { MESSAGES } from '../registry.messages.js';
+import { CallFailedError, NoInstancesError, RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
+import type { ServiceInstance } from '../model/index.js';
+import type { DiscoveryClient } from '../discovery/discovery-client.js';
+import { failoverRequest, type FailoverHost } from './failover-request.js';
+import type { ResolvedClientOptions } from './registry-client.options.js';
+import { address, TcpConnectionPool, type InstanceConnection } from './tcp-connection-pool.js';
+
+/**
+ * A Nest `ClientProxy` whose calls go to the live `tcp` instances of one registered service: used
+ * exactly like Nest's own (`firstValueFrom(client.send(pattern, data))`, `emit`, RxJS `timeout`).
+ * Each call picks an instance from the `DiscoveryClient` cache (no registry I/O per call) and uses
+ * one pooled connection per instance (Nest's `ClientTCP`), opened on first use and closed when the
+ * instance leaves the registry or fails. Calls that were never delivered fail over to another
+ * instance (see `RegistryClientOptions.retries` and `idempotent`). Provided by
+ * `RegistryClientsModule`. @publicApi
+ */
+export class RegistryClientProxy extends ClientProxy implements OnApplicationShutdown {
+  private readonly pool: TcpConnectionPool;
+  private readonly host: FailoverHost;
+  private membership: Subscription | undefined;
+  private loading: Promise<unknown> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly discovery: DiscoveryClient,
+    private readonly options: ResolvedClientOptions,
+  ) {
+    super();
+    this.pool = new TcpConnectionPool(options);
+    this.host = {
+      retries: options.retries,
+      idempotent: options.idempotent,
+      choose: (tried) => this.choose(tried),
+      track: (instance) => discovery.track(instance),
+      connect: (instance) => this.pool.connect(instance),
+      eject: (instance) => this.eject(instance),
+      failure: (attempts) => this.failure(attempts),
+    };
+  }
+
+  /** `host:port` of each open connection: one per instance called so far, still registered and not failed. */
+  get connections(): readonly string[] {
+    return Object.freeze(this.pool.addresses());
+  }
+
+  /** Loads the service into the discovery cache (once) and follows its membership. */
+  async connect(): Promise<void> {
+    if (this.closed) throw new RegistryClosedError(MESSAGES.closed(`call to ${this.options.service}`));
+    if (!this.loading) {
+      const { service, version, group } = this.options;
+      this.membership = this.discovery.watch(service, { version, group, protocol: 'tcp' }).subscribe({
+        next: (live) => this.pool.retain(live),
+        error: () => undefined, // a failed first read is reported by the load below
+      });
+      this.loading = this.discovery.getInstances(service, { version });
+      this.loading.catch(() => (this.loading = undefined)); // the next call tries again
+    }
+    await this.loading;
+  }
+
+  /** Closes every pooled connection and stops following the service. */
+  close(): void {
+    this.closed = true;
+    this.membership?.unsubscribe();
+    this.pool.close();
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
+
+  /** The connection pool (Nest's `unwrap()` returns a client's underlying transport). */
+  unwrap<T>(): T {
+    return this.pool as T;
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    return failoverRequest(this.host, packet, callback);
+  }
+
+  /** Writes an event to one instance; one that cannot be reached is ejected and another tried. */
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    const attempts: CallAttempt[] = [];
+    const tried = new Set<string>();
+    for (;;) {
+      const instance = this.choose(tried);
+      if (!instance) throw this.failure(attempts);
+      tried.add(instance.id);
+      let connection: InstanceConnection;
+      try {
+        connection = await this.pool.connect(instance);
+        return (await connection.event(packet)) as T;
+      } catch (error) {
+        this.eject(instance);
+        attempts.push({ address: address(instance), instanceId: instance.id, error });
+        if (attempts.length > this.options.retries) throw this.failure(attempts);
+      }
+    }
+  }
+
+  private choose(tried: ReadonlySet<string>): ServiceInstance | undefined {
+    const { service, version, group, strategy } = this.options;
+    try {
+      return this.discovery.chooseSync(service, { version, group, strategy, protocol: 'tcp', exclude: tried });
+    } catch (error) {
+      if (error instanceof NoInstancesError) return undefined;
+      throw error;
+    }
+  }
+
+  private eject(instance: ServiceInstance): void {
+    this.discovery.reportFailure(instance);
+    this.pool.drop(instance);
+  }
+
+  private failure(attempts: readonly CallAttempt[]): Error {
+    const { service, version } = this.options;
+    if (attempts.length === 0) return new NoInstancesError(MESSAGES.noInstances(service, version, 'tcp'), service, version);
+    return new CallFailedError(MESSAGES.callFailed(service, attempts), service, attempts);
+  }
+}

@@ -1,0 +1,85 @@
+import type { TcpClientOptions } from '@nestjs/microservices';
+import { DEFAULTS } from '../registry.constants.js';
+import { FIELD_RULES } from '../model/index.js';
+import { STRATEGIES, type LoadBalancingStrategy } from '../discovery/load-balancer.js';
+import { invalidOption } from '../options/resolve-options.js';
+
+/** A message pattern, or a test of one (patterns are compared by their JSON form). @publicApi */
+export type PatternMatcher = readonly unknown[] | ((pattern: unknown) => boolean);
+
+/** One client of `RegistryClientsModule.register([...])`. @publicApi */
+export interface RegistryClientOptions {
+  /** Injection token, e.g. `'USER_RPC'` for `@Inject('USER_RPC')`. */
+  name: string | symbol;
+  /** Registered service name to call, e.g. `user-rpc`. */
+  service: string;
+  /** Service version; default `"1.0"`. */
+  version?: string;
+  /** Only instances of this group. */
+  group?: string;
+  /** Balancing strategy; default `round-robin`. `p2c` learns from every call's outcome. */
+  strategy?: LoadBalancingStrategy;
+  /**
+   * How many other instances a call that was never delivered (connection refused or reset,
+   * connect timeout, socket closed before the request was written) is retried on. Never the same
+   * instance twice. Default 2.
+   */
+  retries?: number;
+  /**
+   * Patterns whose handlers are safe to run twice (reads). A call to one of them that was
+   * delivered and then lost with its connection is retried too. Default: none.
+   */
+  idempotent?: PatternMatcher;
+  /** Milliseconds to open a connection to an instance before trying another. Default 1000. */
+  connectTimeout?: number;
+  /** Options of Nest's `ClientTCP` for every connection (serializer, deserializer, TLS...); `host` and `port` come from the registry. */
+  tcp?: Omit<NonNullable<TcpClientOptions['options']>, 'host' | 'port'>;
+}
+
+/** {@link RegistryClientOptions} validated, with defaults. @internal */
+export interface ResolvedClientOptions {
+  readonly service: string;
+  readonly version: string;
+  readonly group: string | undefined;
+  readonly strategy: LoadBalancingStrategy;
+  readonly retries: number;
+  readonly idempotent: (pattern: unknown) => boolean;
+  readonly connectTimeout: number;
+  readonly tcp: NonNullable<RegistryClientOptions['tcp']>;
+}
+
+const json = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+/** Validates one client's options (each error names the option, the value and the rule). @internal */
+export function resolveClientOptions(options: RegistryClientOptions): ResolvedClientOptions {
+  const at = (option: string) => `clients[${String(options.name)}].${option}`;
+  if (!FIELD_RULES.serviceName.valid(options.service)) invalidOption(at('service'), options.service, FIELD_RULES.serviceName.rule);
+  const version = options.version ?? DEFAULTS.serviceVersion;
+  if (!FIELD_RULES.serviceVersion.valid(version)) invalidOption(at('version'), version, FIELD_RULES.serviceVersion.rule);
+  const strategy = options.strategy ?? 'round-robin';
+  if (!STRATEGIES.includes(strategy) || strategy === 'consistent-hash') {
+    invalidOption(at('strategy'), strategy, STRATEGIES.filter((s) => s !== 'consistent-hash').join(' | '));
+  }
+  const retries = options.retries ?? 2;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) invalidOption(at('retries'), retries, 'an integer in 0..10');
+  const connectTimeout = options.connectTimeout ?? 1000;
+  if (typeof connectTimeout !== 'number' || !(connectTimeout > 0))
+    invalidOption(at('connectTimeout'), connectTimeout, 'a number of milliseconds > 0');
+  const declared = options.idempotent ?? [];
+  let idempotent: (pattern: unknown) => boolean;
+  if (typeof declared === 'function') idempotent = declared;
+  else if (Array.isArray(declared)) {
+    const known = new Set(declared.map(json));
+    idempotent = (pattern) => known.has(json(pattern));
+  } else invalidOption(at('idempotent'), declared, 'an array of patterns or a function (pattern) => boolean');
+  return Object.freeze({
+    service: options.service,
+    version,
+    group: options.group,
+    strategy,
+    retries,
+    idempotent,
+    connectTimeout,
+    tcp: options.tcp ?? {},
+  });
+}

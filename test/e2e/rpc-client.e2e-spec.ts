@@ -1,0 +1,130 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { firstValueFrom, timeout } from 'rxjs';
+import { CallFailedError, DiscoveryClient, RegistryModule } from 'nest-service-registry';
+import { RegistryClientsModule, type RegistryClientProxy } from 'nest-service-registry/microservices';
+import { eventually } from 'nest-service-registry/testing';
+import { testOptions } from '../support/apps.js';
+import { DemoProvider } from '../support/demo-provider.js';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+
+type User = { id: string; name: string; servedBy: string };
+
+let etcd: EtcdServer;
+let consumer: INestApplicationContext;
+let client: RegistryClientProxy;
+const providers: DemoProvider[] = [];
+
+async function startProviders(count: number): Promise<DemoProvider[]> {
+  const started = await Promise.all(Array.from({ length: count }, () => DemoProvider.start(etcd.url)));
+  providers.push(...started);
+  return started;
+}
+
+const call = (id: number | string): Promise<User> => firstValueFrom(client.send<User>('users.get', { id }).pipe(timeout(3_000)));
+
+/** Calls at `perSecond` for `ms`, `during(elapsed)` run once halfway; resolves with every outcome. */
+async function stream(perSecond: number, ms: number, during: () => Promise<void>): Promise<{ ok: User[]; failed: unknown[] }> {
+  const ok: User[] = [];
+  const failed: unknown[] = [];
+  const calls: Array<Promise<void>> = [];
+  const started = Date.now();
+  let fired = false;
+  let action: Promise<void> = Promise.resolve();
+  for (let i = 0; Date.now() - started < ms; i++) {
+    calls.push(
+      call(i).then(
+        (user) => void ok.push(user),
+        (error: unknown) => void failed.push(error),
+      ),
+    );
+    if (!fired && Date.now() - started >= ms / 2) {
+      fired = true;
+      action = during();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
+  }
+  await Promise.all([...calls, action]);
+  return { ok, failed };
+}
+
+beforeAll(async () => {
+  etcd = await EtcdServer.start();
+  @Module({
+    imports: [
+      RegistryModule.forRoot(testOptions(etcd.url)),
+      RegistryClientsModule.register([{ name: 'USER_RPC', service: 'user-rpc', idempotent: ['users.get'] }]),
+    ],
+  })
+  class ConsumerModule {}
+  consumer = await NestFactory.createApplicationContext(ConsumerModule, { logger: false, abortOnError: false });
+  await consumer.init();
+  client = consumer.get<RegistryClientProxy>('USER_RPC');
+});
+
+afterEach(async () => {
+  await Promise.all(providers.splice(0).map((p) => p.stop()));
+});
+
+afterAll(async () => {
+  await consumer?.close();
+  await etcd.stop();
+});
+
+describe('RegistryClientsModule: a discovery-backed ClientProxy over TCP (real etcd, providers as child processes)', () => {
+  it('is injectable by name and spreads calls round-robin over every instance', async () => {
+    const three = await startProviders(3);
+    const discovery = consumer.get(DiscoveryClient);
+    await eventually(async () => expect(await discovery.getInstances('user-rpc', { protocol: 'tcp' })).toHaveLength(3), {
+      timeout: 10_000,
+    });
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 30; i++) {
+      const user = await call(i);
+      expect(user.id).toBe(String(i));
+      counts.set(user.servedBy, (counts.get(user.servedBy) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(three.map((p) => p.rpcAddress).sort());
+    expect([...counts.values()]).toEqual([10, 10, 10]);
+    expect(client.connections).toEqual(three.map((p) => p.rpcAddress).sort()); // one pooled connection each
+  });
+
+  it.each(['SIGKILL', 'SIGTERM'] as const)(
+    'loses no call of a steady stream (100 calls/s) while a provider gets %s, and keeps no socket to it',
+    async (signal) => {
+      const [victim, ...rest] = await startProviders(3);
+      await eventually(async () => expect(new Set((await Promise.all([call(1), call(2), call(3)])).map((u) => u.servedBy)).size).toBe(3), {
+        timeout: 10_000,
+      });
+      const { ok, failed } = await stream(100, 3_000, () => victim!.stop(signal));
+      expect(failed).toEqual([]);
+      expect(ok.length).toBeGreaterThanOrEqual(200);
+      const after = ok.slice(-50).map((u) => u.servedBy);
+      expect(after).not.toContain(victim!.rpcAddress);
+      await eventually(() => expect(client.connections).not.toContain(victim!.rpcAddress), { timeout: 5_000 });
+      expect(client.connections.every((a) => rest.some((p) => p.rpcAddress === a))).toBe(true);
+    },
+    60_000,
+  );
+
+  it('fails with one error listing every instance tried when all are down, and uses a provider that comes back', async () => {
+    const three = await startProviders(3);
+    await eventually(async () => expect(new Set((await Promise.all([call(1), call(2), call(3)])).map((u) => u.servedBy)).size).toBe(3), {
+      timeout: 10_000,
+    });
+    await Promise.all(three.map((p) => p.stop('SIGKILL'))); // keys stay until the lease expires
+    const started = Date.now();
+    const error = await call(1).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).toBeInstanceOf(CallFailedError);
+    const failure = error as CallFailedError;
+    expect(failure.attempts.map((a) => a.address).sort()).toEqual(three.map((p) => p.rpcAddress).sort());
+    expect(failure.message).toMatch(/failed on every instance tried: 127\.0\.0\.1:\d+ \(.+\); 127\.0\.0\.1:\d+/);
+    const [back] = await startProviders(1);
+    await eventually(async () => expect((await call(7)).servedBy).toBe(back!.rpcAddress), { timeout: 10_000 });
+  }, 60_000);
+});
