@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run demo`: the main job, end to end on a private etcd.
 // Builds the project, starts etcd (installing Debian's etcd-server when it is missing and this
-// is root on Debian), three providers and a consumer; calls GET /users/:id six times to show
-// round-robin; stops one provider gracefully (SIGTERM) and crashes another (SIGKILL); prints
-// what the consumer saw and how long each change took. Leaves nothing running.
+// is root on Debian), three hybrid providers (HTTP + TCP) and a consumer; calls GET /users/:id
+// (load-balanced HTTP client) and GET /rpc/users/:id (discovery-backed ClientProxy over TCP) to
+// show round-robin; keeps a steady stream of calls on both paths while it stops one provider
+// gracefully (SIGTERM) and crashes another (SIGKILL); prints what the consumer saw, how long each
+// change took and how many calls failed (expected 0). Leaves nothing running.
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +48,39 @@ function start(name, command, args, env, ready) {
       reject(new Error(`${name} exited early (code ${code}):\n${entry.output}`));
     });
   });
+}
+
+/** Calls `${api}${path}/<n>` every 20 ms until stopped; counts calls, failures and who answered when. */
+function steady(api, path) {
+  const result = { path, calls: 0, failed: 0, errors: [], answers: [] };
+  const pending = [];
+  let running = true;
+  const loop = (async () => {
+    for (let id = 1; running; id++) {
+      result.calls++;
+      pending.push(
+        fetch(`${api}${path}/${id}`, { signal: AbortSignal.timeout(5_000) })
+          .then(async (response) => {
+            const body = await response.json();
+            if (!response.ok) throw new Error(`${response.status} ${body.message ?? ''}`);
+            result.answers.push({ at: Date.now(), by: body.servedBy });
+          })
+          .catch((error) => {
+            result.failed++;
+            result.errors.push(error.message);
+          }),
+      );
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      await Promise.all(pending);
+      return result;
+    },
+  };
 }
 
 async function waitFor(what, check, timeout = 20_000) {
@@ -107,11 +142,20 @@ async function main() {
   say(`== Starting three providers (PORT=0, TTL ${TTL} s) and a consumer on port ${consumerPort}`);
   const providers = await Promise.all(
     ['provider-a', 'provider-b', 'provider-c'].map((name) =>
-      start(name, process.execPath, ['dist/apps/provider/main.js'], env, /listening on (\d+)/),
+      start(
+        name,
+        process.execPath,
+        ['dist/apps/provider/main.js'],
+        { ...env, RPC_PORT: '0' },
+        /rpc bound to (\d+)[\s\S]*listening on (\d+)/,
+      ),
     ),
   );
-  providers.forEach((p) => (p.port = Number(p.match[1])));
-  say(`   providers listening on ${providers.map((p) => p.port).join(', ')}`);
+  providers.forEach((p) => {
+    p.rpcPort = Number(p.match[1]);
+    p.port = Number(p.match[2]);
+  });
+  say(`   providers: HTTP on ${providers.map((p) => p.port).join(', ')}; TCP on ${providers.map((p) => p.rpcPort).join(', ')}`);
   await start('consumer', process.execPath, ['dist/apps/consumer/main.js'], { ...env, PORT: String(consumerPort) }, /listening on (\d+)/);
   const api = `http://127.0.0.1:${consumerPort}`;
 
@@ -148,8 +192,16 @@ async function main() {
     say(`   /users/${id} -> ${JSON.stringify(body)}`);
   }
 
+  say('\n== GET /rpc/users/:id six times (users.get over TCP through the discovery-backed ClientProxy):');
+  for (let id = 1; id <= 6; id++) {
+    const body = await (await fetch(`${api}/rpc/users/${id}`)).json();
+    say(`   /rpc/users/${id} -> ${JSON.stringify(body)}`);
+  }
+
+  const stopped = []; // { address, at }: providers stopped, for "answered after it stopped"
   const removal = async (provider, signal, label) => {
     const since = Date.now();
+    stopped.push({ addresses: [`127.0.0.1:${provider.port}`, `127.0.0.1:${provider.rpcPort}`], at: since });
     provider.child.kill(signal);
     const event = await waitFor(
       `the consumer to drop ${provider.name}`,
@@ -158,9 +210,17 @@ async function main() {
     );
     say(`   ${label}: ${provider.name} (:${provider.port}) gone from the consumer's view after ${event.at - since} ms`);
   };
-  say('\n== Stopping and crashing providers:');
+  say('\n== Stopping and crashing providers under a steady stream of calls (50/s on each path):');
+  const streams = [steady(api, '/users'), steady(api, '/rpc/users')];
+  await new Promise((r) => setTimeout(r, 1_000));
   await removal(providers[0], 'SIGTERM', 'graceful stop (SIGTERM)');
   await removal(providers[1], 'SIGKILL', `crash (SIGKILL, lease TTL ${TTL} s)`);
+  for (const s of streams) {
+    const { path, calls, failed, errors, answers } = await s.stop();
+    const late = answers.filter((a) => stopped.some((p) => p.addresses.includes(a.by) && a.at > p.at + 100)).length;
+    say(`   ${path.padEnd(11)} ${calls} calls, ${failed} failed (expected 0), ${late} answered by a provider after it stopped`);
+    for (const e of [...new Set(errors)].slice(0, 3)) say(`      failure: ${e}`);
+  }
 
   say('\n== GET /users/:id three more times (only the survivor answers):');
   for (let id = 7; id <= 9; id++) {

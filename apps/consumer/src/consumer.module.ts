@@ -3,11 +3,19 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthController, registryOptionsFromEnv } from '@app/demo-config';
 import { RegistryModule } from 'nest-service-registry';
 import { RegistryHealthModule } from 'nest-service-registry/health';
+import { RegistryClientsModule } from 'nest-service-registry/microservices';
 import { RegistryController } from './registry.controller.js';
+import { USER_RPC, UsersRpcController } from './users-rpc.controller.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
-  imports: [RegistryModule.forRootAsync({ useFactory: () => registryOptionsFromEnv(process.env) }), TerminusModule, RegistryHealthModule],
-  controllers: [UsersController, RegistryController, HealthController],
+  imports: [
+    RegistryModule.forRootAsync({ useFactory: () => registryOptionsFromEnv(process.env) }),
+    // users.get is a read: a call lost with its connection may be repeated on another instance.
+    RegistryClientsModule.register([{ name: USER_RPC, service: 'user-rpc', idempotent: ['users.get'] }]),
+    TerminusModule,
+    RegistryHealthModule,
+  ],
+  controllers: [UsersController, UsersRpcController, RegistryController, HealthController],
 })
 export class ConsumerModule {}

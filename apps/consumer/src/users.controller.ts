@@ -1,25 +1,21 @@
-import { BadGatewayException, Controller, Get, Param, ServiceUnavailableException } from '@nestjs/common';
-import { DiscoveryClient, NoInstancesError } from 'nest-service-registry';
+import { Controller, Get, Param } from '@nestjs/common';
+import { RegistryHttpClient } from 'nest-service-registry';
+import { upstreamError } from './upstream-error.js';
 
-/** `GET /users/:id`: forwards to a `user-service` instance chosen round-robin and returns its answer. */
+/** `GET /users/:id`: forwards to a `user-service` instance through the load-balanced HTTP client (round-robin, failover). */
 @Controller('users')
 export class UsersController {
-  constructor(private readonly discovery: DiscoveryClient) {}
+  constructor(private readonly http: RegistryHttpClient) {}
 
   @Get(':id')
   async findOne(@Param('id') id: string): Promise<unknown> {
-    const instance = await this.discovery.choose('user-service', { version: '1.0' }).catch((error: unknown) => {
-      if (error instanceof NoInstancesError) throw new ServiceUnavailableException(error.message);
-      throw error;
-    });
-    const url = `${instance.protocol}://${instance.serviceHost}:${instance.servicePort}/users/${encodeURIComponent(id)}`;
+    let response: Response;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return await response.json();
+      response = await this.http.fetch('user-service', `/users/${encodeURIComponent(id)}`, {}, { timeout: 2_000 });
     } catch (error) {
-      this.discovery.reportFailure(instance);
-      throw new BadGatewayException(`user-service instance ${instance.id} failed: ${(error as Error).message}`);
+      throw upstreamError('user-service', error);
     }
+    if (!response.ok) throw upstreamError('user-service', new Error(`HTTP ${response.status}`));
+    return response.json();
   }
 }

@@ -11,6 +11,7 @@ export { ServiceRegistry, type RegistrationInit } from './registration/service-r
 export type { LeaseState, Registration, RegistrationStatus } from './registration/registration-state.js';
 export { DiscoveryClient } from './discovery/discovery-client.js';
 export { createDiscoveryClient } from './discovery/create-discovery-client.js';
+export { RegistryHttpClient, type HttpCallOptions } from './http/registry-http-client.js';
 export type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery/discovery.interfaces.js';
 export type { DiscoveryEvent, InstanceEvent, ResyncedEvent, StaleEvent } from './discovery/discovery-event.js';
 export { STRATEGIES, type LoadBalancingStrategy } from './discovery/load-balancer.js';

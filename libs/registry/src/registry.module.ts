@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { REGISTRY_OPTIONS } from './registry.constants.js';
 import { ConfigurableRegistryModule, RAW_REGISTRY_OPTIONS } from './registry.module-definition.js';
 import { RegistryBackend } from './backends/registry-backend.js';
+import { RegistryHttpClient } from './http/registry-http-client.js';
 import { DiscoveryClient } from './discovery/discovery-client.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
 import { withDefaultBackend } from './options/default-backend.js';
@@ -57,9 +58,10 @@ function createBackend(options: ResolvedRegistryOptions): RegistryBackend {
     ServiceRegistry,
     RegistrationOrchestrator,
     DiscoveryClient,
+    RegistryHttpClient,
     RegistryLifecycle,
     RegistryOutage,
   ],
-  exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient],
+  exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient, RegistryHttpClient],
 })
 export class RegistryModule extends ConfigurableRegistryModule {}

@@ -20,7 +20,8 @@ export interface FailoverHost {
 }
 
 /** Nest's TCP client fails the calls in flight with this when their connection closes. */
-const isConnectionLoss = (error: unknown): boolean => error instanceof Error && error.message === 'Connection closed';
+const isConnectionLoss = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { message?: unknown }).message === 'Connection closed';
 
 /**
  * Sends one request with failover. A call that was never delivered (no connection within the
