@@ -12,6 +12,7 @@ import { ensureInstalled } from '../scripts/lib/binaries.mjs';
 import { EtcdServer } from '../scripts/lib/etcd-server.mjs';
 import { coldRead, fanOut, lookup, memory } from './figures/discovery.mjs';
 import { crashToGone, requestsPerMinute } from './figures/lease.mjs';
+import { clientOverhead, failedDuringCrash } from './figures/calls.mjs';
 import { deregistrationLatency, listeningToVisible, registrationLatency } from './figures/registration.mjs';
 import { cleanups, log, results, root, smoke } from './lib/harness.mjs';
 import { round } from './lib/stats.mjs';
@@ -31,6 +32,8 @@ const FIGURES = {
   cold: coldRead,
   fanout: fanOut,
   memory,
+  clients: clientOverhead,
+  failover: failedDuringCrash,
 };
 
 async function main() {

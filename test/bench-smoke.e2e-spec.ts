@@ -41,6 +41,9 @@ describe('bench smoke run', () => {
         'one change seen by N, ms',
         'range reads when N see N',
         'consumer heap per cached instance, KB',
+        'RPC through the ClientProxy',
+        'HTTP through RegistryHttpClient',
+        'failed calls while a provider is SIGKILLed',
       ]);
       for (const result of report.results) expect(result.ours).not.toBeUndefined();
       expect(output).toContain('| figure | ours | reference (same run) | goal | met |');

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { CallFailedError, DiscoveryClient, RegistryHttpClient, RegistryModule, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { testOptions } from '../support/apps.js';
-import { DemoProvider } from '../support/demo-provider.js';
+import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
 type User = { id: string; servedBy: string };
@@ -63,7 +63,7 @@ describe('RegistryHttpClient: load-balanced fetch with failover (real etcd)', ()
       const user = await getUser(i);
       counts.set(user.servedBy, (counts.get(user.servedBy) ?? 0) + 1);
     }
-    expect([...counts.keys()].sort()).toEqual(three.map((p) => `127.0.0.1:${p.httpPort}`).sort());
+    expect([...counts.keys()].sort()).toEqual(three.map((p) => p.httpAddress).sort());
     expect([...counts.values()]).toEqual([10, 10, 10]);
   });
 
@@ -91,7 +91,7 @@ describe('RegistryHttpClient: load-balanced fetch with failover (real etcd)', ()
     await Promise.all([...calls, kill]);
     expect(failed).toEqual([]);
     expect(served.length).toBeGreaterThanOrEqual(200);
-    expect(served.slice(-50)).not.toContain(`127.0.0.1:${victim!.httpPort}`);
+    expect(served.slice(-50)).not.toContain(victim!.httpAddress);
   }, 60_000);
 
   it('retries a GET answered 503 on another instance, but returns a POST answered 503 as it is', async () => {

@@ -6,7 +6,7 @@ import { CallFailedError, DiscoveryClient, RegistryModule } from 'nest-service-r
 import { RegistryClientsModule, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
 import { testOptions } from '../support/apps.js';
-import { DemoProvider } from '../support/demo-provider.js';
+import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
 type User = { id: string; name: string; servedBy: string };

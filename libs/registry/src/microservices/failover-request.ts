@@ -13,6 +13,8 @@ export interface FailoverHost {
   choose(tried: ReadonlySet<string>): ServiceInstance | undefined;
   track(instance: ServiceInstance): TrackedCall;
   connect(instance: ServiceInstance): Promise<InstanceConnection>;
+  /** The instance's connection when it is connected now, else `undefined`. */
+  ready(instance: ServiceInstance): InstanceConnection | undefined;
   /** The instance failed at the transport level: eject it and close its connection. */
   eject(instance: ServiceInstance): void;
   /** The error to end with: no instance at all, or every attempt failed. */
@@ -36,6 +38,7 @@ export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback
   const tried = new Set<string>();
   let teardown: (() => void) | undefined;
   let cancelled = false;
+  let sent = 0; // attempts whose request was handed to a connection
 
   const fail = (instance: ServiceInstance, tracked: TrackedCall, error: unknown): void => {
     tracked.failed();
@@ -56,28 +59,31 @@ export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback
     if (!instance) return callback({ err: host.failure(attempts), isDisposed: true });
     tried.add(instance.id);
     const tracked = host.track(instance);
-    host.connect(instance).then(
-      (connection) => {
-        if (cancelled) return tracked.succeeded();
-        let written = false;
-        teardown = connection.request(packet, (reply) => {
-          const error: unknown = reply.err;
-          if (error === undefined || error === null) {
-            if (reply.isDisposed) tracked.succeeded();
-            return callback(reply);
-          }
-          const lost = isConnectionLoss(error);
-          if (!written || (lost && host.idempotent(packet.pattern))) return fail(instance, tracked, error);
-          if (lost) {
-            tracked.failed();
-            host.eject(instance);
-          } else tracked.succeeded(); // the instance answered: an application error
-          callback({ err: error, isDisposed: true });
-        });
-        written = true;
-      },
-      (error: unknown) => fail(instance, tracked, error),
-    );
+    const send = (connection: InstanceConnection): void => {
+      if (cancelled) return tracked.succeeded();
+      let written = false;
+      const attemptNo = ++sent;
+      const stop = connection.request(packet, (reply) => {
+        const error: unknown = reply.err;
+        if (error === undefined || error === null) {
+          if (reply.isDisposed) tracked.succeeded();
+          return callback(reply);
+        }
+        const lost = isConnectionLoss(error);
+        if (!written || (lost && host.idempotent(packet.pattern))) return fail(instance, tracked, error);
+        if (lost) {
+          tracked.failed();
+          host.eject(instance);
+        } else tracked.succeeded(); // the instance answered: an application error
+        callback({ err: error, isDisposed: true });
+      });
+      // A request that failed inside request() has already started the next attempt: keep its teardown.
+      if (attemptNo === sent) teardown = stop;
+      written = true;
+    };
+    const connected = host.ready(instance);
+    if (connected) send(connected);
+    else host.connect(instance).then(send, (error: unknown) => fail(instance, tracked, error));
   };
 
   attempt();

@@ -37,6 +37,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
       choose: (tried) => this.choose(tried),
       track: (instance) => discovery.track(instance),
       connect: (instance) => this.pool.connect(instance),
+      ready: (instance) => this.pool.ready(instance),
       eject: (instance) => this.eject(instance),
       failure: (attempts) => this.failure(attempts),
     };
@@ -47,9 +48,9 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
     return Object.freeze(this.pool.addresses());
   }
 
-  /** Loads the service into the discovery cache (once) and follows its membership. */
-  async connect(): Promise<void> {
-    if (this.closed) throw new RegistryClosedError(MESSAGES.closed(`call to ${this.options.service}`));
+  /** Loads the service into the discovery cache (once) and follows its membership. Called before every call: cheap once loaded. */
+  connect(): Promise<unknown> {
+    if (this.closed) return Promise.reject(new RegistryClosedError(MESSAGES.closed(`call to ${this.options.service}`)));
     if (!this.loading) {
       const { service, version, group } = this.options;
       this.membership = this.discovery.watch(service, { version, group, protocol: 'tcp' }).subscribe({
@@ -59,7 +60,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
       this.loading = this.discovery.getInstances(service, { version });
       this.loading.catch(() => (this.loading = undefined)); // the next call tries again
     }
-    await this.loading;
+    return this.loading;
   }
 
   /** Closes every pooled connection and stops following the service. */

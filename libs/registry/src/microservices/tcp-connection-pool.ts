@@ -10,11 +10,28 @@ import type { ResolvedClientOptions } from './registry-client.options.js';
  * @internal
  */
 export class InstanceConnection extends ClientTCP {
+  /** Whether the socket is connected now (set when a connect succeeds, cleared when it closes). */
+  ready = false;
+
   constructor(
     readonly instance: ServiceInstance,
     options: ResolvedClientOptions,
   ) {
     super({ ...options.tcp, host: instance.serviceHost, port: instance.servicePort });
+  }
+
+  override connect(): Promise<unknown> {
+    const connecting = super.connect();
+    void connecting.then(
+      () => (this.ready = true),
+      () => undefined, // reported to the caller of connect()
+    );
+    return connecting;
+  }
+
+  override handleClose(): void {
+    this.ready = false;
+    super.handleClose();
   }
 
   /** Sends one request packet; `callback` gets the answer(s). Returns the teardown. */
@@ -44,6 +61,12 @@ export class TcpConnectionPool {
   /** `host:port` of every open connection. */
   addresses(): string[] {
     return [...this.connections.values()].map((c) => address(c.instance)).sort();
+  }
+
+  /** The client of `instance` when it is connected now (the common case: no promise, no timer). */
+  ready(instance: ServiceInstance): InstanceConnection | undefined {
+    const connection = this.connections.get(instance.id);
+    return connection?.ready ? connection : undefined;
   }
 
   /** The connected client of `instance`, connecting (within `connectTimeout`) when needed. Rejects when it cannot connect. */
