@@ -60,6 +60,23 @@ class EventsFixture {
   }
 }
 
+/** Ports of `latency-rpc` instances that answer 20 ms late. */
+const slowPorts = new Set<number>();
+
+/** `latency-rpc:1.0`: answers with its own port, 20 ms late on the ports in `slowPorts`. */
+@RpcService({ name: 'latency-rpc', version: '1.0' })
+@Controller()
+class LatencyFixture {
+  constructor(private readonly registry: ServiceRegistry) {}
+
+  @MessagePattern('whoami')
+  async whoami(_data: unknown): Promise<number> {
+    const port = this.registry.registrations()[0]!.instance.servicePort;
+    if (slowPorts.has(port)) await new Promise((resolve) => setTimeout(resolve, 20));
+    return port;
+  }
+}
+
 let etcd: EtcdServer;
 let client: Etcd3;
 const apps = new TrackedApps();
@@ -193,4 +210,48 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
       expect([...received.entries()].sort()).toEqual(ports.map((port) => [`127.0.0.1:${port}`, 10] as [string, number]).sort()),
     );
   });
+
+  it('p2c sends measurably fewer calls to an instance that answers 20 ms slower (round-robin: a third)', async () => {
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const app = await track(
+        NestFactory.createMicroservice<MicroserviceOptions>(providerModule(testOptions(etcd.url), [LatencyFixture]), {
+          ...tcp,
+          logger: false,
+          abortOnError: false,
+        }),
+      );
+      await app.listen();
+      await registerMicroservices(app);
+      ports.push(tcpPortOf(app));
+    }
+    slowPorts.clear();
+    slowPorts.add(ports[0]!);
+    @Module({
+      imports: [
+        RegistryModule.forRoot(testOptions(etcd.url)),
+        RegistryClientsModule.register([
+          { name: 'P2C', service: 'latency-rpc', strategy: 'p2c' },
+          { name: 'RR', service: 'latency-rpc' },
+        ]),
+      ],
+    })
+    class LatencyConsumerModule {}
+    const consumer = await track(NestFactory.createApplicationContext(LatencyConsumerModule, { logger: false, abortOnError: false }));
+    const share = async (token: string): Promise<number> => {
+      const client = consumer.get<RegistryClientProxy>(token);
+      const answers: number[] = [];
+      // 4 callers in flight, 75 calls each: 300 calls
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < 75; i++) answers.push(await firstValueFrom(client.send<number>('whoami', {})));
+        }),
+      );
+      return answers.filter((port) => port === ports[0]).length / answers.length;
+    };
+    const roundRobin = await share('RR');
+    const p2c = await share('P2C');
+    expect(roundRobin).toBeGreaterThan(0.25); // a third, give or take
+    expect(p2c).toBeLessThan(0.15); // measurably fewer
+  }, 60_000);
 });
