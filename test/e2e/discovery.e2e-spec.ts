@@ -1,44 +1,30 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import type { Etcd3 } from 'etcd3';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { DiscoveryClient, NoInstancesError, ServiceNotLoadedError, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { portOf, RecordingLogger, startConsumer, startProvider, testOptions, TrackedApps } from '../support/apps.js';
-import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { crashToGone } from '../support/provider-process.js';
 import { yuRpcValue } from '../support/yu-rpc-value.js';
+import { useEtcdSuite } from '../support/etcd-suite.js';
 
-let etcd: EtcdServer;
-let client: Etcd3;
 const apps = new TrackedApps();
+const suite = useEtcdSuite(apps);
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 
 const ports = (instances: readonly ServiceInstance[]) => instances.map((i) => i.servicePort).sort();
 
-beforeAll(async () => {
-  etcd = await EtcdServer.start();
-  client = etcd.client();
-});
-
-afterEach(async () => {
-  await apps.closeAll();
-  await client.delete().all();
-});
-
-afterAll(async () => {
-  client.close();
-  await etcd.stop();
-});
-
 describe('discovery on etcd', () => {
   it('converges for a consumer started before the providers and one started after', async () => {
-    const early = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    const early = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
     expect(await early.getInstances('user-service')).toEqual([]);
-    const providers = [await track(startProvider(testOptions(etcd.url))), await track(startProvider(testOptions(etcd.url)))];
+    const providers = [
+      await track(startProvider(testOptions(suite.server.url))),
+      await track(startProvider(testOptions(suite.server.url))),
+    ];
     const expected = providers.map(portOf).sort();
     await eventually(async () => expect(ports(await early.getInstances('user-service'))).toEqual(expected));
-    const late = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    const late = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
     expect(ports(await late.getInstances('user-service'))).toEqual(expected);
 
     await (providers[0] as INestApplication).close();
@@ -54,8 +40,8 @@ describe('discovery on etcd', () => {
     const started = await Promise.all(
       Array.from({ length: 20 }, async () => {
         const [provider, consumer] = await Promise.all([
-          track(startProvider(testOptions(etcd.url, { ttl: 5 }))),
-          track(startConsumer(testOptions(etcd.url))),
+          track(startProvider(testOptions(suite.server.url, { ttl: 5 }))),
+          track(startConsumer(testOptions(suite.server.url))),
         ]);
         const discovery = consumer.get(DiscoveryClient);
         await discovery.getInstances('user-service');
@@ -69,33 +55,33 @@ describe('discovery on etcd', () => {
   });
 
   it('shares one range read among concurrent first reads', async () => {
-    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
-    await client.put('/rpc/user-service:1.0/127.0.0.1:1501').value(yuRpcValue(1501));
-    const rangesBefore = await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"');
+    const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:1501').value(yuRpcValue(1501));
+    const rangesBefore = await suite.server.counter('grpc_server_handled_total', 'grpc_method="Range"');
     const results = await Promise.all([
       ...Array.from({ length: 10 }, () => discovery.getInstances('user-service')),
       discovery.choose('user-service'),
     ]);
     expect(results.slice(0, 10).every((r) => r === results[0])).toBe(true); // the same frozen array
     expect(Object.isFrozen(results[0])).toBe(true);
-    expect(await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"')).toBe(rangesBefore + 1);
+    expect(await suite.server.counter('grpc_server_handled_total', 'grpc_method="Range"')).toBe(rangesBefore + 1);
   });
 
   it('applies each change incrementally: no re-read, unchanged values emit nothing', async () => {
-    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
-    await client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001));
+    const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001));
     expect(ports(await discovery.getInstances('user-service'))).toEqual([1001]);
     const events: DiscoveryEvent[] = [];
     discovery.events$.subscribe((event) => events.push(event));
-    const rangesBefore = await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"');
+    const rangesBefore = await suite.server.counter('grpc_server_handled_total', 'grpc_method="Range"');
 
-    await client.put('/rpc/user-service:1.0/127.0.0.1:1002').value(yuRpcValue(1002));
-    await client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001)); // unchanged
-    await client
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:1002').value(yuRpcValue(1002));
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:1001').value(yuRpcValue(1001)); // unchanged
+    await suite.client
       .put('/rpc/user-service:1.0/127.0.0.1:1002')
       .value(JSON.stringify({ ...JSON.parse(yuRpcValue(1002)), status: 'OUT_OF_SERVICE' }));
-    await client.delete().key('/rpc/user-service:1.0/127.0.0.1:1001');
-    await client.put('/rpc/user-service-x:1.0/127.0.0.1:1003').value(yuRpcValue(1003)); // other service: not ours
+    await suite.client.delete().key('/rpc/user-service:1.0/127.0.0.1:1001');
+    await suite.client.put('/rpc/user-service-x:1.0/127.0.0.1:1003').value(yuRpcValue(1003)); // other service: not ours
 
     await eventually(() =>
       expect(events.map((e) => `${e.type}:${'instance' in e ? e.instance.servicePort : ''}`)).toEqual([
@@ -106,14 +92,14 @@ describe('discovery on etcd', () => {
     );
     expect(discovery.getInstancesSync('user-service')).toEqual([]);
     expect(ports(discovery.getInstancesSync('user-service', { includeUnavailable: true }))).toEqual([1002]);
-    expect(await etcd.counter('grpc_server_handled_total', 'grpc_method="Range"')).toBe(rangesBefore);
+    expect(await suite.server.counter('grpc_server_handled_total', 'grpc_method="Range"')).toBe(rangesBefore);
   });
 
   it('discovers a yu-rpc-only value with defaults and skips a garbage value with one warning', async () => {
     const logger = new RecordingLogger();
-    const discovery = (await track(startConsumer(testOptions(etcd.url), logger))).get(DiscoveryClient);
-    await client.put('/rpc/user-service:1.0/127.0.0.1:2001').value(yuRpcValue(2001));
-    await client.put('/rpc/user-service:1.0/127.0.0.1:2002').value('not json at all');
+    const discovery = (await track(startConsumer(testOptions(suite.server.url), logger))).get(DiscoveryClient);
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:2001').value(yuRpcValue(2001));
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:2002').value('not json at all');
     const [instance] = await discovery.getInstances('user-service');
     expect(await discovery.getInstances('user-service')).toHaveLength(1);
     expect(instance).toEqual({
@@ -134,14 +120,14 @@ describe('discovery on etcd', () => {
     expect(logger.warnings('/rpc/user-service:1.0/127.0.0.1:2002')).toEqual([
       'Skipping malformed registry value at /rpc/user-service:1.0/127.0.0.1:2002: value is not JSON',
     ]);
-    await client.put('/rpc/user-service:1.0/127.0.0.1:2003').value(yuRpcValue(2003));
-    await client.put('/rpc/user-service:1.0/127.0.0.1:2002').value('{"serviceName":"user-service"}');
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:2003').value(yuRpcValue(2003));
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:2002').value('{"serviceName":"user-service"}');
     await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual([2001, 2003]));
     await eventually(() => expect(logger.warnings('127.0.0.1:2002')).toHaveLength(2));
   });
 
   it('chooses round-robin, throws NoInstancesError naming the service, and refuses sync reads before a load', async () => {
-    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
     expect(() => discovery.chooseSync('user-service')).toThrow(ServiceNotLoadedError);
     await expect(discovery.choose('user-service', { version: '9.9' })).rejects.toThrow(
       new NoInstancesError(
@@ -150,7 +136,7 @@ describe('discovery on etcd', () => {
         '9.9',
       ),
     );
-    for (const port of [3001, 3002, 3003]) await client.put(`/rpc/user-service:1.0/127.0.0.1:${port}`).value(yuRpcValue(port));
+    for (const port of [3001, 3002, 3003]) await suite.client.put(`/rpc/user-service:1.0/127.0.0.1:${port}`).value(yuRpcValue(port));
     await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(3));
     const picks = Array.from({ length: 6 }, () => discovery.chooseSync('user-service').servicePort);
     expect(picks.slice(0, 3).sort()).toEqual([3001, 3002, 3003]);
@@ -163,20 +149,20 @@ describe('discovery on etcd', () => {
   });
 
   it('watch() emits the current snapshot then one per change; getServices() lists the namespace', async () => {
-    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
-    await client.put('/rpc/user-service:1.0/127.0.0.1:4001').value(yuRpcValue(4001));
+    const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:4001').value(yuRpcValue(4001));
     const snapshots = firstValueFrom(discovery.watch('user-service').pipe(take(3), toArray()));
     await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(1));
-    await client.put('/rpc/user-service:1.0/127.0.0.1:4002').value(yuRpcValue(4002));
+    await suite.client.put('/rpc/user-service:1.0/127.0.0.1:4002').value(yuRpcValue(4002));
     await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(2));
-    await client.delete().key('/rpc/user-service:1.0/127.0.0.1:4001');
+    await suite.client.delete().key('/rpc/user-service:1.0/127.0.0.1:4001');
     expect((await snapshots).map(ports)).toEqual([[4001], [4001, 4002], [4002]]);
     expect(await discovery.getServices()).toEqual([{ serviceName: 'user-service', serviceVersion: '1.0', instances: 1 }]);
   });
 
   it('sees a SIGKILLed provider process disappear within TTL + 1 s', async () => {
-    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
-    const took = await crashToGone(discovery, { ETCD_HOSTS: etcd.url, REGISTRY_TTL_SECONDS: '2' });
+    const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
+    const took = await crashToGone(discovery, { ETCD_HOSTS: suite.server.url, REGISTRY_TTL_SECONDS: '2' });
     expect(took).toBeLessThanOrEqual(2_000 + 1_000);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, Module, type INestApplication, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
@@ -9,14 +9,13 @@ import {
   type ClientProxy,
   type MicroserviceOptions,
 } from '@nestjs/microservices';
-import type { Etcd3 } from 'etcd3';
 import type { Server } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { RegistryModule, RpcService, ServiceRegistry } from 'nest-service-registry';
 import { RegistryClientsModule, registerMicroservices, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
 import { portOf, providerModule, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
-import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { useEtcdSuite } from '../support/etcd-suite.js';
 
 /** `user-rpc:1.0`: message handlers only, so it goes to the microservice endpoint. */
 @RpcService({ name: 'user-rpc', version: '1.0' })
@@ -77,15 +76,14 @@ class LatencyFixture {
   }
 }
 
-let etcd: EtcdServer;
-let client: Etcd3;
 const apps = new TrackedApps();
+const suite = useEtcdSuite(apps);
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 const tcp = { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } } satisfies MicroserviceOptions;
 
 /** Keys under the namespace, each with its value's port and protocol. */
 async function registered(): Promise<Array<{ key: string; port: number; protocol: string }>> {
-  const response = await client.getAll().prefix('/rpc/').exec();
+  const response = await suite.client.getAll().prefix('/rpc/').exec();
   return response.kvs
     .map((kv) => {
       const value = JSON.parse(kv.value.toString()) as { servicePort: number; protocol: string };
@@ -100,24 +98,9 @@ const tcpPortOf = (app: INestMicroservice): number => {
   return address.port;
 };
 
-beforeAll(async () => {
-  etcd = await EtcdServer.start();
-  client = etcd.client();
-});
-
-afterEach(async () => {
-  await apps.closeAll();
-  await client.delete().all();
-});
-
-afterAll(async () => {
-  client.close();
-  await etcd.stop();
-});
-
 describe('Nest microservice servers are registered (real etcd, TCP transport)', () => {
   it('hybrid app: HTTP and TCP classes get their own ports and protocols; a class on both gets two keys; nothing before the TCP server listens', async () => {
-    const module = providerModule(testOptions(etcd.url), [UsersFixture, UsersRpcFixture, BothFixture]);
+    const module = providerModule(testOptions(suite.server.url), [UsersFixture, UsersRpcFixture, BothFixture]);
     const app = await track(NestFactory.create<INestApplication>(module, { logger: false, abortOnError: false }));
     const microservice = app.connectMicroservice<MicroserviceOptions>(tcp);
     await app.init(); // initialised first this time: both orders must work
@@ -138,12 +121,12 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
       { key: `/rpc/user-service:1.0/127.0.0.1:${httpPort}`, port: httpPort, protocol: 'http' },
     ].sort((a, b) => a.key.localeCompare(b.key)); // the same order as registered()
     await eventually(async () => expect(await registered()).toEqual(expected));
-    const leases = (await client.getAll().prefix('/rpc/').exec()).kvs.map((kv) => kv.lease);
+    const leases = (await suite.client.getAll().prefix('/rpc/').exec()).kvs.map((kv) => kv.lease);
     expect(new Set(leases).size).toBe(1); // one lease for every key of the process
   });
 
   it('standalone microservice on port 0: registered with the port it bound, and callable there', async () => {
-    const module = providerModule(testOptions(etcd.url), [UsersRpcFixture]);
+    const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
     const app = await track(NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }));
     await app.listen();
     await registerMicroservices(app);
@@ -159,7 +142,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
   });
 
   it('says what to do when called before the servers listen', async () => {
-    const module = providerModule(testOptions(etcd.url), [UsersRpcFixture]);
+    const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
     const app = await track(NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }));
     await app.init();
     await expect(registerMicroservices(app)).rejects.toThrow(/not listening yet.*after app\.startAllMicroservices\(\).*app\.listen\(\)/);
@@ -167,7 +150,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
   });
 
   it('hybrid app close: the TCP key is gone before the TCP server closes', async () => {
-    const module = providerModule(testOptions(etcd.url), [UsersRpcFixture]);
+    const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
     const app = await track(NestFactory.create<INestApplication>(module, { logger: false, abortOnError: false }));
     const microservice = app.connectMicroservice<MicroserviceOptions>(tcp);
     await app.startAllMicroservices(); // Nest's documented order: before listen(), without init()
@@ -180,7 +163,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     const server = microservice.unwrap<Server>();
     const close = server.close.bind(server);
     jest.spyOn(server, 'close').mockImplementation((callback) => {
-      atClose = client.get(key).string();
+      atClose = suite.client.get(key).string();
       return close(callback);
     });
     await app.close();
@@ -193,14 +176,17 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     received.clear();
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const module = providerModule(testOptions(etcd.url), [EventsFixture]);
+      const module = providerModule(testOptions(suite.server.url), [EventsFixture]);
       const app = await track(NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }));
       await app.listen();
       await registerMicroservices(app);
       ports.push(tcpPortOf(app));
     }
     @Module({
-      imports: [RegistryModule.forRoot(testOptions(etcd.url)), RegistryClientsModule.register([{ name: 'EVENTS', service: 'event-rpc' }])],
+      imports: [
+        RegistryModule.forRoot(testOptions(suite.server.url)),
+        RegistryClientsModule.register([{ name: 'EVENTS', service: 'event-rpc' }]),
+      ],
     })
     class EmitterModule {}
     const consumer = await track(NestFactory.createApplicationContext(EmitterModule, { logger: false, abortOnError: false }));
@@ -215,7 +201,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
       const app = await track(
-        NestFactory.createMicroservice<MicroserviceOptions>(providerModule(testOptions(etcd.url), [LatencyFixture]), {
+        NestFactory.createMicroservice<MicroserviceOptions>(providerModule(testOptions(suite.server.url), [LatencyFixture]), {
           ...tcp,
           logger: false,
           abortOnError: false,
@@ -229,7 +215,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     slowPorts.add(ports[0]!);
     @Module({
       imports: [
-        RegistryModule.forRoot(testOptions(etcd.url)),
+        RegistryModule.forRoot(testOptions(suite.server.url)),
         RegistryClientsModule.register([
           { name: 'P2C', service: 'latency-rpc', strategy: 'p2c' },
           { name: 'RR', service: 'latency-rpc' },

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Etcd3 } from 'etcd3';
 import { DiscoveryClient, NoInstancesError, RegistryModule, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import {
@@ -14,37 +13,21 @@ import {
   TrackedApps,
   UsersFixture,
 } from '../support/apps.js';
-import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
+import { useEtcdSuite } from '../support/etcd-suite.js';
 
-let etcd: EtcdServer;
-let client: Etcd3;
 const apps = new TrackedApps();
+const suite = useEtcdSuite(apps);
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 
 async function kvs(prefix = '/rpc/') {
-  const response = await client.getAll().prefix(prefix).exec();
+  const response = await suite.client.getAll().prefix(prefix).exec();
   return response.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value.toString(), lease: kv.lease }));
 }
 
-beforeAll(async () => {
-  etcd = await EtcdServer.start();
-  client = etcd.client();
-});
-
-afterEach(async () => {
-  await apps.closeAll();
-  await client.delete().all();
-});
-
-afterAll(async () => {
-  client.close();
-  await etcd.stop();
-});
-
 describe('registration on etcd', () => {
   it('writes the documented key and JSON value with the port the server bound (port 0)', async () => {
-    const app = await track(startProvider(testOptions(etcd.url)));
+    const app = await track(startProvider(testOptions(suite.server.url)));
     const port = portOf(app);
     const [entry] = await eventually(async () => {
       const found = await kvs();
@@ -88,13 +71,13 @@ describe('registration on etcd', () => {
 
   it('uses an explicit listening port and a custom namespace', async () => {
     const port = await freePort();
-    const app = await track(createProvider(testOptions(etcd.url, { namespace: 'shop' })));
+    const app = await track(createProvider(testOptions(suite.server.url, { namespace: 'shop' })));
     await app.listen(port, '127.0.0.1');
     await eventually(async () => expect((await kvs('/shop/')).map((e) => e.key)).toEqual([`/shop/user-service:1.0/127.0.0.1:${port}`]));
   });
 
   it('writes nothing before the HTTP server listens', async () => {
-    const app = await track(createProvider(testOptions(etcd.url)));
+    const app = await track(createProvider(testOptions(suite.server.url)));
     await app.init();
     await new Promise((r) => setTimeout(r, 500)); // a window in which a premature registration would show
     expect(await kvs()).toEqual([]);
@@ -103,7 +86,7 @@ describe('registration on etcd', () => {
   });
 
   it('puts two @RpcService classes of one app on one lease', async () => {
-    await track(startProvider(testOptions(etcd.url), [UsersFixture], [OrdersFixture]));
+    await track(startProvider(testOptions(suite.server.url), [UsersFixture], [OrdersFixture]));
     const found = await eventually(async () => {
       const entries = await kvs();
       expect(entries).toHaveLength(2);
@@ -118,19 +101,19 @@ describe('registration on etcd', () => {
   });
 
   it('keeps the keys through several TTLs with one keep-alive per renewal and no new lease', async () => {
-    const app = await track(startProvider(testOptions(etcd.url, { ttl: 2 })));
+    const app = await track(startProvider(testOptions(suite.server.url, { ttl: 2 })));
     const registry = app.get(ServiceRegistry);
     await eventually(() => expect(registry.status().state).toBe('alive'));
     const lease = registry.status().leaseId;
     const renewalsBefore = registry.status().renewals;
-    const keepAlivesBefore = await etcd.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"');
+    const keepAlivesBefore = await suite.server.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"');
     const until = Date.now() + 3 * 2_000;
     while (Date.now() < until) {
       expect(await kvs()).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 250));
     }
     const renewals = registry.status().renewals - renewalsBefore;
-    const keepAlives = (await etcd.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"')) - keepAlivesBefore;
+    const keepAlives = (await suite.server.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"')) - keepAlivesBefore;
     expect(renewals).toBeGreaterThanOrEqual(6); // 6 s at one renewal every ~667 ms: ~9
     expect(keepAlives).toBeGreaterThanOrEqual(renewals);
     expect(keepAlives).toBeLessThanOrEqual(renewals + 1); // one in flight at most
@@ -138,13 +121,13 @@ describe('registration on etcd', () => {
   });
 
   it('re-registers within one renewal when the lease is revoked from outside', async () => {
-    const app = await track(startProvider(testOptions(etcd.url, { ttl: 3 })));
+    const app = await track(startProvider(testOptions(suite.server.url, { ttl: 3 })));
     const [before] = await eventually(async () => {
       const entries = await kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
-    await client.leaseClient.leaseRevoke({ ID: before!.lease });
+    await suite.client.leaseClient.leaseRevoke({ ID: before!.lease });
     const revokedAt = Date.now();
     const [after] = await eventually(
       async () => {
@@ -161,20 +144,20 @@ describe('registration on etcd', () => {
   });
 
   it('puts a key deleted from outside back within 1 s', async () => {
-    await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
     const [before] = await eventually(async () => {
       const entries = await kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
-    await client.delete().key(before!.key);
+    await suite.client.delete().key(before!.key);
     const deletedAt = Date.now();
     await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
     expect(Date.now() - deletedAt).toBeLessThanOrEqual(1_000);
   });
 
   it('puts back a key deleted from outside in a tight loop for 5 s within 1 s of the loop ending', async () => {
-    const app = await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    const app = await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
     const [before] = await eventually(async () => {
       const entries = await kvs();
       expect(entries).toHaveLength(1);
@@ -183,7 +166,7 @@ describe('registration on etcd', () => {
     const until = Date.now() + 5_000;
     let deletes = 0;
     while (Date.now() < until) {
-      await client.delete().key(before!.key);
+      await suite.client.delete().key(before!.key);
       deletes++;
     }
     const endedAt = Date.now();
@@ -194,18 +177,18 @@ describe('registration on etcd', () => {
   });
 
   it('puts back a key overwritten by someone else', async () => {
-    await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
     const [before] = await eventually(async () => {
       const entries = await kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
-    await client.put(before!.key).value('{"hijacked":true}');
+    await suite.client.put(before!.key).value('{"hijacked":true}');
     await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
   });
 
   it('removes the keys and revokes the lease before the HTTP server closes', async () => {
-    const app = await startProvider(testOptions(etcd.url, { ttl: 10 }));
+    const app = await startProvider(testOptions(suite.server.url, { ttl: 10 }));
     const [entry] = await eventually(async () => {
       const entries = await kvs();
       expect(entries).toHaveLength(1);
@@ -218,7 +201,7 @@ describe('registration on etcd', () => {
     server.close = ((callback?: (error?: Error) => void) => {
       closeChecked = (async () => {
         seenAtClose.keys = (await kvs()).length;
-        seenAtClose.leaseTtl = (await client.leaseClient.leaseTimeToLive({ ID: entry!.lease })).TTL;
+        seenAtClose.leaseTtl = (await suite.client.leaseClient.leaseTimeToLive({ ID: entry!.lease })).TTL;
       })();
       return originalClose(callback);
     }) as typeof server.close;
@@ -228,9 +211,9 @@ describe('registration on etcd', () => {
   });
 
   it('drains with setStatus(OUT_OF_SERVICE): the key stays, consumers stop choosing it', async () => {
-    const app = await track(startProvider(testOptions(etcd.url, { ttl: 10 })));
+    const app = await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
     const registry = app.get(ServiceRegistry);
-    const discovery = (await track(startConsumer(testOptions(etcd.url)))).get(DiscoveryClient);
+    const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
     await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(1));
     const [drained] = await registry.setStatus('user-service', 'OUT_OF_SERVICE');
     expect(drained!.instance.status).toBe('OUT_OF_SERVICE');
@@ -251,11 +234,11 @@ describe('registration on etcd', () => {
     [{ ttl: 5, renewInterval: 5 }, 'Invalid registry option "renewInterval": got 5, expected a number of seconds > 0 and below ttl (5)'],
     [{ namespace: 'bad/ns' }, 'Invalid registry option "namespace": got "bad/ns"'],
   ])('fails bootstrap for invalid options %j', async (overrides, message) => {
-    await expect(startProvider(testOptions(etcd.url, overrides))).rejects.toThrow(message);
+    await expect(startProvider(testOptions(suite.server.url, overrides))).rejects.toThrow(message);
   });
 
   it('fails bootstrap, saying what to import, when an app registers services without ScheduleModule', async () => {
-    @Module({ imports: [RegistryModule.forRoot(testOptions(etcd.url))], controllers: [UsersFixture] })
+    @Module({ imports: [RegistryModule.forRoot(testOptions(suite.server.url))], controllers: [UsersFixture] })
     class NoScheduleModule {}
     const app = await NestFactory.create(NoScheduleModule, { logger: false, abortOnError: false });
     try {
