@@ -161,7 +161,7 @@ async function main() {
 
   const events = [];
   const sse = new AbortController();
-  const stream = await fetch(`${api}/registry/events`, { signal: sse.signal });
+  const stream = await fetch(`${api}/registry/events?ejected=true`, { signal: sse.signal });
   (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
@@ -198,10 +198,14 @@ async function main() {
     say(`   /rpc/users/${id} -> ${JSON.stringify(body)}`);
   }
 
-  const stopped = []; // { address, at }: providers stopped, for "answered after it stopped"
+  const stopped = []; // { addresses, ports, at }: providers stopped, for the stream summary
   const removal = async (provider, signal, label) => {
     const since = Date.now();
-    stopped.push({ addresses: [`127.0.0.1:${provider.port}`, `127.0.0.1:${provider.rpcPort}`], at: since });
+    stopped.push({
+      addresses: [`127.0.0.1:${provider.port}`, `127.0.0.1:${provider.rpcPort}`],
+      ports: { '/users': provider.port, '/rpc/users': provider.rpcPort },
+      at: since,
+    });
     provider.child.kill(signal);
     const event = await waitFor(
       `the consumer to drop ${provider.name}`,
@@ -218,7 +222,14 @@ async function main() {
   for (const s of streams) {
     const { path, calls, failed, errors, answers } = await s.stop();
     const late = answers.filter((a) => stopped.some((p) => p.addresses.includes(a.by) && a.at > p.at + 100)).length;
-    say(`   ${path.padEnd(11)} ${calls} calls, ${failed} failed (expected 0), ${late} answered by a provider after it stopped`);
+    // Each call that reached a stopped instance failed there, ejected it (an "ejected" event) and went to another one.
+    const reached = events.filter(
+      (e) => e.type === 'ejected' && stopped.some((p) => e.instance.servicePort === p.ports[path] && e.at >= p.at),
+    ).length;
+    say(
+      `   ${path.padEnd(11)} ${calls} calls, ${failed} failed (expected 0); ${reached} reached a stopped provider and were retried elsewhere; ` +
+        `${late} answered by a provider after it stopped`,
+    );
     for (const e of [...new Set(errors)].slice(0, 3)) say(`      failure: ${e}`);
   }
 

@@ -240,4 +240,44 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     expect(roundRobin).toBeGreaterThan(0.25); // a third, give or take
     expect(p2c).toBeLessThan(0.15); // measurably fewer
   }, 60_000);
+
+  it('RegistryClientsModule.registerAsync takes the options of a client from a factory with injected config', async () => {
+    const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
+    const provider = await track(
+      NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }),
+    );
+    await provider.listen();
+    await registerMicroservices(provider);
+    const CONFIG = Symbol('config');
+    @Module({ providers: [{ provide: CONFIG, useValue: { rpcService: 'user-rpc' } }], exports: [CONFIG] })
+    class ConfigModule {}
+    @Module({
+      imports: [
+        RegistryModule.forRoot(testOptions(suite.server.url)),
+        RegistryClientsModule.registerAsync([
+          {
+            name: 'USERS',
+            imports: [ConfigModule],
+            inject: [CONFIG],
+            useFactory: (config: { rpcService: string }) => ({ service: config.rpcService, retries: 1 }),
+          },
+        ]),
+      ],
+    })
+    class AsyncConsumerModule {}
+    const consumer = await track(NestFactory.createApplicationContext(AsyncConsumerModule, { logger: false, abortOnError: false }));
+    const users = consumer.get<RegistryClientProxy>('USERS');
+    expect(await firstValueFrom(users.send('users.get', { id: 3 }))).toEqual({ id: 3, name: 'user 3' });
+    // A bad option from the factory fails the app's bootstrap, naming it.
+    @Module({
+      imports: [
+        RegistryModule.forRoot(testOptions(suite.server.url)),
+        RegistryClientsModule.registerAsync([{ name: 'BAD', useFactory: () => ({ service: 'user-rpc', retries: -1 }) }]),
+      ],
+    })
+    class BadConsumerModule {}
+    await expect(NestFactory.createApplicationContext(BadConsumerModule, { logger: false, abortOnError: false })).rejects.toThrow(
+      /clients\[BAD\]\.retries.*-1.*an integer in 0\.\.10/,
+    );
+  });
 });

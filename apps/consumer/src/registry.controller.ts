@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { filter, map, type Observable } from 'rxjs';
-import { DiscoveryClient, type InstanceEvent, type ServiceInstance } from 'nest-service-registry';
+import { DiscoveryClient, type EjectedEvent, type InstanceEvent, type ServiceInstance } from 'nest-service-registry';
 
 /** What the consumer currently sees in the registry. */
 @Controller('registry')
@@ -17,11 +17,15 @@ export class RegistryController {
     return this.discovery.getInstances(name, { version, includeUnavailable: includeUnavailable === 'true' });
   }
 
-  /** Server-sent events: one per added / removed / updated instance of a service looked up so far. */
+  /**
+   * Server-sent events: one per added / removed / updated instance of a service looked up so far;
+   * with `?ejected=true` also one per failed call that ejected an instance (`type: "ejected"`).
+   */
   @Sse('events')
-  events(): Observable<MessageEvent> {
+  events(@Query('ejected') ejected?: string): Observable<MessageEvent> {
+    const types = new Set(['added', 'removed', 'updated', ...(ejected === 'true' ? ['ejected'] : [])]);
     return this.discovery.events$.pipe(
-      filter((event): event is InstanceEvent => event.type === 'added' || event.type === 'removed' || event.type === 'updated'),
+      filter((event): event is InstanceEvent | EjectedEvent => types.has(event.type)),
       map((event) => ({
         data: { type: event.type, serviceName: event.serviceName, serviceVersion: event.serviceVersion, instance: event.instance },
       })),

@@ -13,7 +13,7 @@ export { DiscoveryClient } from './discovery/discovery-client.js';
 export { createDiscoveryClient } from './discovery/create-discovery-client.js';
 export { RegistryHttpClient, type HttpCallOptions } from './http/registry-http-client.js';
 export type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery/discovery.interfaces.js';
-export type { DiscoveryEvent, InstanceEvent, ResyncedEvent, StaleEvent } from './discovery/discovery-event.js';
+export type { DiscoveryEvent, EjectedEvent, InstanceEvent, ResyncedEvent, StaleEvent } from './discovery/discovery-event.js';
 export { STRATEGIES, type LoadBalancingStrategy } from './discovery/load-balancer.js';
 export type { TrackedCall } from './discovery/load-tracker.js';
 export {

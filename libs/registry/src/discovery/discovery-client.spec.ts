@@ -67,4 +67,14 @@ describe('DiscoveryClient: protocol filter and p2c (memory backend)', () => {
     expect(inFlight.get(3)).toBe(20);
     expect(inFlight.get(4)).toBe(20);
   });
+
+  it('reportFailure() ejects the instance from choice and emits one "ejected" event', async () => {
+    const [first, second] = await discovery.getInstances('svc', { protocol: 'http' });
+    const events: string[] = [];
+    const subscription = discovery.events$.subscribe((e) => events.push(`${e.type}:${'instance' in e ? e.instance.servicePort : ''}`));
+    discovery.reportFailure(first!);
+    for (let i = 0; i < 4; i++) expect(discovery.chooseSync('svc', { protocol: 'http' })).toBe(second);
+    subscription.unsubscribe();
+    expect(events).toEqual([`ejected:${first!.servicePort}`]);
+  });
 });

@@ -132,6 +132,8 @@ export class DiscoveryClient {
   /** Keeps `instance` out of `choose()` for `ejectionTime` and re-reads its service. */
   reportFailure(instance: ServiceInstance): void {
     this.services.get(instance.serviceName)?.get(instance.serviceVersion)?.eject(instance);
+    if (!this.closed)
+      this.events.next({ type: 'ejected', serviceName: instance.serviceName, serviceVersion: instance.serviceVersion, instance });
   }
 
   /** State of every cached service. */

@@ -27,5 +27,11 @@ export interface StaleEvent extends ServiceRef {
   readonly error: string | undefined;
 }
 
+/** `reportFailure(instance)` was called: the instance is kept out of choice for a while. One per report. @publicApi */
+export interface EjectedEvent extends ServiceRef {
+  readonly type: 'ejected';
+  readonly instance: ServiceInstance;
+}
+
 /** Everything `DiscoveryClient.events$` emits. @publicApi */
-export type DiscoveryEvent = InstanceEvent | ResyncedEvent | StaleEvent;
+export type DiscoveryEvent = InstanceEvent | ResyncedEvent | StaleEvent | EjectedEvent;
