@@ -67,32 +67,36 @@ describe('RegistryHttpClient: load-balanced fetch with failover (real etcd)', ()
     expect([...counts.values()]).toEqual([10, 10, 10]);
   });
 
-  it('loses no GET of a steady stream (100 calls/s) while a provider is SIGKILLed', async () => {
-    const [victim, ...rest] = await Promise.all([0, 1, 2].map(() => DemoProvider.start(etcd.url)));
-    providers.push(victim!, ...rest);
-    await eventually(async () => expect(await consumer.get(DiscoveryClient).getInstances('user-service')).toHaveLength(3), {
-      timeout: 10_000,
-    });
-    const failed: unknown[] = [];
-    const served: string[] = [];
-    const calls: Array<Promise<void>> = [];
-    const started = Date.now();
-    let kill: Promise<void> | undefined;
-    for (let i = 0; Date.now() - started < 3_000; i++) {
-      calls.push(
-        getUser(i).then(
-          (u) => void served.push(u.servedBy),
-          (e: unknown) => void failed.push(e),
-        ),
-      );
-      if (!kill && Date.now() - started >= 1_500) kill = victim!.stop('SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await Promise.all([...calls, kill]);
-    expect(failed).toEqual([]);
-    expect(served.length).toBeGreaterThanOrEqual(200);
-    expect(served.slice(-50)).not.toContain(victim!.httpAddress);
-  }, 60_000);
+  it.each(['SIGKILL', 'SIGTERM'] as const)(
+    'loses no GET of a steady stream (100 calls/s) while a provider gets %s',
+    async (signal) => {
+      const [victim, ...rest] = await Promise.all([0, 1, 2].map(() => DemoProvider.start(etcd.url)));
+      providers.push(victim!, ...rest);
+      await eventually(async () => expect(await consumer.get(DiscoveryClient).getInstances('user-service')).toHaveLength(3), {
+        timeout: 10_000,
+      });
+      const failed: unknown[] = [];
+      const served: string[] = [];
+      const calls: Array<Promise<void>> = [];
+      const started = Date.now();
+      let kill: Promise<void> | undefined;
+      for (let i = 0; Date.now() - started < 3_000; i++) {
+        calls.push(
+          getUser(i).then(
+            (u) => void served.push(u.servedBy),
+            (e: unknown) => void failed.push(e),
+          ),
+        );
+        if (!kill && Date.now() - started >= 1_500) kill = victim!.stop(signal);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await Promise.all([...calls, kill]);
+      expect(failed).toEqual([]);
+      expect(served.length).toBeGreaterThanOrEqual(200);
+      expect(served.slice(-50)).not.toContain(victim!.httpAddress);
+    },
+    60_000,
+  );
 
   it('retries a GET answered 503 on another instance, but returns a POST answered 503 as it is', async () => {
     const registry = consumer.get(ServiceRegistry);
