@@ -7,6 +7,7 @@ import {
   createProvider,
   OrdersFixture,
   portOf,
+  RecordingLogger,
   startConsumer,
   startProvider,
   testOptions,
@@ -255,5 +256,16 @@ describe('registration on etcd', () => {
     await expect(startProvider({ backend: etcdBackend({ hosts: [] }), host: '127.0.0.1' })).rejects.toThrow(
       'Invalid registry option "backend.hosts": got [], expected a non-empty list of endpoints',
     );
+  });
+
+  it('is silent in steady state at every log level: no line per renewal', async () => {
+    const logger = new RecordingLogger();
+    const app = await track(createProvider(testOptions(suite.server.url), [UsersFixture], [], logger));
+    await app.listen(0, '127.0.0.1');
+    await eventually(() => expect(app.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', lostRegistrations: [] }));
+    const before = logger.lines.length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // TTL 2 s: about four renewals
+    expect(app.get(ServiceRegistry).status().renewals).toBeGreaterThanOrEqual(3);
+    expect(logger.lines.slice(before)).toEqual([]);
   });
 });

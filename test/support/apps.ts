@@ -43,7 +43,9 @@ export class RecordingLogger implements LoggerService {
   verbose(message: unknown): void {
     this.lines.push({ level: 'verbose', message: String(message) });
   }
-  debug(): void {}
+  debug(message: unknown): void {
+    this.lines.push({ level: 'debug', message: String(message) });
+  }
   warnings(containing: string): string[] {
     return this.lines.filter((l) => l.level === 'warn' && l.message.includes(containing)).map((l) => l.message);
   }

@@ -70,7 +70,6 @@ export const MESSAGES = {
   noHostAddress: () => 'No non-internal IPv4 address found to advertise; set the "host" option. Falling back to 127.0.0.1.',
   registered: (instanceId: string, key: string, lease: string) => `Registered ${instanceId} at ${key} (lease ${lease})`,
   deregistered: (count: number, lease: string | undefined) => `Deregistered ${count} instance(s)${lease ? `, revoked lease ${lease}` : ''}`,
-  renewed: (lease: string, count: number) => `Renewed lease ${lease} for ${count} instance(s)`,
   leaseLost: (lease: string, count: number) => `Lease ${lease} is gone; granting a new one and re-registering ${count} instance(s)`,
   healed: (lease: string, count: number) => `Re-registered ${count} instance(s) on new lease ${lease}`,
   keyRepaired: (key: string, why: string) => `Key ${safe(key)} was ${why} by someone else; putting it back`,

@@ -136,8 +136,8 @@ export class LeaseKeeper {
     if (this.state === 'degraded') await this.backend.ping();
     const lease = this.holder.current;
     if (lease) {
+      // A renewal that works says nothing: Nest's default logger prints every level, debug included.
       if ((await this.holder.renew()) === 'lost') this.logger.warn(MESSAGES.leaseLost(lease.id, this.table.size));
-      else this.logger.debug(MESSAGES.renewed(lease.id, this.table.size));
     }
     await this.writePending();
   }
