@@ -76,4 +76,32 @@ describe('resolveRegistryOptions', () => {
     expect(errorOf(() => resolveRegistryOptions({ backend: etcd({ hosts: ' , ' }) })).option).toBe('backend.hosts');
     expect(errorOf(() => resolveRegistryOptions({ backend: etcd({ keepaliveTime: 1000 }) })).option).toBe('backend.keepaliveTime');
   });
+
+  it.each([
+    'nonsense',
+    '127.0.0.1:2379',
+    'http://127.0.0.1',
+    'grpc://127.0.0.1:2379',
+    'http://h:2379/v3',
+    'http://h:2379?x=1',
+    'http:// h:1',
+  ])('refuses the etcd endpoint %j, naming option, value and rule', (host) => {
+    const error = errorOf(() => resolveRegistryOptions({ backend: etcd({ hosts: [host] }) }));
+    expect(error.option).toBe('backend.hosts');
+    expect(error.message).toContain(JSON.stringify(host));
+    expect(error.message).toContain('http(s) URLs with a port');
+  });
+
+  it('accepts http(s) endpoints with a port, IPv6 in brackets, a trailing slash', () => {
+    const hosts = ['http://127.0.0.1:2379', 'https://etcd-1.internal:2379/', 'http://[::1]:2379'];
+    expect(resolveRegistryOptions({ backend: etcd({ hosts }) }).backend.kind).toBe('etcd');
+    expect(resolveRegistryOptions({ backend: etcd({ hosts: hosts.join(',') }) }).backend.kind).toBe('etcd');
+  });
+
+  it('refuses an endpoint with user info without printing it', () => {
+    const error = errorOf(() => resolveRegistryOptions({ backend: etcd({ hosts: 'nonsense,http://root:s3cret@127.0.0.1:2379' }) }));
+    expect(error.option).toBe('backend.hosts');
+    expect(error.message).toContain('pass credentials in "auth"');
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('s3cret');
+  });
 });

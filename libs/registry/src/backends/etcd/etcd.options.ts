@@ -68,7 +68,22 @@ export const ETCD_DEFAULT_HOSTS: readonly string[] = Object.freeze(['http://127.
 /** Smallest TTL etcd grants, seconds: a request for 1 s is silently granted 2 s. @publicApi */
 export const ETCD_MIN_TTL = 2;
 
-const HOST_RULE = 'a non-empty list of endpoints such as "http://127.0.0.1:2379" (array or comma-separated string)';
+const HOST_RULE =
+  'a non-empty list of endpoints: http(s) URLs with a port and no path, such as "http://127.0.0.1:2379" or "https://[::1]:2379" (array or comma-separated string)';
+
+/** Whether `host` is an etcd endpoint URL: http or https, a host, an explicit port, nothing after it. */
+function isEndpoint(host: string): boolean {
+  if (!/^https?:\/\/.+:\d{1,5}\/?$/.test(host)) return false;
+  try {
+    const url = new URL(host);
+    return url.hostname !== '' && url.pathname === '/' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `host` carries user info (`user:password@`), which must never be echoed in a message. */
+const hasUserInfo = (host: string): boolean => /^https?:\/\/[^/]*@/.test(host);
 
 function integer(option: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -90,9 +105,13 @@ function hostList(input: EtcdBackendOptions['hosts']): readonly string[] {
       : Array.isArray(raw)
         ? (raw as readonly unknown[])
         : [];
+  // Before any other check: a message about another endpoint would print the whole list.
+  if (list.some((host) => typeof host === 'string' && hasUserInfo(host))) {
+    invalidOption('backend.hosts', '(an endpoint with user info, hidden)', 'endpoints without user:password@: pass credentials in "auth"');
+  }
   const hosts: string[] = [];
   for (const host of list) {
-    if (typeof host !== 'string' || !/^(https?:\/\/)?[^\s/:]+(:\d{1,5})?\/?$/.test(host)) invalidOption('backend.hosts', input, HOST_RULE);
+    if (typeof host !== 'string' || !isEndpoint(host)) invalidOption('backend.hosts', input, HOST_RULE);
     hosts.push(host);
   }
   if (hosts.length === 0) invalidOption('backend.hosts', input, HOST_RULE);
