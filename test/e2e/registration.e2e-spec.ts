@@ -7,6 +7,7 @@ import {
   createProvider,
   OrdersFixture,
   portOf,
+  providerModule,
   RecordingLogger,
   startConsumer,
   startProvider,
@@ -267,5 +268,24 @@ describe('registration on etcd', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // TTL 2 s: about four renewals
     expect(app.get(ServiceRegistry).status().renewals).toBeGreaterThanOrEqual(3);
     expect(logger.lines.slice(before)).toEqual([]);
+  });
+
+  it('ready(): an application context (no HTTP server, port option) can choose its own service right after', async () => {
+    const module = providerModule(testOptions(suite.server.url, { port: 4100 }), [], [OrdersFixture]);
+    const app = await track(NestFactory.createApplicationContext(module, { logger: false, abortOnError: false }));
+    await app.init();
+    await app.get(ServiceRegistry).ready();
+    const chosen = await app.get(DiscoveryClient).choose('order-service', { version: '2.0' });
+    expect(chosen.servicePort).toBe(4100);
+  });
+
+  it('ready() rejects after its timeout naming what is not registered, while the registry is unreachable', async () => {
+    const deadPort = await freePort();
+    const module = providerModule(testOptions(`http://127.0.0.1:${deadPort}`, { port: 4101 }), [], [OrdersFixture]);
+    const app = await track(NestFactory.createApplicationContext(module, { logger: false, abortOnError: false }));
+    await app.init();
+    await expect(app.get(ServiceRegistry).ready(500)).rejects.toThrow(
+      /Not registered within 500 ms: \/rpc\/order-service:2\.0\/127\.0\.0\.1:4101/,
+    );
   });
 });

@@ -51,6 +51,8 @@ export const MESSAGES = {
   noMicroserviceEndpoint: (servers: number) =>
     `registerMicroservices(app): none of the app's ${servers} microservice server(s) has an address to advertise. ` +
     'Only servers that listen on a port (TCP) are registered; broker transports (NATS, Kafka, Redis, RabbitMQ) need no registry.',
+  notReady: (keys: readonly string[], ms: number) =>
+    `Not registered within ${ms} ms: ${keys.map(safe).join(', ')}. Check the registry's reachability (health details say why).`,
   invalidInstance: (what: string, field: string, value: unknown, rule: string) =>
     `Invalid instance ${safe(what)}: "${field}" is ${show(value)}, expected ${rule}.`,
   instanceTooLarge: (what: string, bytes: number, max: number, largest: string) =>

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { InvalidServiceError } from '../errors/registry.error.js';
+import { InvalidServiceError, RegistryTimeoutError } from '../errors/registry.error.js';
+import { delay } from '../util/with-timeout.js';
 import {
   createServiceInstance,
   FIELD_RULES,
@@ -74,5 +75,23 @@ export class ServiceRegistry {
   /** Lease state, renewals, lost registrations and last error. */
   status(): RegistrationStatus {
     return this.keeper.status();
+  }
+
+  /**
+   * Resolves once every registration requested so far is confirmed in the registry (what
+   * `@RpcService` classes request at bootstrap, or after `listen()` / `registerMicroservices()`,
+   * included). Use it before relying on your own instances, e.g. an application context that calls
+   * `choose()` on a service it hosts right after `init()`. Rejects with a `RegistryTimeoutError`
+   * naming the unconfirmed keys after `timeout` ms (default 10 000). Checks the in-memory state
+   * every 20 ms: no registry I/O.
+   */
+  async ready(timeout = 10_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const { lostRegistrations } = this.keeper.status();
+      if (lostRegistrations.length === 0) return;
+      if (Date.now() >= deadline) throw new RegistryTimeoutError(MESSAGES.notReady(lostRegistrations, timeout));
+      await delay(Math.min(20, Math.max(0, deadline - Date.now())));
+    }
   }
 }
