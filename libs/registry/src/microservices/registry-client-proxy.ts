@@ -53,10 +53,12 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
     if (this.closed) return Promise.reject(new RegistryClosedError(MESSAGES.closed(`call to ${this.options.service}`)));
     if (!this.loading) {
       const { service, version, group } = this.options;
-      this.membership = this.discovery.watch(service, { version, group, protocol: 'tcp' }).subscribe({
-        next: (live) => this.pool.retain(live),
-        error: () => undefined, // a failed first read is reported by the load below
-      });
+      // A failed first read ends the watch; the next call subscribes again (never twice at once).
+      if (!this.membership || this.membership.closed)
+        this.membership = this.discovery.watch(service, { version, group, protocol: 'tcp' }).subscribe({
+          next: (live) => this.pool.retain(live),
+          error: () => undefined, // a failed first read is reported by the load below
+        });
       this.loading = this.discovery.getInstances(service, { version });
       this.loading.catch(() => (this.loading = undefined)); // the next call tries again
     }
