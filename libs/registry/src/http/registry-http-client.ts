@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MESSAGES } from '../registry.messages.js';
-import { CallFailedError, NoInstancesError, type CallAttempt } from '../errors/registry.error.js';
+import { NoInstancesError, type CallAttempt } from '../errors/registry.error.js';
+import { callFailure } from '../discovery/call-failure.js';
 import { DEFAULTS } from '../registry.constants.js';
 import type { ServiceInstance } from '../model/index.js';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
@@ -99,7 +100,6 @@ export class RegistryHttpClient {
   }
 
   private failure(service: string, version: string, attempts: readonly CallAttempt[]): Error {
-    if (attempts.length === 0) return new NoInstancesError(MESSAGES.noInstances(service, version, 'http'), service, version);
-    return new CallFailedError(MESSAGES.callFailed(service, attempts), service, attempts);
+    return callFailure(service, version, 'http', attempts);
   }
 }

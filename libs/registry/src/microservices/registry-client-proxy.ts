@@ -2,7 +2,8 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Subscription } from 'rxjs';
 import { MESSAGES } from '../registry.messages.js';
-import { CallFailedError, NoInstancesError, RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
+import { NoInstancesError, RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
+import { callFailure } from '../discovery/call-failure.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
 import { failoverRequest, type FailoverHost } from './failover-request.js';
@@ -121,8 +122,6 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   }
 
   private failure(attempts: readonly CallAttempt[]): Error {
-    const { service, version } = this.options;
-    if (attempts.length === 0) return new NoInstancesError(MESSAGES.noInstances(service, version, 'tcp'), service, version);
-    return new CallFailedError(MESSAGES.callFailed(service, attempts), service, attempts);
+    return callFailure(this.options.service, this.options.version, 'tcp', attempts);
   }
 }
