@@ -1,13 +1,26 @@
 #!/usr/bin/env node
 // Builds the monorepo the way a user consumes it:
 //  1. each library (libs/*) is compiled by tsc into dist/libs/<name>, with its package.json,
-//     and linked into node_modules under its package name;
+//     and linked into node_modules under its package name; the published one also ships its
+//     TypeScript sources in src/ (specs left out), with every source map pointing there, so stack
+//     traces under `--enable-source-maps` name files that exist in the installed package;
 //  2. the apps are compiled against those installed packages into dist/apps/<app>/main.js.
 // Usage: node scripts/build.mjs [--lib]   (--lib: only the nest-service-registry package)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,7 +28,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const libOnly = process.argv.includes('--lib');
 
 const libs = [
-  { dir: 'libs/registry', out: 'dist/libs/registry', name: 'nest-service-registry', extra: ['README.md', 'LICENSE'] },
+  { dir: 'libs/registry', out: 'dist/libs/registry', name: 'nest-service-registry', extra: ['README.md', 'LICENSE'], sources: true },
   ...(libOnly ? [] : [{ dir: 'libs/demo-config', out: 'dist/libs/demo-config', name: '@app/demo-config', extra: [] }]),
 ];
 const apps = libOnly ? [] : ['apps/provider', 'apps/consumer'];
@@ -36,6 +49,28 @@ function link(name, target) {
   symlinkSync(relative(dirname(path), join(root, target)), path, 'dir');
 }
 
+/** Copies `<lib>/src` (no specs) to `<out>/src` and points every `.js.map` of `<out>` at that copy. */
+function shipSources(lib) {
+  const from = join(root, lib.dir, 'src');
+  const to = join(root, lib.out, 'src');
+  cpSync(from, to, { recursive: true, filter: (path) => !path.endsWith('.spec.ts') });
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && path !== to) visit(path);
+      else if (entry.name.endsWith('.js.map')) {
+        const map = JSON.parse(readFileSync(path, 'utf8'));
+        map.sources = map.sources.map((source) =>
+          relative(dirname(path), join(to, relative(from, resolve(dirname(path), map.sourceRoot ?? '', source)))),
+        );
+        map.sourceRoot = '';
+        writeFileSync(path, JSON.stringify(map));
+      }
+    }
+  };
+  visit(join(root, lib.out));
+}
+
 function isLink(path) {
   try {
     return lstatSync(path).isSymbolicLink();
@@ -49,6 +84,7 @@ for (const lib of libs) {
   compile(`${lib.dir}/tsconfig.lib.json`);
   cpSync(join(root, lib.dir, 'package.json'), join(root, lib.out, 'package.json'));
   for (const file of lib.extra) if (existsSync(join(root, file))) cpSync(join(root, file), join(root, lib.out, file));
+  if (lib.sources) shipSources(lib);
   link(lib.name, lib.out);
 }
 for (const app of apps) {
