@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MESSAGES } from '../registry.messages.js';
-import { NoInstancesError, type CallAttempt } from '../errors/registry.error.js';
-import { callFailure } from '../discovery/call-failure.js';
+import type { CallAttempt } from '../errors/registry.error.js';
+import { attemptOf, callFailure, chooseUntried } from '../discovery/call-attempts.js';
 import { DEFAULTS } from '../registry.constants.js';
-import type { ServiceInstance } from '../model/index.js';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { LoadBalancingStrategy } from '../discovery/load-balancer.js';
 import { failureKind, isIdempotent, originOf, RETRYABLE_STATUSES } from './http-retry.js';
@@ -45,25 +44,28 @@ export class RegistryHttpClient {
   async fetch(service: string, path: string, init: RequestInit = {}, options: HttpCallOptions = {}): Promise<Response> {
     const version = options.version ?? DEFAULTS.serviceVersion;
     const retries = options.retries ?? 2;
+    const timeout = options.timeout ?? 5000;
     const retryAny = isIdempotent(init.method);
     await this.discovery.getInstances(service, { version });
     const attempts: CallAttempt[] = [];
     const tried = new Set<string>();
     for (;;) {
-      const instance = this.choose(service, version, options, tried);
+      const instance = chooseUntried(
+        this.discovery,
+        service,
+        { version, group: options.group, strategy: options.strategy, protocol: 'http' },
+        tried,
+      );
       if (!instance) throw this.failure(service, version, attempts);
       tried.add(instance.id);
       const tracked = this.discovery.track(instance);
       const failed = (error: unknown): void => {
         tracked.failed();
         this.discovery.reportFailure(instance);
-        attempts.push({ address: `${instance.serviceHost}:${instance.servicePort}`, instanceId: instance.id, error });
+        attempts.push(attemptOf(instance, error));
       };
       const attempt = new AbortController();
-      const timer = setTimeout(
-        () => attempt.abort(new Error(MESSAGES.timeout(`HTTP ${service}`, options.timeout ?? 5000))),
-        options.timeout ?? 5000,
-      );
+      const timer = setTimeout(() => attempt.abort(new Error(MESSAGES.timeout(`HTTP ${service}`, timeout))), timeout);
       const signal = init.signal ? AbortSignal.any([init.signal, attempt.signal]) : attempt.signal;
       let response: Response;
       try {
@@ -87,15 +89,6 @@ export class RegistryHttpClient {
       await response.body?.cancel();
       failed(new Error(`HTTP ${response.status}`));
       if (attempts.length > retries) throw this.failure(service, version, attempts);
-    }
-  }
-
-  private choose(service: string, version: string, options: HttpCallOptions, exclude: ReadonlySet<string>): ServiceInstance | undefined {
-    try {
-      return this.discovery.chooseSync(service, { version, group: options.group, strategy: options.strategy, protocol: 'http', exclude });
-    } catch (error) {
-      if (error instanceof NoInstancesError) return undefined;
-      throw error;
     }
   }
 

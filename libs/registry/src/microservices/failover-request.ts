@@ -1,5 +1,6 @@
 import type { ReadPacket, WritePacket } from '@nestjs/microservices';
 import type { CallAttempt } from '../errors/registry.error.js';
+import { attemptOf } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { TrackedCall } from '../discovery/load-tracker.js';
 import type { InstanceConnection } from './tcp-connection-pool.js';
@@ -43,7 +44,7 @@ export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback
   const fail = (instance: ServiceInstance, tracked: TrackedCall, error: unknown): void => {
     tracked.failed();
     host.eject(instance);
-    attempts.push({ address: `${instance.serviceHost}:${instance.servicePort}`, instanceId: instance.id, error });
+    attempts.push(attemptOf(instance, error));
     if (cancelled) return;
     if (attempts.length > host.retries) callback({ err: host.failure(attempts), isDisposed: true });
     else attempt();

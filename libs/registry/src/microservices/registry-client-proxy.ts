@@ -2,13 +2,13 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Subscription } from 'rxjs';
 import { MESSAGES } from '../registry.messages.js';
-import { NoInstancesError, RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
-import { callFailure } from '../discovery/call-failure.js';
+import { RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
+import { attemptOf, callFailure, chooseUntried } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
 import { failoverRequest, type FailoverHost } from './failover-request.js';
 import type { ResolvedClientOptions } from './registry-client.options.js';
-import { address, TcpConnectionPool, type InstanceConnection } from './tcp-connection-pool.js';
+import { TcpConnectionPool } from './tcp-connection-pool.js';
 
 /**
  * A Nest `ClientProxy` whose calls go to the live `tcp` instances of one registered service: used
@@ -94,13 +94,12 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
       const instance = this.choose(tried);
       if (!instance) throw this.failure(attempts);
       tried.add(instance.id);
-      let connection: InstanceConnection;
       try {
-        connection = await this.pool.connect(instance);
+        const connection = await this.pool.connect(instance);
         return (await connection.event(packet)) as T;
       } catch (error) {
         this.eject(instance);
-        attempts.push({ address: address(instance), instanceId: instance.id, error });
+        attempts.push(attemptOf(instance, error));
         if (attempts.length > this.options.retries) throw this.failure(attempts);
       }
     }
@@ -108,12 +107,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
 
   private choose(tried: ReadonlySet<string>): ServiceInstance | undefined {
     const { service, version, group, strategy } = this.options;
-    try {
-      return this.discovery.chooseSync(service, { version, group, strategy, protocol: 'tcp', exclude: tried });
-    } catch (error) {
-      if (error instanceof NoInstancesError) return undefined;
-      throw error;
-    }
+    return chooseUntried(this.discovery, service, { version, group, strategy, protocol: 'tcp' }, tried);
   }
 
   private eject(instance: ServiceInstance): void {

@@ -1,6 +1,7 @@
 import { ClientTCP, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { ServiceInstance } from '../model/index.js';
 import { withTimeout } from '../util/with-timeout.js';
+import { addressOf } from '../discovery/call-attempts.js';
 import type { ResolvedClientOptions } from './registry-client.options.js';
 
 /**
@@ -60,7 +61,7 @@ export class TcpConnectionPool {
 
   /** `host:port` of every open connection. */
   addresses(): string[] {
-    return [...this.connections.values()].map((c) => address(c.instance)).sort();
+    return [...this.connections.values()].map((c) => addressOf(c.instance)).sort();
   }
 
   /** The client of `instance` when it is connected now (the common case: no promise, no timer). */
@@ -77,7 +78,7 @@ export class TcpConnectionPool {
       this.connections.set(instance.id, connection);
     }
     try {
-      await withTimeout(connection.connect(), this.options.connectTimeout, `connect to ${address(instance)}`);
+      await withTimeout(connection.connect(), this.options.connectTimeout, `connect to ${addressOf(instance)}`);
       return connection;
     } catch (error) {
       this.drop(instance);
@@ -104,6 +105,3 @@ export class TcpConnectionPool {
     for (const connection of [...this.connections.values()]) this.drop(connection.instance);
   }
 }
-
-/** `host:port` of an instance, for messages. @internal */
-export const address = (instance: ServiceInstance): string => `${instance.serviceHost}:${instance.servicePort}`;
