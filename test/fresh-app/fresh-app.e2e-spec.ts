@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Etcd3 } from 'etcd3';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from 'nest-service-registry/testing';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { freePort } from '../../scripts/lib/ports.mjs';
+import { ServerProcess } from '../../scripts/lib/server-process.mjs';
+import { appEnv, buildApp, installStarter, packLibrary, pasteReadme, sh } from './fresh-app.js';
+
+// The way a user meets the package: `npm pack`, a new NestJS 12 starter app (test/fresh-app/fixture,
+// generated once by the CLI: GENERATED.md), the README's install lines, its TypeScript blocks
+// pasted into src/, built with the starter's tsconfig, run against a private etcd.
+describe('a new NestJS 12 starter app that follows the README', () => {
+  let etcd: EtcdServer;
+  let client: Etcd3;
+  let root: string;
+  let app: string;
+  const processes: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    etcd = await EtcdServer.start();
+    client = etcd.client();
+    root = mkdtempSync(join(tmpdir(), 'nsr-fresh-app-'));
+    app = join(root, 'app');
+    const tarball = await packLibrary(root);
+    await installStarter(app, tarball);
+    expect(pasteReadme(app, etcd.url)).toEqual(expect.arrayContaining(['src/provider.ts', 'src/consumer.ts', 'src/health.module.ts']));
+    await buildApp(app); // every TypeScript block of the README compiles as written
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const child of processes) await child.stop();
+    client?.close();
+    await etcd?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  /** The instances of `user-service` in etcd, in the yu-rpc layout, by key. */
+  async function registered(): Promise<Record<string, { id: string; servicePort: number; protocol: string }>> {
+    const values = await client.getAll().prefix('/rpc/user-service:1.0/').strings();
+    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, JSON.parse(value) as never]));
+  }
+
+  /** Starts `dist/<file>` of the app as `nest start` would (source maps on); resolves once `ready` says so. */
+  async function start(name: string, file: string, ready: () => Promise<boolean>, env: Record<string, string> = {}) {
+    const child = new ServerProcess(name);
+    processes.push(child);
+    await child.start(process.execPath, ['--enable-source-maps', file], ready, 30_000, { cwd: app, env: appEnv(env) });
+    return child;
+  }
+
+  it('registers two providers, balances the consumer round-robin over them, reports /health, deregisters at SIGTERM', async () => {
+    const first = await start('provider 1', 'dist/provider.js', async () => Object.keys(await registered()).length === 1);
+    await start('provider 2', 'dist/provider.js', async () => Object.keys(await registered()).length === 2);
+    const instances = Object.values(await registered());
+    expect(instances.map((i) => i.protocol)).toEqual(['http', 'http']);
+    const ids = instances.map((i) => i.id).sort();
+
+    const port = await freePort();
+    const call = async () => (await (await fetch(`http://127.0.0.1:${port}/users/7`)).json()) as { servedBy: string; user: unknown };
+    await start('consumer', 'dist/consumer.js', async () => (await fetch(`http://127.0.0.1:${port}/users/7`)).ok, { PORT: String(port) });
+    await eventually(async () => {
+      const answers = [await call(), await call(), await call(), await call()];
+      expect(answers[0]?.user).toEqual({ id: '7', name: 'User 7' });
+      const servedBy = answers.map((a) => a.servedBy);
+      expect([...new Set(servedBy)].sort()).toEqual(ids);
+      expect(servedBy[2]).toBe(servedBy[0]);
+      expect(servedBy[3]).toBe(servedBy[1]);
+    });
+
+    const health = await fetch(`http://127.0.0.1:${instances[0]?.servicePort}/health`);
+    const body = (await health.json()) as { status: string; info: { registry: { status: string } } };
+    expect({ http: health.status, status: body.status, registry: body.info.registry.status }).toEqual({
+      http: 200,
+      status: 'ok',
+      registry: 'up',
+    });
+
+    const before = await registered();
+    await first.stop(); // SIGTERM: the key is gone by the time the process has exited, not TTL later
+    const after = await registered();
+    expect(Object.keys(after)).toHaveLength(1);
+    const survivor = Object.values(after)[0]?.id;
+    expect(Object.values(before).map((i) => i.id)).toContain(survivor);
+    await eventually(async () => expect([(await call()).servedBy, (await call()).servedBy]).toEqual([survivor, survivor]));
+    expect(first.output).not.toMatch(/ERROR|WARN/);
+  }, 120_000);
+
+  it('gives types of every entry point to a TypeScript project under moduleResolution node10', async () => {
+    const dir = join(app, 'node10');
+    mkdirSync(dir);
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/nest-service-registry/package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    const entries = Object.keys(manifest.exports).filter((k) => k !== './package.json');
+    const imports = entries.map(
+      (k, i) => `import * as entry${i} from 'nest-service-registry${k.slice(1)}';\nexport const keys${i} = Object.keys(entry${i});`,
+    );
+    const typed = `import type { ServiceInstance } from 'nest-service-registry';\n// @ts-expect-error a port is a number: fails (unused) if the types resolved to any\nexport const port: ServiceInstance['servicePort'] = 'not a number';\n`;
+    writeFileSync(join(dir, 'check.ts'), `${imports.join('\n')}\n${typed}`);
+    const compilerOptions = { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0', strict: true, skipLibCheck: true };
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true, types: ['node'] }, files: ['check.ts'] }),
+    );
+    await sh(dir, process.execPath, ['../node_modules/typescript/bin/tsc', '-p', '.']);
+  }, 60_000);
+
+  it('runs a CommonJS JavaScript app that requires the package', async () => {
+    const dir = join(app, 'cjs');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs-app', private: true, type: 'commonjs' }));
+    copyFileSync('test/fresh-app/commonjs-app.cjs', join(dir, 'main.cjs'));
+    const output = await sh(dir, process.execPath, ['main.cjs'], { timeout: 30_000, env: { ETCD_HOSTS: etcd.url } });
+    expect(output.trim()).toBe(JSON.stringify({ found: 'billing-cjs:1.0@127.0.0.1:4100' }));
+  }, 60_000);
+});
