@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Etcd3 } from 'etcd3';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from 'nest-service-registry/testing';
@@ -116,4 +116,40 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     const output = await sh(dir, process.execPath, ['main.cjs'], { timeout: 30_000, env: { ETCD_HOSTS: etcd.url } });
     expect(output.trim()).toBe(JSON.stringify({ found: 'billing-cjs:1.0@127.0.0.1:4100' }));
   }, 60_000);
+
+  /** What importing `entry` prints (it must fail) while `node_modules/<missing>` is moved away. */
+  async function importWithout(missing: string, entry: string): Promise<string> {
+    const installed = join(app, 'node_modules', missing);
+    renameSync(installed, `${installed}.away`);
+    try {
+      const script = `await import('${entry}');`;
+      const failed = await sh(app, process.execPath, ['--input-type=module', '-e', script]).then(
+        () => 'imported although the package is missing',
+        (error: Error) => error.message,
+      );
+      return failed;
+    } finally {
+      renameSync(`${installed}.away`, installed);
+    }
+  }
+
+  it.each([
+    { entry: 'nest-service-registry/etcd', missing: 'etcd3' },
+    { entry: 'nest-service-registry/redis', missing: 'ioredis' },
+    { entry: 'nest-service-registry/zookeeper', missing: 'node-zookeeper-client' },
+  ])('says to install $missing when $entry is imported without it', async ({ entry, missing }) => {
+    const output = await importWithout(missing, entry);
+    expect(output).toContain(`needs the "${missing}" package, which is not installed: run \`npm install ${missing}\`.`);
+    expect(output).toContain('MISSING_DEPENDENCY');
+  });
+
+  it.each([
+    { entry: 'nest-service-registry/health', missing: '@nestjs/terminus' },
+    { entry: 'nest-service-registry/microservices', missing: '@nestjs/microservices' },
+  ])(
+    'leaves $entry without $missing to Node, whose error names the package (ESM: no hook runs before linking)',
+    async ({ entry, missing }) => {
+      expect(await importWithout(missing, entry)).toContain(`Cannot find package '${missing}'`);
+    },
+  );
 });

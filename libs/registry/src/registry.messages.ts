@@ -34,8 +34,8 @@ const list = (endpoints: readonly string[]) => endpoints.join(', ');
 
 /** Short text of any thrown value (bounded, printable). @internal */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) return safe(error.message || error.name);
-  return safe(String(error));
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return safe(text.replace(/\.? Resolution note: *$/, '')); // grpc-js appends an empty one to connection errors
 }
 
 /** Every user-visible message of the library, one function each, so wording lives in one place. @internal */
@@ -65,6 +65,8 @@ export const MESSAGES = {
     `Cannot register ${services.join(', ')}: the app has no HTTP server and no "port" option. ` +
     'Pass RegistryModule.forRoot({ port }) with the port your transport listens on.',
   registrationFailed: (error: unknown) => `Registration of @RpcService classes failed: ${errorText(error)}`,
+  missingPeer: (packageName: string, needs: string) =>
+    `${needs} needs the "${packageName}" package, which is not installed: run \`npm install ${packageName}\`.`,
   noScheduler: () => 'RegistryModule renews its lease through @nestjs/schedule: import ScheduleModule.forRoot() in your root module.',
   noShutdownHooks: () =>
     'Shutdown hooks are not enabled: call app.enableShutdownHooks() so instances are deregistered before the server stops; ' +
@@ -90,8 +92,6 @@ export const MESSAGES = {
   malformedValue: (key: string, reason: string) => `Skipping malformed registry value at ${safe(key)}: ${safe(reason)}`,
   resyncing: (service: string, reason: string) => `Re-listing ${service}: ${safe(reason)}`,
   resynced: (service: string, count: number, revision: string) => `Re-listed ${service}: ${count} instance(s) at revision ${revision}`,
-  serviceStale: (service: string, error: unknown) =>
-    `Lost the watch on ${service} (${errorText(error)}); serving the last known instances, marked stale`,
   listFailed: (service: string, endpoints: readonly string[], error: unknown) =>
     `Cannot read ${service} from ${list(endpoints)}: ${errorText(error)}. Check that the registry is reachable.`,
   noInstances: (service: string, version: string, protocol?: string) =>

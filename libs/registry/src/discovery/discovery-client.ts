@@ -53,7 +53,7 @@ export class DiscoveryClient {
       emit: (event) => this.events.next(event),
       changed: () => this.snapshot?.scheduleWrite(),
       fromSnapshot: async (serviceKey) => this.snapshot?.read(serviceKey),
-      log: (message) => this.logger.log(message),
+      debug: (message) => this.logger.debug(message),
       warn,
     };
   }

@@ -16,7 +16,8 @@ export interface EntryContext {
   changed(): void;
   /** Last saved instances of a service, when a snapshot file is configured. */
   fromSnapshot(serviceKey: string): Promise<{ savedAt: string; instances: readonly ServiceInstance[] } | undefined>;
-  log(message: string): void;
+  /** Progress detail (re-lists): Nest's `debug`, not printed by its default logger. */
+  debug(message: string): void;
   warn(message: string): void;
 }
 

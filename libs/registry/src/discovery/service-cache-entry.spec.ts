@@ -25,7 +25,7 @@ function setup(snapshot?: readonly ServiceInstance[]) {
     emit: (event) => events.push(event),
     changed: () => undefined,
     fromSnapshot: async () => (snapshot ? { savedAt: 'then', instances: snapshot } : undefined),
-    log: () => undefined,
+    debug: () => undefined,
     warn: (message) => warnings.push(message),
   };
   const lease = store.grant(60);

@@ -47,7 +47,7 @@ export class ServiceCacheEntry {
     this.ejections = new Ejections(context.ejectionTime);
     this.instances = new InstanceSet((key, reason) => context.warn(MESSAGES.malformedValue(key, reason)));
     this.health = new EntryHealth((since, error, cause) => {
-      context.warn(MESSAGES.serviceStale(this.label, cause));
+      context.outage.failed(`watch on ${this.label}`, cause); // one warning per outage, not one per service
       context.emit({ type: 'stale', ...this.ref, since, error });
     });
   }
@@ -176,7 +176,7 @@ export class ServiceCacheEntry {
     this.phase = 'relisting';
     await previous?.cancel();
     try {
-      this.context.log(MESSAGES.resyncing(this.label, reason));
+      this.context.debug(MESSAGES.resyncing(this.label, reason));
       const list = await this.context.backend.list(this.prefix);
       if (this.phase !== 'relisting') return;
       this.apply(list.entries, true);
@@ -184,7 +184,7 @@ export class ServiceCacheEntry {
       this.backoff.reset();
       this.context.outage.succeeded();
       this.startWatch(list.revision);
-      this.context.log(MESSAGES.resynced(this.label, this.instances.size, list.revision));
+      this.context.debug(MESSAGES.resynced(this.label, this.instances.size, list.revision));
       this.context.emit({ type: 'resynced', ...this.ref, reason, instances: this.all });
     } catch (error) {
       if (this.phase !== 'relisting') return;

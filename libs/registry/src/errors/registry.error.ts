@@ -3,7 +3,15 @@
  * @publicApi
  */
 export type RegistryErrorCode =
-  'INVALID_OPTIONS' | 'INVALID_SERVICE' | 'NO_INSTANCES' | 'NOT_LOADED' | 'BACKEND_UNAVAILABLE' | 'TIMEOUT' | 'CLOSED' | 'CALL_FAILED';
+  | 'INVALID_OPTIONS'
+  | 'INVALID_SERVICE'
+  | 'NO_INSTANCES'
+  | 'NOT_LOADED'
+  | 'BACKEND_UNAVAILABLE'
+  | 'TIMEOUT'
+  | 'CLOSED'
+  | 'CALL_FAILED'
+  | 'MISSING_DEPENDENCY';
 
 /**
  * Base class of every error the registry throws. `code` is stable and meant for

@@ -1,5 +1,6 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
+import type { Etcd3, IOptions } from 'etcd3';
+import { etcd3 } from './etcd3.peer.js';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
 
 /**
@@ -43,12 +44,12 @@ export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: n
         options.hosts.length > 1 && options.hostCooldown > 0
           ? circuitBreaker(handleWhen(isConnectionFailure), { halfOpenAfter: options.hostCooldown, breaker: new ConsecutiveBreaker(1) })
           : noop,
-      global: retry(handleWhen(isRecoverableError), {
+      global: retry(handleWhen(etcd3.isRecoverableError), {
         maxAttempts: attempts,
         backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelay, maxDelay: options.retryMaxDelay }),
       }),
       watchBackoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: options.watchBackoffMaxDelay }).next(),
     },
   };
-  return new Etcd3(clientOptions);
+  return new etcd3.Etcd3(clientOptions);
 }

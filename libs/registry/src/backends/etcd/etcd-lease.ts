@@ -1,10 +1,11 @@
-import { EtcdLeaseInvalidError, GRPCNotFoundError, type Etcd3, type Lease } from 'etcd3';
+import type { Etcd3, Lease } from 'etcd3';
 import type { RegistryLease } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { etcd3 } from './etcd3.peer.js';
 
 /** Whether an etcd error means "this lease does not exist any more". @internal */
 export function isLeaseGone(error: unknown): boolean {
-  if (error instanceof EtcdLeaseInvalidError || error instanceof GRPCNotFoundError) return true;
+  if (error instanceof etcd3.EtcdLeaseInvalidError || error instanceof etcd3.GRPCNotFoundError) return true;
   const message = error instanceof Error ? error.message : String(error);
   return /lease not found|requested lease not found/i.test(message);
 }

@@ -1,10 +1,11 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RegistryBackend, type ListResult, type RegistryLease, type WatchListener, type WatchSubscription } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { WatchSet } from '../watch-set.js';
 import type { ResolvedRedisOptions } from './redis.options.js';
 import { DELETE, LIST, PUT, RENEW, REVOKE, SWEEP } from './redis.scripts.js';
 import { RedisWatch } from './redis-watch.js';
+import { ioredis } from './ioredis.peer.js';
 
 /** `/a/b/c` → `/a/b/`; `/a/b/` → `/a/`. */
 function parentOf(path: string): string {
@@ -103,7 +104,7 @@ export class RedisBackend extends RegistryBackend {
   }
 
   private connect(): Redis {
-    const redis = new Redis(this.options.url, {
+    const redis = new ioredis.Redis(this.options.url, {
       lazyConnect: false,
       enableOfflineQueue: true,
       maxRetriesPerRequest: 0,

@@ -1,4 +1,5 @@
-import zookeeper, { type Client, type Event, type Exception, type Stat } from 'node-zookeeper-client';
+import type { Client, Event, Exception, Stat } from 'node-zookeeper-client';
+import { zookeeperClient as zookeeper } from './zookeeper.peer.js';
 
 type ZkError = Error | Exception | null;
 
