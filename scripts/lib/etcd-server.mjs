@@ -1,5 +1,5 @@
 // @ts-check
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
@@ -7,14 +7,21 @@ import { requireInstalled } from './binaries.mjs';
 import { freePort } from './ports.mjs';
 import { ServerProcess } from './server-process.mjs';
 
+/** @typedef {{ cert: string, key: string, ca: string, clientCertAuth?: boolean }} EtcdTls PEM file paths; `clientCertAuth`: mutual TLS */
+
 /**
  * A private etcd: free loopback ports below 32768, a temporary data dir, stopped (and the dir
  * removed) by {@link stop}. Fault helpers: kill, signal (freeze), restart on the same or an empty
- * data dir; a 3-member cluster with {@link EtcdServer.cluster}.
+ * data dir; a 3-member cluster with {@link EtcdServer.cluster}. With `tls` it serves clients over
+ * https only, and health and metrics on a separate plain-http loopback port.
  */
 export class EtcdServer {
   #process = new ServerProcess('etcd');
   #dataDir;
+  /** @type {EtcdTls | undefined} */
+  tls;
+  /** Plain-http port of /health and /metrics when `tls` is set. @type {number | undefined} */
+  metricsPort;
 
   /** @param {number} clientPort @param {number} peerPort @param {string} name @param {string} initialCluster @param {string[]} extraArgs */
   constructor(clientPort, peerPort, name = 'n1', initialCluster = `${name}=http://127.0.0.1:${peerPort}`, extraArgs = []) {
@@ -26,21 +33,30 @@ export class EtcdServer {
     this.#dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
   }
 
-  /** Client URL, e.g. `http://127.0.0.1:23456`. */
+  /** Client URL, e.g. `http://127.0.0.1:23456` (`https://` with `tls`). */
   get url() {
-    return `http://127.0.0.1:${this.clientPort}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.clientPort}`;
+  }
+
+  /** Where /health and /metrics are served over plain http. */
+  get #monitorUrl() {
+    return this.metricsPort ? `http://127.0.0.1:${this.metricsPort}` : this.url;
   }
 
   get pid() {
     return this.#process.pid;
   }
 
-  /** Starts one member; resolves once `/health` says true. @param {{ name?: string, extraArgs?: string[] }} [options] */
+  /** Starts one member; resolves once `/health` says true. @param {{ name?: string, extraArgs?: string[], tls?: EtcdTls }} [options] */
   static async start(options = {}) {
     requireInstalled('etcd');
     const peer = await freePort();
     const name = options.name ?? 'n1';
     const server = new EtcdServer(await freePort(), peer, name, `${name}=http://127.0.0.1:${peer}`, options.extraArgs);
+    if (options.tls) {
+      server.tls = options.tls;
+      server.metricsPort = await freePort();
+    }
     await server.launch();
     return server;
   }
@@ -63,14 +79,23 @@ export class EtcdServer {
     return body.leader !== undefined && body.leader === body.header?.member_id;
   }
 
-  /** A plain etcd3 client (not the library) for checking what is stored. Close it after use. */
-  client() {
-    return new Etcd3({ hosts: this.url });
+  /**
+   * A plain etcd3 client (not the library) for checking what is stored; with `tls`, it trusts the
+   * server's CA and presents the server's own certificate (etcd's `clientAuth` usage is on it).
+   * Close it after use. @param {{ username: string, password: string }} [auth]
+   */
+  client(auth) {
+    const credentials = this.tls && {
+      rootCertificate: readFileSync(this.tls.ca),
+      privateKey: readFileSync(this.tls.key),
+      certChain: readFileSync(this.tls.cert),
+    };
+    return new Etcd3({ hosts: this.url, ...(credentials ? { credentials } : {}), ...(auth ? { auth } : {}) });
   }
 
   /** Prometheus metrics text of the server. */
   async metrics() {
-    return (await fetch(`${this.url}/metrics`)).text();
+    return (await fetch(`${this.#monitorUrl}/metrics`)).text();
   }
 
   /** Sum of a counter over the label sets containing `labelFilter`. */
@@ -120,9 +145,12 @@ export class EtcdServer {
       ['--initial-advertise-peer-urls', peer],
       ['--initial-cluster', this.initialCluster],
       ['--log-level', 'error'],
+      this.tls ? ['--cert-file', this.tls.cert, '--key-file', this.tls.key, '--trusted-ca-file', this.tls.ca] : [],
+      this.tls?.clientCertAuth ? ['--client-cert-auth'] : [],
+      this.metricsPort ? ['--listen-metrics-urls', this.#monitorUrl] : [],
     ].flat();
     const healthy = async () => {
-      const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(500) });
+      const response = await fetch(`${this.#monitorUrl}/health`, { signal: AbortSignal.timeout(500) });
       return /** @type {{ health?: string }} */ (await response.json()).health === 'true';
     };
     await this.#process.start('etcd', [...args, ...this.extraArgs], healthy, 15_000);

@@ -5,6 +5,8 @@
  * a line never carries control characters or unbounded text from someone else.
  */
 
+import { RegistryError } from './errors/registry.error.js';
+
 /** Longest piece of foreign text a message carries, characters. */
 const MAX_TEXT = 200;
 // eslint-disable-next-line no-control-regex -- matches the control characters a log line must not carry
@@ -34,6 +36,7 @@ const list = (endpoints: readonly string[]) => endpoints.join(', ');
 
 /** Short text of any thrown value (bounded, printable). @internal */
 export function errorText(error: unknown): string {
+  if (error instanceof RegistryError) return error.message; // built from these messages: bounded and printable already
   const text = error instanceof Error ? error.message || error.name : String(error);
   return safe(text.replace(/\.? Resolution note: *$/, '')); // grpc-js appends an empty one to connection errors
 }
@@ -93,7 +96,19 @@ export const MESSAGES = {
   resyncing: (service: string, reason: string) => `Re-listing ${service}: ${safe(reason)}`,
   resynced: (service: string, count: number, revision: string) => `Re-listed ${service}: ${count} instance(s) at revision ${revision}`,
   listFailed: (service: string, endpoints: readonly string[], error: unknown) =>
-    `Cannot read ${service} from ${list(endpoints)}: ${errorText(error)}. Check that the registry is reachable.`,
+    `Cannot read ${service} from ${list(endpoints)}: ${errorText(error)}` +
+    ((error as { code?: unknown } | undefined)?.code === 'ACCESS_DENIED' ? '' : '. Check that the registry is reachable.'),
+  accessTls: (kind: string, endpoints: readonly string[], detail: string) =>
+    `TLS with the ${kind} registry at ${list(endpoints)} failed (${safe(detail)}). This is a TLS problem: check the ` +
+    "backend's credentials (the CA that signed the server's certificate; the client certificate and key when the server requires them).",
+  accessAuth: (kind: string, endpoints: readonly string[], user: string | undefined, detail: string) =>
+    user === undefined
+      ? `The ${kind} registry at ${list(endpoints)} requires authentication (${safe(detail)}): set the backend's auth (username and password).`
+      : `The ${kind} registry at ${list(endpoints)} refused user ${show(user)} (${safe(detail)}). ` +
+        "This is an authentication problem: check the backend's auth (username and password).",
+  accessDenied: (kind: string, endpoints: readonly string[], user: string | undefined, detail: string) =>
+    `The ${kind} registry at ${list(endpoints)} denied user ${show(user ?? '(none)')} access (${safe(detail)}). ` +
+    "The user's role needs readwrite on the namespace prefix (README, Security).",
   noInstances: (service: string, version: string, protocol?: string) =>
     `No available instance of ${service}:${version}${protocol === undefined ? '' : ` over ${protocol}`}. ` +
     'Check that a provider registered it (and is UP).',

@@ -11,7 +11,8 @@ export type RegistryErrorCode =
   | 'TIMEOUT'
   | 'CLOSED'
   | 'CALL_FAILED'
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  | 'ACCESS_DENIED';
 
 /**
  * Base class of every error the registry throws. `code` is stable and meant for

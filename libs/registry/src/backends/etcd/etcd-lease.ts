@@ -2,6 +2,7 @@ import type { Etcd3, Lease } from 'etcd3';
 import type { RegistryLease } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { etcd3 } from './etcd3.peer.js';
+import { isAuthTokenError, renewAuthToken } from './etcd-auth-token.js';
 
 /** Whether an etcd error means "this lease does not exist any more". @internal */
 export function isLeaseGone(error: unknown): boolean {
@@ -22,16 +23,18 @@ export class EtcdLease implements RegistryLease {
     readonly id: string,
     readonly ttl: number,
     private readonly timeout: number,
+    /** Turns a TLS/auth/permission failure into the error that says so (see explainEtcdError). */
+    private readonly explain: (error: unknown) => unknown,
     /** Called once the lease is revoked or released (the backend stops tracking it). */
     private readonly onEnd: (lease: EtcdLease) => void,
   ) {}
 
   async put(key: string, value: string): Promise<void> {
-    await withTimeout(this.lease.put(key).value(value).exec(), this.timeout, `etcd put ${key}`);
+    await withTimeout(this.lease.put(key).value(value).exec(), this.timeout, `etcd put ${key}`).catch(this.rethrow);
   }
 
   async delete(key: string): Promise<void> {
-    await withTimeout(this.client.delete().key(key).exec(), this.timeout, `etcd delete ${key}`);
+    await withTimeout(this.client.delete().key(key).exec(), this.timeout, `etcd delete ${key}`).catch(this.rethrow);
   }
 
   /**
@@ -50,11 +53,16 @@ export class EtcdLease implements RegistryLease {
 
   async revoke(): Promise<void> {
     try {
-      await withTimeout(this.lease.revoke({ deadline: Date.now() + this.timeout }), this.timeout, `etcd revoke of lease ${this.id}`);
+      const revoked = this.lease.revoke({ deadline: Date.now() + this.timeout });
+      await withTimeout(revoked, this.timeout, `etcd revoke of lease ${this.id}`).catch(this.rethrow);
     } finally {
       this.onEnd(this);
     }
   }
+
+  private readonly rethrow = (error: unknown): never => {
+    throw this.explain(error);
+  };
 
   release(): void {
     this.lease.release();
@@ -71,7 +79,8 @@ export class EtcdLease implements RegistryLease {
       return Number(response.TTL) > 0;
     } catch (error) {
       if (isLeaseGone(error)) return false;
-      throw error;
+      if (isAuthTokenError(error)) renewAuthToken(this.client, false, error); // keep-alives are streams: no re-auth of their own
+      throw this.explain(error);
     }
   }
 }

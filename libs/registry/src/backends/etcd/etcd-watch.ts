@@ -1,6 +1,7 @@
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { isAuthTokenError, renewAuthToken } from './etcd-auth-token.js';
 
 /** Longest wait for etcd to release a watch, milliseconds. */
 const CANCEL_TIMEOUT = 2_000;
@@ -27,7 +28,7 @@ export class EtcdWatch implements WatchSubscription {
   private highestRevision: bigint;
 
   constructor(
-    client: Etcd3,
+    private readonly client: Etcd3,
     prefix: string,
     afterRevision: string,
     private readonly cluster: ClusterView,
@@ -43,7 +44,7 @@ export class EtcdWatch implements WatchSubscription {
       .on('connected', (res) => this.onConnected(res))
       .on('disconnected', (error) => this.onDisconnected(error))
       .on('data', (res) => this.onData(res))
-      .on('error', (error) => this.finish('the watch failed or its revision was compacted', error))
+      .on('error', (error) => this.onError(error))
       .on('end', () => this.finish('the watch ended'));
   }
 
@@ -63,7 +64,15 @@ export class EtcdWatch implements WatchSubscription {
     if (this.checkHeader(res)) this.listener.onConnectionChange(true);
   }
 
+  /** Refused (a stale auth token), compacted or cancelled by etcd: the consumer re-lists. */
+  private onError(error: unknown): void {
+    // A refused create stalls etcd3's shared watch stream: re-open it with a fresh token.
+    if (isAuthTokenError(error)) renewAuthToken(this.client, true, error);
+    this.finish('the watch failed or its revision was compacted', error);
+  }
+
   private onDisconnected(error: unknown): void {
+    if (isAuthTokenError(error)) renewAuthToken(this.client, false, error); // the stream reconnects by itself
     if (this.finished) return;
     this.disconnected = true;
     this.listener.onConnectionChange(false, error);

@@ -6,6 +6,7 @@ import { createEtcdClient } from './etcd-client.factory.js';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
 import { EtcdLease } from './etcd-lease.js';
 import { EtcdWatch } from './etcd-watch.js';
+import { explainEtcdError } from './etcd-errors.js';
 
 /** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. @publicApi */
 export class EtcdBackend extends RegistryBackend {
@@ -19,6 +20,8 @@ export class EtcdBackend extends RegistryBackend {
   /** Last `cluster_id` seen in a response header; lets watches notice a replaced cluster. */
   private clusterId: string | undefined;
   private mainOpened = false;
+  /** A TLS, auth or permission failure as an `ACCESS_DENIED` error that says so; others unchanged. */
+  private readonly explain: (error: unknown) => unknown;
 
   constructor(
     options: ResolvedEtcdOptions,
@@ -26,6 +29,7 @@ export class EtcdBackend extends RegistryBackend {
   ) {
     super();
     this.endpoints = options.hosts;
+    this.explain = (error) => explainEtcdError(error, options.hosts, options.auth?.username);
     this.client = createEtcdClient(options, requestTimeout);
     this.probe = createEtcdClient(options, requestTimeout, 1);
   }
@@ -38,7 +42,8 @@ export class EtcdBackend extends RegistryBackend {
       this.mainOpened = true;
       this.client.maintenance.status().catch(() => undefined);
     }
-    const response = await withTimeout(this.probe.maintenance.status(), this.requestTimeout, `etcd status at ${this.endpoints.join(', ')}`);
+    const status = this.probe.maintenance.status();
+    const response = await withTimeout(status, this.requestTimeout, `etcd status at ${this.endpoints.join(', ')}`).catch(this.rethrow);
     this.clusterId = response.header.cluster_id;
   }
 
@@ -49,17 +54,18 @@ export class EtcdBackend extends RegistryBackend {
     try {
       const id = await withTimeout(lease.grant(), this.requestTimeout, `etcd lease grant (TTL ${ttl} s)`);
       // Tracked until revoked or released, so a long run of lease replacements does not pile up.
-      const granted = new EtcdLease(this.client, lease, id, ttl, this.requestTimeout, (ended) => this.leases.delete(ended));
+      const granted = new EtcdLease(this.client, lease, id, ttl, this.requestTimeout, this.explain, (ended) => this.leases.delete(ended));
       this.leases.add(granted);
       return granted;
     } catch (error) {
       lease.release();
-      throw error;
+      throw this.explain(error);
     }
   }
 
   async list(prefix: string): Promise<ListResult> {
-    const response = await withTimeout(this.client.getAll().prefix(prefix).exec(), this.requestTimeout, `etcd range ${prefix}`);
+    const range = this.client.getAll().prefix(prefix).exec();
+    const response = await withTimeout(range, this.requestTimeout, `etcd range ${prefix}`).catch(this.rethrow);
     this.clusterId = response.header.cluster_id;
     return {
       revision: response.header.revision,
@@ -70,6 +76,10 @@ export class EtcdBackend extends RegistryBackend {
       })),
     };
   }
+
+  private readonly rethrow = (error: unknown): never => {
+    throw this.explain(error);
+  };
 
   watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
     const cluster = { clusterId: this.clusterId };

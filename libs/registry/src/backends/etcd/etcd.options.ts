@@ -1,4 +1,5 @@
 import { invalidOption } from '../../options/resolve-options.js';
+import { resolveEtcdCredentials, type EtcdCredentials, type ResolvedEtcdCredentials } from './etcd-credentials.js';
 
 /**
  * Options of the etcd backend, `etcd(options)` from `nest-service-registry/etcd`.
@@ -13,8 +14,11 @@ export interface EtcdBackendOptions {
   hosts?: string | readonly string[];
   /** Username/password authentication. */
   auth?: { username: string; password: string };
-  /** TLS: PEM root certificate, and the client key/certificate for mutual TLS. */
-  credentials?: { rootCertificate: Buffer; privateKey?: Buffer; certChain?: Buffer };
+  /**
+   * TLS (needs `https://` hosts): the CA of etcd's server certificate, and the client key and
+   * certificate for mutual TLS. Each is PEM data or a PEM file's path, read and checked at bootstrap.
+   */
+  credentials?: EtcdCredentials;
   /**
    * Deadline of one attempt of a unary call, milliseconds. Retries get a fresh deadline each.
    * Default: the module's `requestTimeout` / 2, at most 1000.
@@ -50,7 +54,7 @@ export interface EtcdBackendOptions {
 export interface ResolvedEtcdOptions {
   readonly hosts: readonly string[];
   readonly auth: { username: string; password: string } | undefined;
-  readonly credentials: { rootCertificate: Buffer; privateKey?: Buffer; certChain?: Buffer } | undefined;
+  readonly credentials: ResolvedEtcdCredentials | undefined;
   readonly attemptTimeout: number | undefined;
   readonly retryAttempts: number;
   readonly retryInitialDelay: number;
@@ -130,7 +134,7 @@ export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcd
   return Object.freeze({
     hosts,
     auth: input.auth,
-    credentials: input.credentials,
+    credentials: resolveEtcdCredentials(input.credentials, hosts),
     attemptTimeout: input.attemptTimeout === undefined ? undefined : integer('backend.attemptTimeout', input.attemptTimeout, 1_000, 1),
     retryAttempts: integer('backend.retryAttempts', input.retryAttempts, 5, 1),
     retryInitialDelay,

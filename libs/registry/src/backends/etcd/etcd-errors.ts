@@ -1,0 +1,29 @@
+import { RegistryError } from '../../errors/registry.error.js';
+import { MESSAGES } from '../../registry.messages.js';
+
+/** Short, stable phrases of TLS failures, as grpc-js and OpenSSL word them (the rest is noise). */
+const TLS_FAILURE =
+  /alert bad certificate|alert certificate required|alert unknown ca|unable to verify the first certificate|self[- ]signed certificate(?: in certificate chain)?|certificate has expired|unable to get local issuer certificate|wrong version number|Hostname\/IP does not match certificate's altnames/i;
+const NOT_AUTHENTICATED = /user name is empty/i;
+const AUTH_FAILED = /authentication failed|invalid user ID or password|authentication is not enabled/i;
+const PERMISSION_DENIED = /permission denied/i;
+
+/**
+ * Turns an etcd error that is a TLS, authentication or permission problem into a
+ * `RegistryError` (`ACCESS_DENIED`) saying which, naming the endpoints and the user (never the
+ * password), so logs and health details do not send the operator looking for a network fault.
+ * Any other error is returned as it is.
+ * @internal
+ */
+export function explainEtcdError(error: unknown, endpoints: readonly string[], username: string | undefined): unknown {
+  if (error instanceof RegistryError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const tls = TLS_FAILURE.exec(message);
+  let explained: string | undefined;
+  if (tls) explained = MESSAGES.accessTls('etcd', endpoints, tls[0]);
+  else if (NOT_AUTHENTICATED.test(message)) explained = MESSAGES.accessAuth('etcd', endpoints, undefined, 'user name is empty');
+  else if (AUTH_FAILED.test(message))
+    explained = MESSAGES.accessAuth('etcd', endpoints, username, AUTH_FAILED.exec(message)?.[0] ?? message);
+  else if (PERMISSION_DENIED.test(message)) explained = MESSAGES.accessDenied('etcd', endpoints, username, 'permission denied');
+  return explained === undefined ? error : new RegistryError(explained, 'ACCESS_DENIED', { cause: error });
+}
