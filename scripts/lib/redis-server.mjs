@@ -28,12 +28,19 @@ function pingOnce(/** @type {number} */ port) {
   });
 }
 
+/** @typedef {{ cert: string, key: string, ca: string }} RedisTls PEM file paths of the server's certificate, key and the CA it trusts */
+
 /**
  * A private redis-server: a free loopback port below 32768, no persistence, a temporary dir. A
- * restart always comes back empty (that is what Redis without persistence does).
+ * restart always comes back empty (that is what Redis without persistence does). With `tls`, it
+ * also serves TLS on `tlsPort` (`tlsUrl`); the plain port stays for the harness's readiness probe.
  */
 export class RedisServer {
   #process = new ServerProcess('redis-server');
+  /** @type {RedisTls | undefined} */
+  tls;
+  /** @type {number | undefined} */
+  tlsPort;
 
   /** @param {number} port @param {string} dir @param {string[]} extraArgs */
   constructor(port, dir, extraArgs = []) {
@@ -46,10 +53,20 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** @param {{ extraArgs?: string[] }} [options] */
+  /** `rediss://127.0.0.1:<tlsPort>` when started with `tls`. */
+  get tlsUrl() {
+    if (!this.tlsPort) throw new Error('this Redis serves no TLS: start it with { tls }');
+    return `rediss://127.0.0.1:${this.tlsPort}`;
+  }
+
+  /** @param {{ extraArgs?: string[], tls?: RedisTls }} [options] */
   static async start(options = {}) {
     requireInstalled('redis');
     const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'nsr-redis-')), options.extraArgs);
+    if (options.tls) {
+      server.tls = options.tls;
+      server.tlsPort = await freePort();
+    }
     await server.launch();
     return server;
   }
@@ -81,6 +98,14 @@ export class RedisServer {
       'no',
       '--dir',
       this.dir,
+      ...(this.tls && this.tlsPort
+        ? ['--tls-port', String(this.tlsPort), '--tls-cert-file', this.tls.cert, '--tls-key-file', this.tls.key].concat([
+            '--tls-ca-cert-file',
+            this.tls.ca,
+            '--tls-auth-clients',
+            'optional',
+          ])
+        : []),
       ...this.extraArgs,
     ];
     await this.#process.start('redis-server', args, () => pingOnce(this.port), 10_000);

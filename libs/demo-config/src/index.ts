@@ -13,7 +13,25 @@ export function intFromEnv(env: DemoEnv, name: string, fallback: number): number
   return value;
 }
 
-/** Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS, ZOOKEEPER_HOSTS, REDIS_URL, REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST. */
+/**
+ * etcd authentication and TLS from ETCD_USERNAME / ETCD_PASSWORD and ETCD_CA_FILE / ETCD_CERT_FILE /
+ * ETCD_KEY_FILE (file paths, read and checked by the backend at bootstrap).
+ */
+export function etcdSecurityFromEnv(env: DemoEnv): {
+  auth?: { username: string; password: string };
+  credentials?: { rootCertificate: string; privateKey?: string; certChain?: string };
+} {
+  const auth = env.ETCD_USERNAME ? { auth: { username: env.ETCD_USERNAME, password: env.ETCD_PASSWORD ?? '' } } : {};
+  const client = env.ETCD_CERT_FILE || env.ETCD_KEY_FILE ? { privateKey: env.ETCD_KEY_FILE, certChain: env.ETCD_CERT_FILE } : {};
+  const credentials = env.ETCD_CA_FILE ? { credentials: { rootCertificate: env.ETCD_CA_FILE, ...client } } : {};
+  return { ...auth, ...credentials };
+}
+
+/**
+ * Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS (+ etcdSecurityFromEnv),
+ * ZOOKEEPER_HOSTS, REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
+ * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST.
+ */
 export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModuleOptions> {
   const kind = env.REGISTRY_BACKEND || 'etcd';
   const common: RegistryModuleOptions = {
@@ -24,7 +42,7 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
   switch (kind) {
     case 'etcd': {
       const { etcd } = await import('nest-service-registry/etcd');
-      return { ...common, backend: etcd({ hosts: env.ETCD_HOSTS || 'http://127.0.0.1:2379' }) };
+      return { ...common, backend: etcd({ hosts: env.ETCD_HOSTS || 'http://127.0.0.1:2379', ...etcdSecurityFromEnv(env) }) };
     }
     case 'zookeeper': {
       const { zookeeper } = await import('nest-service-registry/zookeeper');
@@ -32,7 +50,8 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
     }
     case 'redis': {
       const { redis } = await import('nest-service-registry/redis');
-      return { ...common, backend: redis({ url: env.REDIS_URL || 'redis://127.0.0.1:6379' }) };
+      const tls = env.REDIS_CA_FILE ? { tls: { ca: env.REDIS_CA_FILE } } : {};
+      return { ...common, backend: redis({ url: env.REDIS_URL || 'redis://127.0.0.1:6379', ...tls }) };
     }
     case 'memory': {
       const { memory } = await import('nest-service-registry');

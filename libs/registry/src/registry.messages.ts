@@ -98,6 +98,8 @@ export const MESSAGES = {
   listFailed: (service: string, endpoints: readonly string[], error: unknown) =>
     `Cannot read ${service} from ${list(endpoints)}: ${errorText(error)}` +
     ((error as { code?: unknown } | undefined)?.code === 'ACCESS_DENIED' ? '' : '. Check that the registry is reachable.'),
+  notAnswering: (kind: string, endpoints: readonly string[]) =>
+    `The ${kind} registry at ${list(endpoints)} is not answering (no connection)`,
   accessTls: (kind: string, endpoints: readonly string[], detail: string) =>
     `TLS with the ${kind} registry at ${list(endpoints)} failed (${safe(detail)}). This is a TLS problem: check the ` +
     "backend's credentials (the CA that signed the server's certificate; the client certificate and key when the server requires them).",

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { invalidOption } from '../../options/resolve-options.js';
-
-/** A PEM file's path, or its contents (a `Buffer`, or a string that contains `-----BEGIN`). @publicApi */
-export type PemSource = Buffer | string;
+import { readPem, type PemSource } from '../pem.js';
 
 /** TLS material of the etcd backend. @publicApi */
 export interface EtcdCredentials {
@@ -19,28 +16,6 @@ export interface ResolvedEtcdCredentials {
   readonly rootCertificate: Buffer;
   readonly privateKey?: Buffer;
   readonly certChain?: Buffer;
-}
-
-const PEM_RULE = 'PEM data: a Buffer, a string containing "-----BEGIN", or the path of a readable PEM file';
-
-/** Contents of one PEM source; throws naming the option, and the path but never the contents. */
-function pem(option: string, source: unknown): Buffer {
-  const hidden = '(PEM data, hidden)';
-  let data: Buffer;
-  if (Buffer.isBuffer(source)) data = source;
-  else if (typeof source === 'string' && source.includes('-----BEGIN')) data = Buffer.from(source);
-  else if (typeof source === 'string' && source.trim() !== '') {
-    try {
-      data = readFileSync(source);
-    } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      return invalidOption(option, source, `${PEM_RULE} (reading it failed: ${why})`);
-    }
-    if (!data.includes('-----BEGIN')) invalidOption(option, source, `${PEM_RULE} (the file holds no PEM block)`);
-    return data;
-  } else return invalidOption(option, typeof source === 'string' ? source : typeof source, PEM_RULE);
-  if (!data.includes('-----BEGIN')) invalidOption(option, hidden, PEM_RULE);
-  return data;
 }
 
 /**
@@ -70,8 +45,8 @@ export function resolveEtcdCredentials(input: unknown, hosts: readonly string[])
     );
   }
   return Object.freeze({
-    rootCertificate: pem('backend.credentials.rootCertificate', rootCertificate),
-    ...(privateKey === undefined ? {} : { privateKey: pem('backend.credentials.privateKey', privateKey) }),
-    ...(certChain === undefined ? {} : { certChain: pem('backend.credentials.certChain', certChain) }),
+    rootCertificate: readPem('backend.credentials.rootCertificate', rootCertificate),
+    ...(privateKey === undefined ? {} : { privateKey: readPem('backend.credentials.privateKey', privateKey) }),
+    ...(certChain === undefined ? {} : { certChain: readPem('backend.credentials.certChain', certChain) }),
   });
 }

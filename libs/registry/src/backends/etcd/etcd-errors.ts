@@ -1,9 +1,7 @@
 import { RegistryError } from '../../errors/registry.error.js';
 import { MESSAGES } from '../../registry.messages.js';
+import { tlsFailure } from '../access-errors.js';
 
-/** Short, stable phrases of TLS failures, as grpc-js and OpenSSL word them (the rest is noise). */
-const TLS_FAILURE =
-  /alert bad certificate|alert certificate required|alert unknown ca|unable to verify the first certificate|self[- ]signed certificate(?: in certificate chain)?|certificate has expired|unable to get local issuer certificate|wrong version number|Hostname\/IP does not match certificate's altnames/i;
 const NOT_AUTHENTICATED = /user name is empty/i;
 const AUTH_FAILED = /authentication failed|invalid user ID or password|authentication is not enabled/i;
 const PERMISSION_DENIED = /permission denied/i;
@@ -18,9 +16,9 @@ const PERMISSION_DENIED = /permission denied/i;
 export function explainEtcdError(error: unknown, endpoints: readonly string[], username: string | undefined): unknown {
   if (error instanceof RegistryError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const tls = TLS_FAILURE.exec(message);
+  const tls = tlsFailure(message);
   let explained: string | undefined;
-  if (tls) explained = MESSAGES.accessTls('etcd', endpoints, tls[0]);
+  if (tls) explained = MESSAGES.accessTls('etcd', endpoints, tls);
   else if (NOT_AUTHENTICATED.test(message)) explained = MESSAGES.accessAuth('etcd', endpoints, undefined, 'user name is empty');
   else if (AUTH_FAILED.test(message))
     explained = MESSAGES.accessAuth('etcd', endpoints, username, AUTH_FAILED.exec(message)?.[0] ?? message);

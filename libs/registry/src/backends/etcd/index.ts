@@ -4,7 +4,8 @@ import { ETCD_MIN_TTL, resolveEtcdOptions, type EtcdBackendOptions } from './etc
 
 export { EtcdBackend } from './etcd.backend.js';
 export { ETCD_DEFAULT_HOSTS, ETCD_MIN_TTL, type EtcdBackendOptions, type ResolvedEtcdOptions } from './etcd.options.js';
-export type { EtcdCredentials, PemSource, ResolvedEtcdCredentials } from './etcd-credentials.js';
+export type { EtcdCredentials, ResolvedEtcdCredentials } from './etcd-credentials.js';
+export type { PemSource } from '../pem.js';
 
 /**
  * The etcd backend (the default). Pass it to `RegistryModule.forRoot({ backend: etcd({ hosts }) })`.

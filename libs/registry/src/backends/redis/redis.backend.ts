@@ -6,6 +6,8 @@ import type { ResolvedRedisOptions } from './redis.options.js';
 import { DELETE, LIST, PUT, RENEW, REVOKE, SWEEP } from './redis.scripts.js';
 import { RedisWatch } from './redis-watch.js';
 import { ioredis } from './ioredis.peer.js';
+import { explainRedisError } from './redis-errors.js';
+import { redactUrl } from '../../util/redact-url.js';
 
 /** `/a/b/c` → `/a/b/`; `/a/b/` → `/a/`. */
 function parentOf(path: string): string {
@@ -29,13 +31,15 @@ export class RedisBackend extends RegistryBackend {
   private readonly log: string;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The connection's last error until it is ready again: what explains a command that found no connection. */
+  private connectionError: Error | undefined;
 
   constructor(
     private readonly options: ResolvedRedisOptions,
     private readonly requestTimeout: number,
   ) {
     super();
-    this.endpoints = [options.url];
+    this.endpoints = [redactUrl(options.url)];
     this.log = `${options.keyPrefix}log`;
     this.redis = this.connect();
   }
@@ -105,13 +109,16 @@ export class RedisBackend extends RegistryBackend {
 
   private connect(): Redis {
     const redis = new ioredis.Redis(this.options.url, {
+      ...(this.options.tls ? { tls: { ...this.options.tls } } : {}),
       lazyConnect: false,
       enableOfflineQueue: true,
       maxRetriesPerRequest: 0,
       connectTimeout: this.requestTimeout,
       retryStrategy: (attempt) => Math.min(50 * attempt, this.options.reconnectMaxDelay),
     });
-    redis.on('error', () => undefined); // failures surface through the commands that hit them
+    // Failures surface through the commands that hit them, explained by the last connection error.
+    redis.on('error', (error: Error) => (this.connectionError = error));
+    redis.on('ready', () => (this.connectionError = undefined));
     return redis;
   }
 
@@ -125,6 +132,9 @@ export class RedisBackend extends RegistryBackend {
   }
 
   private command<T>(what: string, run: () => Promise<T>): Promise<T> {
-    return withTimeout(run(), this.requestTimeout, `redis ${what} at ${this.options.url}`);
+    return withTimeout(run(), this.requestTimeout, `redis ${what} at ${this.endpoints[0]}`).catch((error: unknown) => {
+      const user = decodeURIComponent(new URL(this.options.url).username) || 'default';
+      throw explainRedisError(error, this.endpoints, user, this.connectionError);
+    });
   }
 }

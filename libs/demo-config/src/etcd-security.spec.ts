@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import { etcdSecurityFromEnv } from './index.js';
+
+describe('etcdSecurityFromEnv (the demo apps\u2019 ETCD_* variables)', () => {
+  it('is empty when nothing is set', () => {
+    expect(etcdSecurityFromEnv({})).toEqual({});
+  });
+
+  it('maps user, password and TLS files', () => {
+    expect(
+      etcdSecurityFromEnv({
+        ETCD_USERNAME: 'app',
+        ETCD_PASSWORD: 'pw',
+        ETCD_CA_FILE: '/ca.pem',
+        ETCD_CERT_FILE: '/c.pem',
+        ETCD_KEY_FILE: '/k.pem',
+      }),
+    ).toEqual({
+      auth: { username: 'app', password: 'pw' },
+      credentials: { rootCertificate: '/ca.pem', certChain: '/c.pem', privateKey: '/k.pem' },
+    });
+  });
+
+  it('passes a lone client file on, for the backend to refuse by name', () => {
+    expect(etcdSecurityFromEnv({ ETCD_CA_FILE: '/ca.pem', ETCD_CERT_FILE: '/c.pem' })).toEqual({
+      credentials: { rootCertificate: '/ca.pem', certChain: '/c.pem', privateKey: undefined },
+    });
+  });
+});
