@@ -10,7 +10,7 @@ const describeChange = (c: InstanceChange) => `${c.type}:${c.instance.servicePor
 function setup() {
   const warnings: string[] = [];
   const changes: string[] = [];
-  const set = new InstanceSet((k, reason) => warnings.push(`${k}: ${reason}`));
+  const set = new InstanceSet('rpc', (k, reason) => warnings.push(`${k}: ${reason}`));
   const record = (c: InstanceChange) => changes.push(describeChange(c));
   return { set, warnings, changes, record };
 }
@@ -86,5 +86,23 @@ describe('InstanceSet', () => {
     set.delete(key(3));
     set.commit();
     expect(set.matching('canary', undefined)).toEqual([]);
+  });
+
+  it('skips a value stored under a key that is not its own, and keys with extra levels or broken bytes, warning once', () => {
+    const { set, warnings, changes, record } = setup();
+    const victim = '/rpc/s:1.0/4.4.4.4:1';
+    expect(set.put(victim, value(443, { serviceHost: 'evil.example' }), record)).toBe(false);
+    expect(set.put(victim, value(443, { serviceHost: 'evil.example' }), record)).toBe(false);
+    expect(set.put(`/rpc/s:1.0/extra/h:1`, value(1), record)).toBe(false);
+    expect(set.put(`/rpc/s:1.0/h\uFFFD:1`, value(1), record)).toBe(false);
+    expect(set.put(`/rpc/other:1.0/h:1`, value(1), record)).toBe(false);
+    expect(warnings).toEqual([
+      `${victim}: the value is the instance /rpc/s:1.0/evil.example:443, not the one of this key`,
+      '/rpc/s:1.0/extra/h:1: the value is the instance /rpc/s:1.0/h:1, not the one of this key',
+      '/rpc/s:1.0/h\uFFFD:1: the value is the instance /rpc/s:1.0/h:1, not the one of this key',
+      '/rpc/other:1.0/h:1: the value is the instance /rpc/s:1.0/h:1, not the one of this key',
+    ]);
+    expect(set.all).toEqual([]);
+    expect(changes).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { BackendEntry, WatchEvent } from '../backends/registry-backend.js';
-import { decodeInstance, sameInstance, type ServiceInstance } from '../model/index.js';
+import { decodeInstance, instanceKey, sameInstance, type ServiceInstance } from '../model/index.js';
 
 const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
 
@@ -13,7 +13,9 @@ export type InstanceChange =
  * The instances of one service by key, and frozen views of them. Pure: no I/O, no timers.
  *
  * - A value equal (field by field) to the cached one changes nothing.
- * - A malformed value removes the key and is reported once per (key, value).
+ * - A malformed value removes the key and is reported once per (key, value); so is a value stored
+ *   under a key other than its own (another service, version or address, an extra level, bytes
+ *   that are not UTF-8): a foreign key cannot make consumers call somewhere else.
  * - `up` / `all` are rebuilt by {@link commit} only, so reads neither filter nor copy.
  * @internal
  */
@@ -27,7 +29,11 @@ export class InstanceSet {
   private readonly malformed = new Map<string, string>();
   private readonly groups = new Map<string, readonly ServiceInstance[]>();
 
-  constructor(private readonly reportMalformed: (key: string, reason: string) => void) {}
+  constructor(
+    /** Namespace of the keys, to check each against its value. */
+    private readonly namespace: string,
+    private readonly reportMalformed: (key: string, reason: string) => void,
+  ) {}
 
   get size(): number {
     return this.byKey.size;
@@ -37,10 +43,11 @@ export class InstanceSet {
   put(key: string, raw: string, onChange?: (change: InstanceChange) => void): boolean {
     const previous = this.byKey.get(key);
     const decoded = decodeInstance(raw);
-    if (!decoded.ok) {
+    const reason = decoded.ok ? this.foreignKey(key, decoded.instance) : decoded.reason;
+    if (!decoded.ok || reason !== undefined) {
       if (this.malformed.get(key) !== raw) {
         this.malformed.set(key, raw);
-        this.reportMalformed(key, decoded.reason);
+        this.reportMalformed(key, reason!);
       }
       return this.delete(key, onChange);
     }
@@ -49,6 +56,12 @@ export class InstanceSet {
     this.byKey.set(key, decoded.instance);
     onChange?.(previous ? { type: 'updated', instance: decoded.instance, previous } : { type: 'added', instance: decoded.instance });
     return true;
+  }
+
+  /** Why `key` is not the key of `instance`, or `undefined` when it is. */
+  private foreignKey(key: string, instance: ServiceInstance): string | undefined {
+    const own = instanceKey(this.namespace, instance);
+    return key === own ? undefined : `the value is the instance ${own}, not the one of this key`;
   }
 
   /** Removes a key; calls `onChange` and returns `true` when it was there. */
