@@ -79,6 +79,9 @@ export const MESSAGES = {
   deregistered: (count: number, lease: string | undefined) => `Deregistered ${count} instance(s)${lease ? `, revoked lease ${lease}` : ''}`,
   leaseLost: (lease: string, count: number) => `Lease ${lease} is gone; granting a new one and re-registering ${count} instance(s)`,
   healed: (lease: string, count: number) => `Re-registered ${count} instance(s) on new lease ${lease}`,
+  duplicateOwner: (key: string, owner: string, ours: string | undefined) =>
+    `Another process holds ${safe(key)} (lease ${safe(owner)}; ours: ${ours ?? 'none'}): two processes advertise the same address. ` +
+    'Not overwriting it; this instance counts as not registered until that key is gone. Give each process its own host:port.',
   keyRepaired: (key: string, why: string) => `Key ${safe(key)} was ${why} by someone else; putting it back`,
   keyWriteFailed: (key: string, error: unknown) => `writing ${safe(key)} failed: ${errorText(error)}`,
   outageStarted: (kind: string, endpoints: readonly string[], what: string, error: unknown) =>

@@ -54,6 +54,8 @@ export class RegistryHealthIndicator {
       },
       registrations: status.registrations.length,
       lostRegistrations: [...status.lostRegistrations],
+      // Keys another process holds: the same address advertised twice (this instance is not registered).
+      heldByOthers: status.registrations.filter((r) => r.heldBy !== undefined).map((r) => ({ key: r.key, lease: r.heldBy })),
       staleServices,
       watches: { services: services.length, connected: services.filter((s) => s.connected).length },
       lastError: pingError ?? status.lastError ?? null,

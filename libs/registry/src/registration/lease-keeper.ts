@@ -14,17 +14,16 @@ import { registrationStatus, type LeaseState, type Registration, type Registrati
 import { RenewalJobs } from './renewal-jobs.js';
 
 /**
- * Keeps every instance of this process registered under one lease. It wires three pieces:
- * the {@link RegistrationTable} (what is wanted, what is confirmed), the {@link LeaseHolder}
- * (the lease) and a {@link SerialQueue} (every mutation runs alone, so a tick never overlaps a
- * repair or itself). A job in the app's `SchedulerRegistry` renews the lease every renewal
- * interval; a lost lease is replaced and every key put again; a failed operation is retried
- * with capped, jittered backoff for as long as the app runs. @internal
+ * Keeps every instance of this process registered under one lease: a {@link RegistrationTable}
+ * (wanted, confirmed), a {@link LeaseHolder} and a {@link SerialQueue} (mutations run one at a
+ * time). A job in the app's `SchedulerRegistry` renews the lease; a lost lease is replaced and
+ * every key put again; failures are retried with capped, jittered backoff while the app runs. @internal
  */
 @Injectable()
 export class LeaseKeeper {
   private readonly logger = new Logger(LeaseKeeper.name);
-  private readonly table = new RegistrationTable();
+  /** What is wanted and confirmed; the own-keys watcher marks keys another process holds (`yieldTo`). */
+  readonly table = new RegistrationTable();
   private readonly holder: LeaseHolder;
   private readonly queue = new SerialQueue();
   private readonly backoff: Backoff;
@@ -66,7 +65,7 @@ export class LeaseKeeper {
     this.table.set(key, instance);
     this.jobs.startRenewal(this.options.renewIntervalMs, () => this.renew());
     await this.enqueue(`registration of ${instance.id}`, () => this.writePending());
-    return this.table.registration(key, this.leaseId) ?? Object.freeze({ key, instance, confirmed: false });
+    return this.table.registration(key, this.leaseId) ?? Object.freeze({ key, instance, confirmed: false, heldBy: undefined });
   }
 
   /** Grants the lease ahead of the first registration (at bootstrap), so registering once the server listens is one write. */

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
+import { MESSAGES } from '../registry.messages.js';
 import { RegistryBackend, type BackendEntry, type WatchEvent, type WatchSubscription } from '../backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { RegistryOutage } from '../registry-outage.js';
@@ -16,10 +17,15 @@ interface PrefixWatch {
  * Watches the service prefixes this process registers under, one watch per prefix, so a key
  * deleted or overwritten by someone else is put back at once rather than at the next renewal.
  * After any resync signal it re-reads the prefix, repairs what is missing and watches again.
+ * A key written on another live lease is another process advertising the same address: it is
+ * left to that owner (one warning, no write war) and taken over once it is deleted.
  * @internal
  */
 @Injectable()
 export class OwnKeysWatcher {
+  private readonly logger = new Logger(OwnKeysWatcher.name);
+  /** Every lease this process held while watching: writes on them are ours, even late. */
+  private readonly ownLeases = new Set<string>();
   private readonly prefixes = new Map<string, PrefixWatch>();
   private closed = false;
 
@@ -88,7 +94,7 @@ export class OwnKeysWatcher {
       if (!registration.key.startsWith(prefix) || !registration.confirmed) continue;
       const entry = present.get(registration.key);
       if (!entry) this.keeper.repair(registration.key, 'deleted');
-      else if (this.isForeign(entry.key, entry.value, entry.lease)) this.keeper.repair(registration.key, 'overwritten');
+      else this.onWritten(entry.key, entry.value, entry.lease);
     }
   }
 
@@ -96,12 +102,19 @@ export class OwnKeysWatcher {
     for (const event of events) {
       if (this.keeper.expectedValue(event.key) === undefined) continue;
       if (event.type === 'delete') this.keeper.repair(event.key, 'deleted');
-      else if (this.isForeign(event.key, event.value, event.lease)) this.keeper.repair(event.key, 'overwritten');
+      else this.onWritten(event.key, event.value, event.lease);
     }
   }
 
-  /** A value or an owner other than ours. */
-  private isForeign(key: string, value: string, lease: string | undefined): boolean {
-    return value !== this.keeper.expectedValue(key) || (lease !== undefined && lease !== this.keeper.leaseId);
+  /** Someone wrote one of our keys: another live owner keeps it (no write war); any other foreign write is repaired. */
+  private onWritten(key: string, value: string, lease: string | undefined): void {
+    if (this.keeper.leaseId !== undefined) this.ownLeases.add(this.keeper.leaseId);
+    if (lease !== undefined && !this.ownLeases.has(lease)) {
+      if (this.keeper.table.yieldTo(key, lease)) this.logger.warn(MESSAGES.duplicateOwner(key, lease, this.keeper.leaseId));
+    } else if (value !== this.keeper.expectedValue(key)) {
+      this.keeper.repair(key, 'overwritten');
+    } else if (lease !== undefined) {
+      this.keeper.table.reclaim(key, lease); // a foreign write seen late was followed by ours: we hold it
+    }
   }
 }

@@ -19,6 +19,11 @@ export interface Registration {
   readonly instance: ServiceInstance;
   /** Whether the latest write of this key was confirmed by the backend on the current lease. */
   readonly confirmed: boolean;
+  /**
+   * The lease (or session) of another process that holds this key: two processes advertise the
+   * same address. This one does not overwrite it, and takes the key over once it is gone.
+   */
+  readonly heldBy: string | undefined;
 }
 
 /** Snapshot of the registration side, for `ServiceRegistry.status()` and health. @publicApi */

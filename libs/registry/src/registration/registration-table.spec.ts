@@ -53,4 +53,26 @@ describe('RegistrationTable', () => {
     expect(table.expectedValue('a')).toBeUndefined();
     expect(table.registrations('L1').map((r) => r.key)).toEqual(['b']);
   });
+
+  it('leaves a key another owner holds: not pending, reported held, warned once per owner; a deletion takes it back', () => {
+    const table = new RegistrationTable();
+    table.set('k', instance(1));
+    table.confirm(table.ticket('k')!, 'L1');
+    expect(table.yieldTo('k', 'OTHER')).toBe(true);
+    expect(table.yieldTo('k', 'OTHER')).toBe(false);
+    expect(table.pending('L1')).toEqual([]);
+    expect(table.registration('k', 'L1')).toMatchObject({ confirmed: false, heldBy: 'OTHER' });
+    expect(table.invalidate('k')).toBe(true); // the other owner's key was deleted
+    expect(table.pending('L1')).toEqual(['k']);
+    expect(table.registration('k', 'L1')).toMatchObject({ confirmed: false, heldBy: undefined });
+  });
+
+  it('reclaims a key whose latest write is ours after all (a foreign write seen late)', () => {
+    const table = new RegistrationTable();
+    table.set('k', instance(1));
+    table.yieldTo('k', 'OTHER');
+    table.reclaim('k', 'L1');
+    expect(table.registration('k', 'L1')).toMatchObject({ confirmed: true, heldBy: undefined });
+    expect(table.pending('L1')).toEqual([]);
+  });
 });

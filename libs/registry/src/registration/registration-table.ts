@@ -13,6 +13,8 @@ interface Wanted {
   confirmed: { readonly lease: string; readonly generation: number } | undefined;
   /** Whether "Registered" was logged for this key. */
   announced: boolean;
+  /** Another owner's lease that holds this key: it is not written until that owner's key is gone. */
+  heldBy: string | undefined;
 }
 
 /** One write about to be sent: what to write at `key`, and the generation it will confirm. @internal */
@@ -48,6 +50,7 @@ export class RegistrationTable {
       generation: (previous?.generation ?? 0) + 1,
       confirmed: undefined,
       announced: previous?.announced ?? false,
+      heldBy: previous?.heldBy,
     });
   }
 
@@ -67,7 +70,29 @@ export class RegistrationTable {
     if (!entry) return false;
     entry.generation++;
     entry.confirmed = undefined;
+    entry.heldBy = undefined;
     return true;
+  }
+
+  /**
+   * Another owner (`lease`) holds `key`: stop writing it until {@link invalidate} (its key was
+   * deleted). Returns `true` when this is news (a different owner than before), to warn once.
+   */
+  yieldTo(key: string, lease: string): boolean {
+    const entry = this.wanted.get(key);
+    if (!entry || entry.heldBy === lease) return false;
+    entry.generation++;
+    entry.confirmed = undefined;
+    entry.heldBy = lease;
+    return true;
+  }
+
+  /** The latest write of `key` seen in the registry is ours after all (`lease`, our value): no other owner holds it. */
+  reclaim(key: string, lease: string): void {
+    const entry = this.wanted.get(key);
+    if (!entry || entry.heldBy === undefined) return;
+    entry.heldBy = undefined;
+    entry.confirmed = { lease, generation: entry.generation };
   }
 
   /** What to send for `key` now, or `undefined` if it is no longer wanted. */
@@ -98,15 +123,15 @@ export class RegistrationTable {
     );
   }
 
-  /** Keys whose current value is not confirmed on `lease`. */
+  /** Keys whose current value is not confirmed on `lease`, except those another owner holds. */
   pending(lease: string | undefined): string[] {
-    return this.keys().filter((key) => !this.isConfirmed(key, lease));
+    return this.keys().filter((key) => !this.isConfirmed(key, lease) && this.wanted.get(key)?.heldBy === undefined);
   }
 
   /** One key as `registrations()` reports it, or `undefined` when not wanted. */
   registration(key: string, lease: string | undefined): Registration | undefined {
     const entry = this.wanted.get(key);
-    return entry && Object.freeze({ key, instance: entry.instance, confirmed: this.isConfirmed(key, lease) });
+    return entry && Object.freeze({ key, instance: entry.instance, confirmed: this.isConfirmed(key, lease), heldBy: entry.heldBy });
   }
 
   /** Every wanted key with its confirmation on `lease` (frozen). */
