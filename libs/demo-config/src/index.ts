@@ -27,9 +27,18 @@ export function etcdSecurityFromEnv(env: DemoEnv): {
   return { ...auth, ...credentials };
 }
 
+/** ZooKeeper digest credentials from ZOOKEEPER_AUTH (`user:password`). */
+export function zookeeperAuthFromEnv(env: DemoEnv): { auth?: { username: string; password: string } } {
+  const raw = env.ZOOKEEPER_AUTH;
+  if (!raw) return {};
+  const colon = raw.indexOf(':');
+  if (colon <= 0) throw new Error('Environment variable ZOOKEEPER_AUTH must be user:password (the value is not shown).');
+  return { auth: { username: raw.slice(0, colon), password: raw.slice(colon + 1) } };
+}
+
 /**
  * Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS (+ etcdSecurityFromEnv),
- * ZOOKEEPER_HOSTS, REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
+ * ZOOKEEPER_HOSTS (+ ZOOKEEPER_AUTH), REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
  * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST.
  */
 export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModuleOptions> {
@@ -46,7 +55,7 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
     }
     case 'zookeeper': {
       const { zookeeper } = await import('nest-service-registry/zookeeper');
-      return { ...common, backend: zookeeper({ hosts: env.ZOOKEEPER_HOSTS || '127.0.0.1:2181' }) };
+      return { ...common, backend: zookeeper({ hosts: env.ZOOKEEPER_HOSTS || '127.0.0.1:2181', ...zookeeperAuthFromEnv(env) }) };
     }
     case 'redis': {
       const { redis } = await import('nest-service-registry/redis');

@@ -1,4 +1,4 @@
-import type { Client, Event, Exception, Stat } from 'node-zookeeper-client';
+import type { ACL, Client, Event, Exception, Stat } from 'node-zookeeper-client';
 import { zookeeperClient as zookeeper } from './zookeeper.peer.js';
 
 type ZkError = Error | Exception | null;
@@ -40,6 +40,7 @@ export class ZkClient {
   disconnectedAt: number | undefined = Date.now();
   expired = false;
   closed = false;
+  private readonly acls: ACL[];
   /** Whether the client was connected at least once. */
   everConnected = false;
 
@@ -50,9 +51,19 @@ export class ZkClient {
     private readonly timeout: number,
     /** Disconnected (or never connected) this long, milliseconds, the client counts as lost. */
     private readonly lostAfter: number = sessionTimeout,
+    /** Digest credentials: the session authenticates, and ephemerals are writable by this user only. */
+    auth?: { readonly username: string; readonly password: string },
   ) {
     this.raw = zookeeper.createClient(hosts, { sessionTimeout, spinDelay, retries: 0 });
     guardParser(this.raw);
+    if (auth) this.raw.addAuthInfo('digest', Buffer.from(`${auth.username}:${auth.password}`));
+    // With auth: this user (any of its sessions) may do everything, the world may only read.
+    this.acls = auth
+      ? [
+          new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id('auth', '')),
+          new zookeeper.ACL(zookeeper.Permission.READ, new zookeeper.Id('world', 'anyone')),
+        ]
+      : [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id('world', 'anyone'))];
     this.raw.on('connected', () => {
       this.disconnectedAt = undefined;
       this.everConnected = true;
@@ -113,13 +124,14 @@ export class ZkClient {
   }
 
   mkdirp(path: string): Promise<void> {
-    return this.call('mkdirp', path, (done) => this.raw.mkdirp(path, (e) => done(e, undefined))).then(() => undefined);
+    // Same ACL as instances: ZooKeeper checks a child's deletion against its parent's ACL.
+    return this.call('mkdirp', path, (done) => this.raw.mkdirp(path, this.acls, (e) => done(e, undefined))).then(() => undefined);
   }
 
   createEphemeral(path: string, data: string): Promise<boolean> {
     return withTimeout(
       new Promise<boolean>((resolve, reject) =>
-        this.raw.create(path, Buffer.from(data), zookeeper.CreateMode.EPHEMERAL, (error) => {
+        this.raw.create(path, Buffer.from(data), this.acls, zookeeper.CreateMode.EPHEMERAL, (error) => {
           if (!error) resolve(true);
           else if (codeOf(error) === zookeeper.Exception.NODE_EXISTS) resolve(false);
           else reject(asError(error));

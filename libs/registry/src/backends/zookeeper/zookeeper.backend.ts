@@ -59,7 +59,7 @@ export class ZooKeeperBackend extends RegistryBackend {
   }
 
   async grantLease(ttl: number): Promise<RegistryLease> {
-    const client = new ZkClient(this.options.hosts, ttl * 1000, this.options.spinDelay, this.requestTimeout);
+    const client = new ZkClient(this.options.hosts, ttl * 1000, this.options.spinDelay, this.requestTimeout, ttl * 1000, this.options.auth);
     this.clients.add(client);
     try {
       await client.connected();
@@ -152,7 +152,8 @@ export class ZooKeeperBackend extends RegistryBackend {
 
   private replaceReader(reason: string): void {
     if (this.readerClient) this.drop(this.readerClient);
-    this.readerClient = new ZkClient(this.options.hosts, READER_TIMEOUT, this.options.spinDelay, this.requestTimeout, READER_LOST_AFTER);
+    const { hosts, spinDelay, auth } = this.options;
+    this.readerClient = new ZkClient(hosts, READER_TIMEOUT, spinDelay, this.requestTimeout, READER_LOST_AFTER, auth);
     this.clients.add(this.readerClient);
     const watches = this.watches.all();
     this.watches.clear();

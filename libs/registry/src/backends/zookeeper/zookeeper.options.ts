@@ -6,12 +6,18 @@ export interface ZooKeeperBackendOptions {
   hosts?: string;
   /** Delay between connection attempts, milliseconds. Default 150 (the client's 1000 slows reconnects). */
   spinDelay?: number;
+  /**
+   * Digest authentication. Instance znodes are then created with an ACL that lets only this user
+   * change or delete them, and anyone read them. The password is never printed.
+   */
+  auth?: { username: string; password: string };
 }
 
 /** {@link ZooKeeperBackendOptions} with every default applied, frozen. @publicApi */
 export interface ResolvedZooKeeperOptions {
   readonly hosts: string;
   readonly spinDelay: number;
+  readonly auth: { readonly username: string; readonly password: string } | undefined;
 }
 
 /** Validates ZooKeeper options and fills in defaults. Throws naming `backend.<option>`. @internal */
@@ -22,5 +28,12 @@ export function resolveZooKeeperOptions(input: ZooKeeperBackendOptions = {}): Re
   }
   const spinDelay = input.spinDelay ?? 150;
   if (!Number.isInteger(spinDelay) || spinDelay <= 0) invalidOption('backend.spinDelay', spinDelay, 'a positive integer of milliseconds');
-  return Object.freeze({ hosts, spinDelay });
+  const auth = input.auth;
+  if (
+    auth !== undefined &&
+    (typeof auth?.username !== 'string' || auth.username === '' || auth.username.includes(':') || typeof auth.password !== 'string')
+  ) {
+    invalidOption('backend.auth', '(hidden)', '{ username: string (not empty, no ":"), password: string }');
+  }
+  return Object.freeze({ hosts, spinDelay, auth: auth && Object.freeze({ username: auth.username, password: auth.password }) });
 }

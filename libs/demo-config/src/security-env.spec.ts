@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { etcdSecurityFromEnv } from './index.js';
+import { etcdSecurityFromEnv, zookeeperAuthFromEnv } from './index.js';
 
 describe('etcdSecurityFromEnv (the demo apps\u2019 ETCD_* variables)', () => {
   it('is empty when nothing is set', () => {
@@ -25,5 +25,18 @@ describe('etcdSecurityFromEnv (the demo apps\u2019 ETCD_* variables)', () => {
     expect(etcdSecurityFromEnv({ ETCD_CA_FILE: '/ca.pem', ETCD_CERT_FILE: '/c.pem' })).toEqual({
       credentials: { rootCertificate: '/ca.pem', certChain: '/c.pem', privateKey: undefined },
     });
+  });
+});
+
+describe('zookeeperAuthFromEnv (ZOOKEEPER_AUTH)', () => {
+  it('splits user:password at the first colon', () => {
+    expect(zookeeperAuthFromEnv({})).toEqual({});
+    expect(zookeeperAuthFromEnv({ ZOOKEEPER_AUTH: 'app:pa:ss' })).toEqual({ auth: { username: 'app', password: 'pa:ss' } });
+  });
+
+  it('refuses a value without a user, without showing it', () => {
+    expect(() => zookeeperAuthFromEnv({ ZOOKEEPER_AUTH: 'secret' })).toThrow(
+      'ZOOKEEPER_AUTH must be user:password (the value is not shown).',
+    );
   });
 });
