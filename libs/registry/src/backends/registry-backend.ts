@@ -15,6 +15,11 @@ export interface BackendEntry {
   readonly value: string;
   /** Id of the lease that owns the key, when the backend knows it. */
   readonly lease?: string;
+  /**
+   * Set when the value could not be read (e.g. larger than a read accepts): why, for the one
+   * warning that skips the key. `value` is empty then.
+   */
+  readonly unreadable?: string;
 }
 
 /** Result of a prefix read: every entry under the prefix as of `revision`. @publicApi */

@@ -39,10 +39,13 @@ export class InstanceSet {
     return this.byKey.size;
   }
 
-  /** Applies a written value; calls `onChange` and returns `true` when the set changed. */
-  put(key: string, raw: string, onChange?: (change: InstanceChange) => void): boolean {
+  /**
+   * Applies a written value; calls `onChange` and returns `true` when the set changed. With
+   * `unreadable` (why the backend could not read the value), the key is skipped like a malformed one.
+   */
+  put(key: string, raw: string, onChange?: (change: InstanceChange) => void, unreadable?: string): boolean {
     const previous = this.byKey.get(key);
-    const decoded = decodeInstance(raw);
+    const decoded = unreadable === undefined ? decodeInstance(raw) : ({ ok: false, reason: unreadable } as const);
     const reason = decoded.ok ? this.foreignKey(key, decoded.instance) : decoded.reason;
     if (!decoded.ok || reason !== undefined) {
       if (this.malformed.get(key) !== raw) {
@@ -87,14 +90,14 @@ export class InstanceSet {
   replace(entries: readonly BackendEntry[], onChange?: (change: InstanceChange) => void): boolean {
     if (this.byKey.size === 0 && this.malformed.size === 0) {
       // First read: nothing to compare with or remove.
-      for (const entry of entries) this.put(entry.key, entry.value, onChange);
+      for (const entry of entries) this.put(entry.key, entry.value, onChange, entry.unreadable);
       return this.byKey.size > 0;
     }
     let changed = false;
     const seen = new Set<string>();
     for (const entry of entries) {
       seen.add(entry.key);
-      changed = this.put(entry.key, entry.value, onChange) || changed;
+      changed = this.put(entry.key, entry.value, onChange, entry.unreadable) || changed;
     }
     for (const key of [...this.byKey.keys()]) if (!seen.has(key)) changed = this.delete(key, onChange) || changed;
     for (const key of [...this.malformed.keys()]) if (!seen.has(key)) this.malformed.delete(key);

@@ -50,7 +50,8 @@ export function describeEntry(entry: ServiceCacheEntry): CachedServiceStatus {
 /** Services of a namespace read, with instance counts, sorted by name and version (frozen). @internal */
 export function summarizeServices(namespace: string, entries: readonly BackendEntry[]): readonly ServiceSummary[] {
   const counts = new Map<string, ServiceSummary>();
-  for (const { key } of entries) {
+  for (const { key, unreadable } of entries) {
+    if (unreadable !== undefined) continue;
     const parsed = parseServiceKeyOf(namespace, key);
     if (!parsed) continue;
     const id = `${parsed.serviceName}:${parsed.serviceVersion}`;

@@ -2,6 +2,7 @@ import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, noo
 import type { Etcd3, IOptions } from 'etcd3';
 import { etcd3 } from './etcd3.peer.js';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
+import { MAX_RECEIVE_BYTES } from './etcd-prefix-read.js';
 
 /**
  * Whether an error means this member could not be reached at all. Only these sideline a member:
@@ -33,6 +34,7 @@ export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: n
       'grpc.keepalive_time_ms': options.keepaliveTime,
       'grpc.keepalive_timeout_ms': options.keepaliveTimeout,
       'grpc.keepalive_permit_without_calls': 1,
+      'grpc.max_receive_message_length': MAX_RECEIVE_BYTES, // prefix reads are paged below it
       // grpc-js backs off reconnects up to 120 s by default, and its subchannels are shared
       // between the clients etcd3 re-creates: cap it so a returning etcd is found within ~1 s.
       'grpc.initial_reconnect_backoff_ms': 100,

@@ -7,6 +7,7 @@ import type { ResolvedEtcdOptions } from './etcd.options.js';
 import { EtcdLease } from './etcd-lease.js';
 import { EtcdWatch } from './etcd-watch.js';
 import { explainEtcdError } from './etcd-errors.js';
+import { readPrefix } from './etcd-prefix-read.js';
 
 /** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. @publicApi */
 export class EtcdBackend extends RegistryBackend {
@@ -64,17 +65,11 @@ export class EtcdBackend extends RegistryBackend {
   }
 
   async list(prefix: string): Promise<ListResult> {
-    const range = this.client.getAll().prefix(prefix).exec();
-    const response = await withTimeout(range, this.requestTimeout, `etcd range ${prefix}`).catch(this.rethrow);
-    this.clusterId = response.header.cluster_id;
-    return {
-      revision: response.header.revision,
-      entries: response.kvs.map((kv) => ({
-        key: kv.key.toString(),
-        value: kv.value.toString(),
-        lease: kv.lease === '0' ? undefined : kv.lease,
-      })),
-    };
+    const { revision, entries, clusterId } = await readPrefix(this.client, prefix, (what, request) =>
+      withTimeout(request, this.requestTimeout, what),
+    ).catch(this.rethrow);
+    this.clusterId = clusterId ?? this.clusterId;
+    return { revision, entries };
   }
 
   private readonly rethrow = (error: unknown): never => {
