@@ -10,8 +10,8 @@ import { withTimeout } from '../util/with-timeout.js';
 
 /**
  * Terminus health indicator of the registry: `up` while the backend answers within
- * `healthTimeout` and every registration of this process is confirmed on a live lease; `down`
- * otherwise, with details (backend, endpoints, lease id, TTL left, last renewal, lost
+ * `healthTimeout`, every registration of this process is confirmed on a live lease and no looked-up
+ * service is stale (blind); `down` otherwise, with details (backend, endpoints, lease id, TTL left, last renewal, lost
  * registrations, stale services, last error). Always resolves; never throws.
  * @publicApi
  */
@@ -60,7 +60,9 @@ export class RegistryHealthIndicator {
       watches: { services: services.length, connected: services.filter((s) => s.connected).length },
       lastError: pingError ?? status.lastError ?? null,
     };
-    const healthy = pingError === undefined && status.lostRegistrations.length === 0 && status.state !== 'degraded';
+    // A stale service is one this process cannot watch although it may still read it: blind, so down.
+    const healthy =
+      pingError === undefined && status.lostRegistrations.length === 0 && status.state !== 'degraded' && staleServices.length === 0;
     return healthy ? indicator.up(details) : indicator.down(details);
   }
 }

@@ -5,6 +5,13 @@ import { isAuthTokenError, renewAuthToken } from './etcd-auth-token.js';
 
 /** Longest wait for etcd to release a watch, milliseconds. */
 const CANCEL_TIMEOUT = 2_000;
+/**
+ * Longest wait for a new watch to be confirmed by etcd, milliseconds. It normally takes one round
+ * trip; one that never connects (as after a stale auth token, issue 11 D1) would leave its
+ * services silently blind, so it reports a lost connection (stale, health down) and resyncs.
+ * @internal
+ */
+export const CONNECT_TIMEOUT = 5_000;
 
 /** Facts about the etcd cluster a watch's consumer last read from. @internal */
 export interface ClusterView {
@@ -26,6 +33,7 @@ export class EtcdWatch implements WatchSubscription {
   private cancelled: Promise<void> | undefined;
   private disconnected = false;
   private highestRevision: bigint;
+  private connectTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: Etcd3,
@@ -46,16 +54,24 @@ export class EtcdWatch implements WatchSubscription {
       .on('data', (res) => this.onData(res))
       .on('error', (error) => this.onError(error))
       .on('end', () => this.finish('the watch ended'));
+    this.connectTimer = setTimeout(() => {
+      const error = new Error(`the watch of ${prefix} was not confirmed by etcd within ${CONNECT_TIMEOUT} ms`);
+      this.onDisconnected(error);
+      this.finish(error.message, error);
+    }, CONNECT_TIMEOUT);
+    this.connectTimer.unref();
   }
 
   /** Cancels once; bounded, because etcd3's cancel of a watcher whose stream died may never resolve. */
   cancel(): Promise<void> {
     this.finished = true;
+    clearTimeout(this.connectTimer);
     this.cancelled ??= withTimeout(this.watcher.cancel(), CANCEL_TIMEOUT, 'etcd watch cancel').catch(() => undefined);
     return this.cancelled;
   }
 
   private onConnected(res: IWatchResponse): void {
+    clearTimeout(this.connectTimer);
     if (this.finished) return;
     if (this.disconnected) {
       this.finish('the watch reconnected; events may have been missed');
