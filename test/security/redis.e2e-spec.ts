@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscoveryClient, ServiceRegistry, type RegistryModuleOptions } from 'nest-service-registry';
@@ -46,16 +46,30 @@ afterAll(async () => {
 });
 
 describe('Redis with passwords, an ACL user limited to the registry keys, and TLS', () => {
-  it('an ACL user: registers, is discovered, health up; the password never shows', async () => {
+  it('an ACL user, and the default user by password only: registers, is discovered, health up; the passwords never show', async () => {
     const logger = new RecordingLogger();
     const provider = await apps.track(startProviderWithHealth(options({ url: appUrl() }), logger));
-    const discovery = (await apps.track(startConsumer(options({ url: appUrl() })))).get(DiscoveryClient);
-    await eventually(async () =>
-      expect((await discovery.getInstances('user-service')).map((i) => i.servicePort)).toEqual([portOf(provider)]),
-    );
+    const snapshotFile = join(dir, 'snapshot.json');
+    const defaultUser = `redis://:${ROOT_PASSWORD}@127.0.0.1:${server.port}`;
+    const consumer = await apps.track(startConsumer({ ...options({ url: defaultUser }), snapshotFile }, logger));
+    const discovery = consumer.get(DiscoveryClient);
+    const events: unknown[] = [];
+    const subscription = discovery.events$.subscribe((event) => events.push(event));
+    try {
+      await eventually(async () =>
+        expect((await discovery.getInstances('user-service')).map((i) => i.servicePort)).toEqual([portOf(provider)]),
+      );
+      await eventually(() => expect(readFileSync(snapshotFile, 'utf8')).toContain('user-service'));
+    } finally {
+      subscription.unsubscribe();
+    }
     const health = await registryHealth(provider);
     expect(health).toMatchObject({ status: 'up', endpoints: [`redis://nsr-app:***@127.0.0.1:${server.port}`] });
-    expect(JSON.stringify([logger.lines, health, provider.get(ServiceRegistry).status()])).not.toContain(APP_PASSWORD);
+    const outputs = JSON.stringify([logger.lines, health, provider.get(ServiceRegistry).status(), discovery.status(), events]);
+    for (const secret of [APP_PASSWORD, ROOT_PASSWORD]) {
+      expect(outputs).not.toContain(secret);
+      expect(readFileSync(snapshotFile, 'utf8')).not.toContain(secret);
+    }
   });
 
   it('a wrong password: keeps running, health down naming endpoint and user, registered once Redis accepts it; no password in any output', async () => {

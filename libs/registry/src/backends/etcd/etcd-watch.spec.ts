@@ -24,8 +24,12 @@ function recorder(): { listener: WatchListener; calls: string[] } {
 }
 
 describe('EtcdWatch connect deadline', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('a watch etcd never confirms reports a lost connection (stale) and resyncs', () => {
     const { client } = fakeClient();
