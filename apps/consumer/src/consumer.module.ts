@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController, registryOptionsFromEnv } from '@app/demo-config';
+import { HealthController, MetricsController, registryOptionsFromEnv } from '@app/demo-config';
 import { RegistryModule } from 'nest-service-registry';
 import { RegistryHealthModule } from 'nest-service-registry/health';
 import { RegistryClientsModule } from 'nest-service-registry/microservices';
@@ -16,6 +16,6 @@ import { UsersController } from './users.controller.js';
     TerminusModule,
     RegistryHealthModule,
   ],
-  controllers: [UsersController, UsersRpcController, RegistryController, HealthController],
+  controllers: [UsersController, UsersRpcController, RegistryController, HealthController, MetricsController],
 })
 export class ConsumerModule {}

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as TcpServer } from 'node:net';
-import { intFromEnv } from '@app/demo-config';
+import { intFromEnv, startMetrics } from '@app/demo-config';
 import { registerMicroservices } from 'nest-service-registry/microservices';
 import { ProviderModule } from './provider.module.js';
 
@@ -13,6 +13,7 @@ const portOf = (server: HttpServer | TcpServer): number | string | undefined => 
   return typeof address === 'object' && address ? address.port : (address ?? undefined);
 };
 
+startMetrics(); // before the app: the registry's instruments come from the global meter provider
 const app = await NestFactory.create(ProviderModule);
 app.enableShutdownHooks();
 // A hybrid app: user-rpc over TCP on RPC_PORT (0 = any free port), user-service over HTTP on PORT.

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController, registryOptionsFromEnv } from '@app/demo-config';
+import { HealthController, MetricsController, registryOptionsFromEnv } from '@app/demo-config';
 import { RegistryModule } from 'nest-service-registry';
 import { RegistryHealthModule } from 'nest-service-registry/health';
 import { UsersRpcController } from './users-rpc.controller.js';
@@ -14,6 +14,6 @@ import { UsersController } from './users.controller.js';
     TerminusModule,
     RegistryHealthModule,
   ],
-  controllers: [UsersController, UsersRpcController, HealthController],
+  controllers: [UsersController, UsersRpcController, HealthController, MetricsController],
 })
 export class ProviderModule {}

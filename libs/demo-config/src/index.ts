@@ -72,3 +72,4 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
   }
 }
 export { HealthController } from './health.controller.js';
+export { MetricsController, startMetrics } from './metrics.js';

@@ -50,3 +50,10 @@ export {
 } from './backends/registry-backend.js';
 export { memory, MemoryBackend, MemoryRegistryStore, type MemoryBackendOptions } from './backends/memory/index.js';
 export * from './errors/index.js';
+export {
+  RegistryMetrics,
+  type ClientOutcome,
+  type RenewalOutcome,
+  type RepairReason,
+  type ResyncReason,
+} from './metrics/registry-metrics.js';

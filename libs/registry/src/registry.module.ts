@@ -15,6 +15,8 @@ import { RenewalJobs } from './registration/renewal-jobs.js';
 import { RpcServiceExplorer } from './registration/rpc-service.explorer.js';
 import { ServiceRegistry } from './registration/service-registry.js';
 import { RegistryLifecycle } from './registry.lifecycle.js';
+import { RegistryGauges } from './metrics/registry-gauges.js';
+import { RegistryMetrics } from './metrics/registry-metrics.js';
 import { RegistryOutage } from './registry-outage.js';
 
 /** Resolves the module options, with the default etcd backend when none is given. */
@@ -61,7 +63,9 @@ function createBackend(options: ResolvedRegistryOptions): RegistryBackend {
     RegistryHttpClient,
     RegistryLifecycle,
     RegistryOutage,
+    RegistryMetrics,
+    RegistryGauges,
   ],
-  exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient, RegistryHttpClient],
+  exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient, RegistryHttpClient, RegistryMetrics],
 })
 export class RegistryModule extends ConfigurableRegistryModule {}

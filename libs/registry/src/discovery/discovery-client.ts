@@ -14,6 +14,8 @@ import { roundRobin } from './load-balancer.js';
 import type { TrackedCall } from './load-tracker.js';
 import { chooseInstance, describeEntry, selectInstances, summarizeServices } from './selection.js';
 import { ServiceCacheEntry } from './service-cache-entry.js';
+import { meteredWatches } from '../metrics/metered-watches.js';
+import { RegistryMetrics } from '../metrics/registry-metrics.js';
 import { SnapshotStore } from './snapshot-store.js';
 
 /**
@@ -38,13 +40,14 @@ export class DiscoveryClient {
     private readonly backend: RegistryBackend,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
     @Optional() outage?: RegistryOutage,
+    @Optional() private readonly metrics: RegistryMetrics = new RegistryMetrics(),
   ) {
     const warn = (message: string) => this.logger.warn(message);
     this.snapshot = options.snapshotFile
       ? new SnapshotStore(options.snapshotFile, options.namespace, DEFAULTS.snapshotDebounce, () => this.loadedServices(), warn)
       : undefined;
     this.context = {
-      backend,
+      backend: meteredWatches(backend, metrics),
       outage: outage ?? new RegistryOutage(backend),
       namespace: options.namespace,
       retryInitialDelay: options.retryInitialDelay,
@@ -132,6 +135,7 @@ export class DiscoveryClient {
   /** Keeps `instance` out of `choose()` for `ejectionTime` and re-reads its service. */
   reportFailure(instance: ServiceInstance): void {
     this.services.get(instance.serviceName)?.get(instance.serviceVersion)?.eject(instance);
+    this.metrics.ejected(instance.serviceName);
     if (!this.closed)
       this.events.next({ type: 'ejected', serviceName: instance.serviceName, serviceVersion: instance.serviceVersion, instance });
   }

@@ -1,11 +1,11 @@
-import type { RegistryBackend } from '../backends/registry-backend.js';
+import type { CacheBackend } from '../metrics/metered-watches.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { RegistryOutage } from '../registry-outage.js';
 import type { DiscoveryEvent } from './discovery-event.js';
 
 /** What a cache entry needs from its owner (the `DiscoveryClient`). @internal */
 export interface EntryContext {
-  readonly backend: RegistryBackend;
+  readonly backend: CacheBackend;
   readonly outage: Pick<RegistryOutage, 'failed' | 'succeeded'>;
   readonly retryInitialDelay: number;
   readonly retryMaxDelay: number;

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
 import { MESSAGES } from '../registry.messages.js';
 import type { CallAttempt } from '../errors/registry.error.js';
 import { attemptOf, callFailure, chooseUntried } from '../discovery/call-attempts.js';
@@ -39,15 +40,36 @@ export interface HttpCallOptions {
  */
 @Injectable()
 export class RegistryHttpClient {
-  constructor(private readonly discovery: DiscoveryClient) {}
+  constructor(
+    private readonly discovery: DiscoveryClient,
+    @Optional() private readonly metrics: RegistryMetrics = new RegistryMetrics(),
+  ) {}
 
   async fetch(service: string, path: string, init: RequestInit = {}, options: HttpCallOptions = {}): Promise<Response> {
+    const done = this.metrics.startCall(service, 'http');
+    const attempts: CallAttempt[] = [];
+    try {
+      const response = await this.send(service, path, init, options, attempts);
+      done(attempts.length > 0 ? 'retried' : 'ok');
+      return response;
+    } catch (error) {
+      done(init.signal?.aborted ? 'failed' : outcomeOf(error));
+      throw error;
+    }
+  }
+
+  private async send(
+    service: string,
+    path: string,
+    init: RequestInit,
+    options: HttpCallOptions,
+    attempts: CallAttempt[],
+  ): Promise<Response> {
     const version = options.version ?? DEFAULTS.serviceVersion;
     const retries = options.retries ?? 2;
     const timeout = options.timeout ?? 5000;
     const retryAny = isIdempotent(init.method);
     await this.discovery.getInstances(service, { version });
-    const attempts: CallAttempt[] = [];
     const tried = new Set<string>();
     for (;;) {
       const instance = chooseUntried(

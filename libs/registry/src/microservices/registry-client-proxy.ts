@@ -8,6 +8,7 @@ import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
 import { failoverRequest, type FailoverHost } from './failover-request.js';
 import type { ResolvedClientOptions } from './registry-client.options.js';
+import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
 import { TcpConnectionPool } from './tcp-connection-pool.js';
 
 /**
@@ -29,6 +30,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   constructor(
     private readonly discovery: DiscoveryClient,
     private readonly options: ResolvedClientOptions,
+    private readonly metrics: RegistryMetrics = new RegistryMetrics(),
   ) {
     super();
     this.pool = new TcpConnectionPool(options);
@@ -83,7 +85,12 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    return failoverRequest(this.host, packet, callback);
+    const done = this.metrics.startCall(this.options.service, 'tcp');
+    return failoverRequest(this.host, packet, (reply) => {
+      if (reply.err !== undefined && reply.err !== null) done(outcomeOf(reply.err));
+      else if (reply.isDisposed) done('ok');
+      callback(reply);
+    });
   }
 
   /** Writes an event to one instance; one that cannot be reached is ejected and another tried. */

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
 import { RegistryClientProxy } from './registry-client-proxy.js';
+import { RegistryMetrics } from '../metrics/registry-metrics.js';
 import { resolveClientOptions, type RegistryClientOptions } from './registry-client.options.js';
 
 /** One client of `RegistryClientsModule.registerAsync([...])`: its options from a factory. @publicApi */
@@ -30,8 +31,8 @@ export class RegistryClientsModule {
       const options = resolveClientOptions(client);
       return {
         provide: client.name,
-        useFactory: (discovery: DiscoveryClient) => new RegistryClientProxy(discovery, options),
-        inject: [DiscoveryClient],
+        useFactory: (discovery: DiscoveryClient, metrics: RegistryMetrics) => new RegistryClientProxy(discovery, options, metrics),
+        inject: [DiscoveryClient, RegistryMetrics],
       };
     });
     return { module: RegistryClientsModule, providers, exports: providers.map((p) => p.provide) };
@@ -40,9 +41,9 @@ export class RegistryClientsModule {
   static registerAsync(clients: readonly RegistryClientAsyncOptions[]): DynamicModule {
     const providers = clients.map((client): FactoryProvider => ({
       provide: client.name,
-      useFactory: async (discovery: DiscoveryClient, ...args: never[]) =>
-        new RegistryClientProxy(discovery, resolveClientOptions({ ...(await client.useFactory(...args)), name: client.name })),
-      inject: [DiscoveryClient, ...(client.inject ?? [])],
+      useFactory: async (discovery: DiscoveryClient, metrics: RegistryMetrics, ...args: never[]) =>
+        new RegistryClientProxy(discovery, resolveClientOptions({ ...(await client.useFactory(...args)), name: client.name }), metrics),
+      inject: [DiscoveryClient, RegistryMetrics, ...(client.inject ?? [])],
     }));
     return {
       module: RegistryClientsModule,

@@ -1,5 +1,6 @@
 import type { RegistryBackend, RegistryLease } from '../backends/registry-backend.js';
 import type { LeaseStats } from './registration-state.js';
+import type { RegistryMetrics } from '../metrics/registry-metrics.js';
 
 /** What {@link LeaseHolder.renew} found. @internal */
 export type RenewOutcome = 'renewed' | 'lost';
@@ -18,6 +19,7 @@ export class LeaseHolder {
   constructor(
     private readonly backend: RegistryBackend,
     private readonly ttl: number,
+    private readonly metrics?: Pick<RegistryMetrics, 'renewal'>,
   ) {}
 
   /** The lease held now, if any. */
@@ -64,7 +66,14 @@ export class LeaseHolder {
   async renew(): Promise<RenewOutcome> {
     const lease = this.lease;
     if (!lease) return 'lost';
-    if (!(await lease.renew())) {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    const renewed = await lease.renew().catch((error: unknown) => {
+      this.metrics?.renewal('failed', seconds());
+      throw error;
+    });
+    this.metrics?.renewal(renewed ? 'renewed' : 'lost', seconds());
+    if (!renewed) {
       this.drop(lease);
       return 'lost';
     }

@@ -9,6 +9,7 @@ import { createServiceInstance, encodeInstance, instanceKey } from '../model/ind
 import { resolveRegistryOptions } from '../options/resolve-options.js';
 import { RegistryOutage } from '../registry-outage.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { RegistryMetrics } from '../metrics/registry-metrics.js';
 import { RenewalJobs } from './renewal-jobs.js';
 
 const TTL = 3; // renewal every 1 s
@@ -35,7 +36,7 @@ function setup() {
   const backend = new GatedBackend(store);
   const options = resolveRegistryOptions({ backend: memory({ store }), host: 'h', ttl: TTL, retryInitialDelay: 100 });
   const scheduler = new SchedulerRegistry();
-  const keeper = new LeaseKeeper(backend, options, new RenewalJobs(scheduler), new RegistryOutage(backend));
+  const keeper = new LeaseKeeper(backend, options, new RenewalJobs(scheduler), new RegistryOutage(backend), new RegistryMetrics());
   const stored = () => store.list('/rpc/').entries.map((e) => ({ key: e.key, lease: e.lease }));
   return { store, backend, keeper, scheduler, stored };
 }

@@ -12,12 +12,11 @@ import { LeaseHolder } from './lease-holder.js';
 import { RegistrationTable } from './registration-table.js';
 import { registrationStatus, type LeaseState, type Registration, type RegistrationStatus } from './registration-state.js';
 import { RenewalJobs } from './renewal-jobs.js';
+import { RegistryMetrics } from '../metrics/registry-metrics.js';
 
 /**
- * Keeps every instance of this process registered under one lease: a {@link RegistrationTable}
- * (wanted, confirmed), a {@link LeaseHolder} and a {@link SerialQueue} (mutations run one at a
- * time). A job in the app's `SchedulerRegistry` renews the lease; a lost lease is replaced and
- * every key put again; failures are retried with capped, jittered backoff while the app runs. @internal
+ * Keeps every instance of this process registered under one lease ({@link RegistrationTable},
+ * {@link LeaseHolder}, a {@link SerialQueue}); renewed by a job, healed and retried while the app runs. @internal
  */
 @Injectable()
 export class LeaseKeeper {
@@ -36,8 +35,9 @@ export class LeaseKeeper {
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
     private readonly jobs: RenewalJobs,
     private readonly outage: RegistryOutage,
+    private readonly metrics: RegistryMetrics,
   ) {
-    this.holder = new LeaseHolder(backend, options.ttl);
+    this.holder = new LeaseHolder(backend, options.ttl, metrics);
     this.backoff = new Backoff(options.retryInitialDelay, options.retryMaxDelay);
   }
 
@@ -48,11 +48,6 @@ export class LeaseKeeper {
   /** Current lease id, if one is held. */
   get leaseId(): string | undefined {
     return this.holder.current?.id;
-  }
-
-  /** The value this process wants at `key`, or `undefined` if the key is not one of ours. */
-  expectedValue(key: string): string | undefined {
-    return this.table.expectedValue(key);
   }
 
   /**
@@ -85,8 +80,10 @@ export class LeaseKeeper {
 
   /** Puts `key` back after someone else deleted or overwrote it (also when a put of it is in flight). */
   repair(key: string, why: string): void {
+    const lost = this.table.isConfirmed(key, this.leaseId) ? 1 : 0; // not counted twice when its lease was lost too
     if (this.closed || !this.table.invalidate(key)) return;
     this.logger.warn(MESSAGES.keyRepaired(key, why));
+    this.metrics.repair(why === 'deleted' ? 'key_deleted' : 'key_overwritten', lost);
     void this.enqueue(`repair of ${key}`, () => this.writePending());
   }
 
@@ -136,7 +133,10 @@ export class LeaseKeeper {
     const lease = this.holder.current;
     if (lease) {
       // A renewal that works says nothing: Nest's default logger prints every level, debug included.
-      if ((await this.holder.renew()) === 'lost') this.logger.warn(MESSAGES.leaseLost(lease.id, this.table.size));
+      if ((await this.holder.renew()) === 'lost') {
+        this.logger.warn(MESSAGES.leaseLost(lease.id, this.table.size));
+        this.metrics.repair('lease_lost', this.table.registrations(lease.id).filter((r) => r.confirmed).length);
+      }
     }
     await this.writePending();
   }

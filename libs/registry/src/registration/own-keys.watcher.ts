@@ -100,7 +100,7 @@ export class OwnKeysWatcher {
 
   private onEvents(events: readonly WatchEvent[]): void {
     for (const event of events) {
-      if (this.keeper.expectedValue(event.key) === undefined) continue;
+      if (this.keeper.table.expectedValue(event.key) === undefined) continue;
       if (event.type === 'delete') this.keeper.repair(event.key, 'deleted');
       else this.onWritten(event.key, event.value, event.lease);
     }
@@ -111,7 +111,7 @@ export class OwnKeysWatcher {
     if (this.keeper.leaseId !== undefined) this.ownLeases.add(this.keeper.leaseId);
     if (lease !== undefined && !this.ownLeases.has(lease)) {
       if (this.keeper.table.yieldTo(key, lease)) this.logger.warn(MESSAGES.duplicateOwner(key, lease, this.keeper.leaseId));
-    } else if (value !== this.keeper.expectedValue(key)) {
+    } else if (value !== this.keeper.table.expectedValue(key)) {
       this.keeper.repair(key, 'overwritten');
     } else if (lease !== undefined) {
       this.keeper.table.reclaim(key, lease); // a foreign write seen late was followed by ours: we hold it

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { metrics } from '@opentelemetry/api';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { CallFailedError, NoInstancesError } from '../errors/registry.error.js';
+import { outcomeOf, RegistryMetrics, resyncReason } from './registry-metrics.js';
+
+describe('resyncReason and outcomeOf (bounded label values)', () => {
+  it('maps the backends’ resync texts to a few reasons', () => {
+    expect(resyncReason('the watch reconnected; events may have been missed')).toBe('reconnected');
+    expect(resyncReason('the watch failed or its revision was compacted')).toBe('compacted');
+    expect(resyncReason('the etcd cluster id changed (1 -> 2): etcd was replaced or restarted empty')).toBe('cluster_changed');
+    expect(resyncReason('the watch of /rpc/s:1.0/ was not confirmed by etcd within 5000 ms')).toBe('unconfirmed');
+    expect(resyncReason('the watch ended')).toBe('ended');
+    expect(resyncReason('anything else, 10.0.0.7:8080')).toBe('other');
+  });
+
+  it('tells no instance, every attempt failed and an answered call apart', () => {
+    expect(outcomeOf(new NoInstancesError('none', 'svc', '1.0'))).toBe('no_instance');
+    expect(outcomeOf(new CallFailedError('all failed', 'svc', []))).toBe('failed');
+    expect(outcomeOf(new Error('an RpcException the instance answered'))).toBe('ok');
+  });
+});
+
+describe('RegistryMetrics with an SDK registered', () => {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const scrape = async () => new PrometheusSerializer().serialize((await exporter.collect()).resourceMetrics);
+
+  beforeAll(() => {
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [exporter] }));
+  });
+  afterAll(() => {
+    metrics.disable();
+  });
+
+  it('exports the documented Prometheus names with bounded labels', async () => {
+    const registry = new RegistryMetrics();
+    registry.renewal('renewed', 0.004);
+    registry.repair('key_deleted', 1);
+    registry.repair('lease_lost', 0);
+    const done = registry.startCall('user-service', 'http');
+    done('ok');
+    done('failed'); // recorded once
+    registry.ejected('user-service');
+    registry.watched('delete', 2);
+    registry.resynced('the watch reconnected; events may have been missed');
+    registry.gauge('registry_stale_services', 'stale', () => [[3]]);
+    const text = await scrape();
+    for (const line of [
+      /^registry_renewals_total\{outcome="renewed",.*\} 1$/m,
+      /^registry_renewal_duration_seconds_count\{.*\} 1$/m,
+      /^registry_registration_losses_total\{.*\} 1$/m,
+      /^registry_repairs_total\{reason="key_deleted",.*\} 1$/m,
+      /^registry_repairs_total\{reason="lease_lost",.*\} 1$/m,
+      /^registry_client_requests_total\{service="user-service",protocol="http",outcome="ok",.*\} 1$/m,
+      /^registry_client_request_duration_seconds_count\{service="user-service",protocol="http",.*\} 1$/m,
+      /^registry_ejections_total\{service="user-service",.*\} 1$/m,
+      /^registry_watch_events_total\{type="delete",.*\} 2$/m,
+      /^registry_resyncs_total\{reason="reconnected",.*\} 1$/m,
+      /^registry_stale_services\{.*\} 3$/m,
+    ]) {
+      expect(text).toMatch(line);
+    }
+    expect(text).not.toMatch(/outcome="failed"/);
+  });
+});

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { metrics, type Attributes, type Counter, type Histogram, type Meter, type ObservableGauge } from '@opentelemetry/api';
+
+/** Renewal outcomes (`registry_renewals_total{outcome}`). @publicApi */
+export type RenewalOutcome = 'renewed' | 'lost' | 'failed';
+/** Why a key was put back (`registry_repairs_total{reason}`). @publicApi */
+export type RepairReason = 'lease_lost' | 'key_deleted' | 'key_overwritten';
+/** Outcome of one call through a registry client (`registry_client_requests_total{outcome}`). @publicApi */
+export type ClientOutcome = 'ok' | 'retried' | 'failed' | 'no_instance';
+/** Why a cache re-listed a service (`registry_resyncs_total{reason}`), from the backend's resync reason. @publicApi */
+export type ResyncReason = 'reconnected' | 'compacted' | 'cluster_changed' | 'revision_back' | 'unconfirmed' | 'failed' | 'ended' | 'other';
+
+/** Seconds buckets for call and renewal latencies (1 ms .. 5 s). */
+const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Outcome of a client call that ended with `error`: no instance, every attempt failed, or an answer (an application error is delivered). @internal */
+export function outcomeOf(error: unknown): ClientOutcome {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'NO_INSTANCES' ? 'no_instance' : code === 'CALL_FAILED' ? 'failed' : 'ok';
+}
+
+/** The bounded reason of a resync text (never the text itself: label values must stay few). @internal */
+export function resyncReason(text: string): ResyncReason {
+  if (/reconnected/i.test(text)) return 'reconnected';
+  if (/compact/i.test(text)) return 'compacted';
+  if (/cluster id changed|replaced|restarted empty/i.test(text)) return 'cluster_changed';
+  if (/backwards|went back/i.test(text)) return 'revision_back';
+  if (/not confirmed/i.test(text)) return 'unconfirmed';
+  if (/failed|cancel/i.test(text)) return 'failed';
+  if (/ended/i.test(text)) return 'ended';
+  return 'other';
+}
+
+/**
+ * The library's metrics, through `@opentelemetry/api`: no-ops until the app registers an SDK
+ * meter provider, so nothing is exported unless the app asks. Names are the Prometheus ones
+ * (the Prometheus exporter adds `_total` to counters). Labels are bounded: service names and fixed
+ * enums, never instance ids, addresses or error texts. Gauges are read from `sources` when scraped.
+ * @publicApi
+ */
+@Injectable()
+export class RegistryMetrics {
+  private readonly meter: Meter = metrics.getMeter('nest-service-registry');
+  private readonly renewals: Counter = this.counter('registry_renewals', 'Lease renewals by outcome');
+  private readonly renewalDuration: Histogram = this.seconds('registry_renewal_duration_seconds', 'Duration of one lease renewal');
+  private readonly losses: Counter = this.counter(
+    'registry_registration_losses',
+    'Registrations found lost (lease gone, key deleted or overwritten)',
+  );
+  private readonly repairs: Counter = this.counter('registry_repairs', 'Repairs by reason: a key put back, a lost lease replaced');
+  private readonly watchEvents: Counter = this.counter('registry_watch_events', 'Watch events applied to the cache, by type (put, delete)');
+  private readonly resyncs: Counter = this.counter('registry_resyncs', 'Cache re-lists of a service, by reason');
+  private readonly requests: Counter = this.counter('registry_client_requests', 'Calls through the registry clients, by outcome');
+  private readonly requestDuration: Histogram = this.seconds(
+    'registry_client_request_duration_seconds',
+    'Duration of one call through a registry client',
+  );
+  private readonly ejections: Counter = this.counter('registry_ejections', 'Instances kept out of choice after a failure');
+  private readonly gauges: ObservableGauge[] = [];
+
+  renewal(outcome: RenewalOutcome, seconds: number): void {
+    this.renewals.add(1, { outcome });
+    this.renewalDuration.record(seconds);
+  }
+
+  /**
+   * One repair for `reason` (a key put back, or a lost lease replaced), in which `lost`
+   * registrations that were confirmed until then were found gone (0 when already counted).
+   */
+  repair(reason: RepairReason, lost: number): void {
+    this.repairs.add(1, { reason });
+    if (lost > 0) this.losses.add(lost);
+  }
+
+  watched(type: 'put' | 'delete', count: number): void {
+    if (count > 0) this.watchEvents.add(count, { type });
+  }
+
+  resynced(reason: string): void {
+    this.resyncs.add(1, { reason: resyncReason(reason) });
+  }
+
+  request(service: string, protocol: string, outcome: ClientOutcome, seconds: number): void {
+    this.requests.add(1, { service, protocol, outcome });
+    this.requestDuration.record(seconds, { service, protocol });
+  }
+
+  /** Starts timing one client call; the returned function records it once, with its outcome. */
+  startCall(service: string, protocol: string): (outcome: ClientOutcome) => void {
+    const started = performance.now();
+    let recorded = false;
+    return (outcome) => {
+      if (recorded) return;
+      recorded = true;
+      this.request(service, protocol, outcome, (performance.now() - started) / 1000);
+    };
+  }
+
+  ejected(service: string): void {
+    this.ejections.add(1, { service });
+  }
+
+  /** Registers a gauge read at collection time: `read` returns one value per label set. */
+  gauge(name: string, description: string, read: () => ReadonlyArray<readonly [number, Attributes?]>): void {
+    const gauge = this.meter.createObservableGauge(name, { description });
+    gauge.addCallback((result) => {
+      for (const [value, attributes] of read()) result.observe(value, attributes);
+    });
+    this.gauges.push(gauge);
+  }
+
+  private counter(name: string, description: string): Counter {
+    return this.meter.createCounter(name, { description });
+  }
+
+  private seconds(name: string, description: string): Histogram {
+    return this.meter.createHistogram(name, { description, unit: 's', advice: { explicitBucketBoundaries: SECONDS } });
+  }
+}
