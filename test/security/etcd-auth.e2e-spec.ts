@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DiscoveryClient, ServiceRegistry, type RegistryModuleOptions } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
 import { eventually } from 'nest-service-registry/testing';
@@ -21,6 +21,33 @@ const options = (overrides: RegistryModuleOptions = {}): RegistryModuleOptions =
   ttl: 3,
   ...overrides,
 });
+
+/** Eventually `discovery` sees exactly the `user-service` instances of `providers`. */
+const seesExactly = (discovery: DiscoveryClient, providers: INestApplication[], timeout: number) =>
+  eventually(
+    () =>
+      expect(
+        discovery
+          .getInstancesSync('user-service')
+          .map((i) => i.servicePort)
+          .sort(),
+      ).toEqual(providers.map(portOf).sort()),
+    {
+      timeout,
+    },
+  );
+
+/** Deletes `provider`'s key as root, and waits until its own-keys watch has put it back. */
+async function expectRepaired(provider: INestApplication): Promise<void> {
+  const root = server.client(ROOT);
+  try {
+    const key = `/rpc/user-service:1.0/127.0.0.1:${portOf(provider)}`;
+    await root.delete().key(key);
+    await eventually(async () => expect(await root.get(key).string()).not.toBeNull(), { timeout: 5_000 });
+  } finally {
+    root.close();
+  }
+}
 
 beforeAll(async () => {
   server = await EtcdServer.start({ extraArgs: ['--auth-token-ttl', '3'] });
@@ -54,28 +81,9 @@ describe('etcd with auth and a role limited to the namespace prefix', () => {
     await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(1));
     await sleep(6_000); // twice the token TTL with nothing but keep-alives and open watches
     const second = await track(startProvider(options()));
-    await eventually(
-      () =>
-        expect(
-          discovery
-            .getInstancesSync('user-service')
-            .map((i) => i.servicePort)
-            .sort(),
-        ).toEqual([portOf(first), portOf(second)].sort()),
-      {
-        timeout: 5_000,
-      },
-    );
-    const root = server.client(ROOT);
-    try {
-      await sleep(6_000);
-      await root.delete().key(`/rpc/user-service:1.0/127.0.0.1:${portOf(first)}`);
-      await eventually(async () => expect(await root.get(`/rpc/user-service:1.0/127.0.0.1:${portOf(first)}`).string()).not.toBeNull(), {
-        timeout: 5_000,
-      });
-    } finally {
-      root.close();
-    }
+    await seesExactly(discovery, [first, second], 5_000);
+    await sleep(6_000);
+    await expectRepaired(first);
   }, 40_000);
 
   it('keeps working across an etcd restart (tokens are lost with it)', async () => {
@@ -85,18 +93,8 @@ describe('etcd with auth and a role limited to the namespace prefix', () => {
     await server.kill();
     await server.restart();
     const second = await track(startProvider(options()));
-    await eventually(
-      () =>
-        expect(
-          discovery
-            .getInstancesSync('user-service')
-            .map((i) => i.servicePort)
-            .sort(),
-        ).toEqual([portOf(first), portOf(second)].sort()),
-      {
-        timeout: 10_000,
-      },
-    );
+    await seesExactly(discovery, [first, second], 10_000);
+    await expectRepaired(first);
   }, 40_000);
 
   it('a service first looked up after the token expired is watched too', async () => {
@@ -111,13 +109,10 @@ describe('etcd with auth and a role limited to the namespace prefix', () => {
         .put('/rpc/order-service:1.0/127.0.0.1:9')
         .value(JSON.stringify({ serviceName: 'order-service', serviceVersion: '1.0', serviceHost: '127.0.0.1', servicePort: 9 }));
       await eventually(() => expect(discovery.getInstancesSync('order-service')).toHaveLength(1), { timeout: 5_000 });
-      await root.delete().key(`/rpc/user-service:1.0/127.0.0.1:${portOf(first)}`);
-      await eventually(async () => expect(await root.get(`/rpc/user-service:1.0/127.0.0.1:${portOf(first)}`).string()).not.toBeNull(), {
-        timeout: 5_000,
-      });
     } finally {
       root.close();
     }
+    await expectRepaired(first);
   }, 60_000);
 
   it('a wrong password: keeps running, health down naming endpoint and user, registered once the password is right; no password in any output', async () => {

@@ -57,3 +57,4 @@ export {
   type RepairReason,
   type ResyncReason,
 } from './metrics/registry-metrics.js';
+export type { HealthGateOptions, ResolvedHealthGate } from './health-gate/health-gate.options.js';

@@ -82,6 +82,10 @@ export const MESSAGES = {
   duplicateOwner: (key: string, owner: string, ours: string | undefined) =>
     `Another process holds ${safe(key)} (lease ${safe(owner)}; ours: ${ours ?? 'none'}): two processes advertise the same address. ` +
     'Not overwriting it; this instance counts as not registered until that key is gone. Give each process its own host:port.',
+  gateClosed: (threshold: number, reason: string) =>
+    `Health gate: ${threshold} failed check(s) in a row (${safe(reason)}); publishing this process's instances as DOWN`,
+  gateOpened: (threshold: number, keys: readonly string[]) =>
+    `Health gate: ${threshold} passed check(s) in a row; publishing ${keys.length} instance(s) as UP again`,
   keyRepaired: (key: string, why: string) => `Key ${safe(key)} was ${why} by someone else; putting it back`,
   keyWriteFailed: (key: string, error: unknown) => `writing ${safe(key)} failed: ${errorText(error)}`,
   outageStarted: (kind: string, endpoints: readonly string[], what: string, error: unknown) =>

@@ -17,6 +17,7 @@ import { ServiceRegistry } from './registration/service-registry.js';
 import { RegistryLifecycle } from './registry.lifecycle.js';
 import { RegistryGauges } from './metrics/registry-gauges.js';
 import { RegistryMetrics } from './metrics/registry-metrics.js';
+import { HealthGateRunner } from './health-gate/health-gate.runner.js';
 import { RegistryOutage } from './registry-outage.js';
 
 /** Resolves the module options, with the default etcd backend when none is given. */
@@ -65,6 +66,7 @@ function createBackend(options: ResolvedRegistryOptions): RegistryBackend {
     RegistryOutage,
     RegistryMetrics,
     RegistryGauges,
+    HealthGateRunner,
   ],
   exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient, RegistryHttpClient, RegistryMetrics],
 })

@@ -1,3 +1,4 @@
+import type { HealthGateOptions, ResolvedHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryBackendFactory } from '../backends/registry-backend.js';
 
 /**
@@ -51,6 +52,11 @@ export interface RegistryModuleOptions {
    * unreachable serves them, marked stale, until the registry answers. Default: none.
    */
   snapshotFile?: string;
+  /**
+   * Publish this process's instances `DOWN` while the app's own health check fails (and `UP` when
+   * it passes again), with damping. Default: none. See {@link HealthGateOptions}.
+   */
+  healthGate?: HealthGateOptions;
 }
 
 /** Options after defaults and validation; frozen. @publicApi */
@@ -74,4 +80,5 @@ export interface ResolvedRegistryOptions {
   readonly failFast: boolean;
   readonly connectTimeout: number;
   readonly snapshotFile: string | undefined;
+  readonly healthGate: ResolvedHealthGate | undefined;
 }

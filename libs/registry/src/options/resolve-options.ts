@@ -3,6 +3,7 @@ import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
 import { RegistryOptionsError } from '../errors/registry.error.js';
 import { isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
+import { resolveHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 
 /** Throws the standard error naming the option, the value and the rule. @internal */
@@ -99,5 +100,6 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     failFast: input.failFast ?? false,
     connectTimeout: positiveMs('connectTimeout', input.connectTimeout, DEFAULTS.connectTimeout),
     snapshotFile: input.snapshotFile,
+    healthGate: resolveHealthGate(input.healthGate, renewIntervalMs),
   });
 }
