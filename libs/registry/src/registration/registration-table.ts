@@ -68,9 +68,7 @@ export class RegistrationTable {
   invalidate(key: string): boolean {
     const entry = this.wanted.get(key);
     if (!entry) return false;
-    entry.generation++;
-    entry.confirmed = undefined;
-    entry.heldBy = undefined;
+    this.unconfirm(entry, undefined);
     return true;
   }
 
@@ -81,10 +79,15 @@ export class RegistrationTable {
   yieldTo(key: string, lease: string): boolean {
     const entry = this.wanted.get(key);
     if (!entry || entry.heldBy === lease) return false;
+    this.unconfirm(entry, lease);
+    return true;
+  }
+
+  /** A write in flight no longer confirms `entry`; `heldBy` says whether another owner keeps it (then it is not written). */
+  private unconfirm(entry: Wanted, heldBy: string | undefined): void {
     entry.generation++;
     entry.confirmed = undefined;
-    entry.heldBy = lease;
-    return true;
+    entry.heldBy = heldBy;
   }
 
   /** The latest write of `key` seen in the registry is ours after all (`lease`, our value): no other owner holds it. */

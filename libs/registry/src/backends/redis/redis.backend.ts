@@ -33,6 +33,8 @@ export class RedisBackend extends RegistryBackend {
   private closed = false;
   /** The connection's last error until it is ready again: what explains a command that found no connection. */
   private connectionError: Error | undefined;
+  /** The Redis user the URL names (`default` without one), for access errors. */
+  private readonly username: string;
 
   constructor(
     private readonly options: ResolvedRedisOptions,
@@ -40,6 +42,7 @@ export class RedisBackend extends RegistryBackend {
   ) {
     super();
     this.endpoints = [redactUrl(options.url)];
+    this.username = decodeURIComponent(new URL(options.url).username) || 'default';
     this.log = `${options.keyPrefix}log`;
     this.redis = this.connect();
   }
@@ -133,8 +136,7 @@ export class RedisBackend extends RegistryBackend {
 
   private command<T>(what: string, run: () => Promise<T>): Promise<T> {
     return withTimeout(run(), this.requestTimeout, `redis ${what} at ${this.endpoints[0]}`).catch((error: unknown) => {
-      const user = decodeURIComponent(new URL(this.options.url).username) || 'default';
-      throw explainRedisError(error, this.endpoints, user, this.connectionError);
+      throw explainRedisError(error, this.endpoints, this.username, this.connectionError);
     });
   }
 }
