@@ -5,6 +5,7 @@ import { eventually } from 'nest-service-registry/testing';
 import { zookeeper as zookeeperBackend } from 'nest-service-registry/zookeeper';
 import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
 import { portOf, RecordingLogger, startConsumer, TrackedApps } from '../support/apps.js';
+import { expectNoSecrets } from '../support/secrets.js';
 import { registryHealth, startProviderWithHealth } from '../support/health-app.js';
 
 // ZooKeeper digest authentication: instance znodes only their owner may change or delete,
@@ -69,8 +70,15 @@ describe('ZooKeeper with digest authentication', () => {
     } finally {
       sameUser.close();
     }
-    const outputs = JSON.stringify([logger.lines, await registryHealth(provider), provider.get(ServiceRegistry).status()]);
-    expect(outputs).not.toContain(AUTH.password);
+    expectNoSecrets([logger.lines, await registryHealth(provider), provider.get(ServiceRegistry).status()], [AUTH.password]);
+
+    await provider.close(); // deregistration is confirmed: the znode is gone once close() resolves, not a session timeout later
+    const observer = await plainClient();
+    try {
+      expect(await code((done) => observer.getData(path, (error) => done(error)))).toBe(zookeeper.Exception.NO_NODE);
+    } finally {
+      observer.close();
+    }
   }, 30_000);
 
   it('refuses an auth option without a user name at bootstrap, without printing the password', () => {

@@ -68,26 +68,41 @@ export class ZooKeeperBackend extends RegistryBackend {
       throw error;
     }
     const id = client.sessionId;
+    const owned = new Set<string>(); // znodes this session created, deleted first at revoke
     return {
       id,
       ttl,
       put: async (key, value) => {
         const path = pathOf(key);
         await client.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
+        owned.add(path);
         if (await client.createEphemeral(path, value)) return;
         const stat = await client.exists(path);
         if (stat && stat.ephemeralOwner.toString('hex') === id) return client.setData(path, value);
         await client.remove(path); // someone else's znode: a put replaces it, as in etcd
         if (!(await client.createEphemeral(path, value))) throw new Error(`zookeeper: ${path} was created again concurrently`);
       },
-      delete: async (key) => client.remove(pathOf(key)),
+      delete: async (key) => {
+        owned.delete(pathOf(key));
+        await client.remove(pathOf(key));
+      },
       renew: async () => {
         if (client.lost) return false;
         if (client.disconnectedAt !== undefined) throw new Error(`zookeeper: disconnected from ${this.options.hosts}`);
         await client.exists('/');
         return !client.lost;
       },
-      revoke: async () => this.drop(client),
+      // Closing the session removes its ephemerals too, but only once the server has the close
+      // request, which the client does not acknowledge: a close lost on a reconnecting socket left
+      // them for a whole session timeout. Deleting them first makes deregistration confirmed.
+      revoke: async () => {
+        try {
+          const ours = async (path: string) => (await client.exists(path))?.ephemeralOwner.toString('hex') === id;
+          await Promise.all([...owned].map(async (path) => (await ours(path)) && client.remove(path))); // taken over: not ours to delete
+        } finally {
+          this.drop(client);
+        }
+      },
       release: () => this.drop(client),
     };
   }
