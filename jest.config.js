@@ -20,6 +20,7 @@ export default {
   moduleNameMapper: {
     '^nest-service-registry$': '<rootDir>/libs/registry/src/index.ts',
     '^nest-service-registry/etcd$': '<rootDir>/libs/registry/src/backends/etcd/index.ts',
+    '^nest-service-registry/dashboard$': '<rootDir>/libs/registry/src/dashboard/index.ts',
     '^nest-service-registry/health$': '<rootDir>/libs/registry/src/health/index.ts',
     '^nest-service-registry/microservices$': '<rootDir>/libs/registry/src/microservices/index.ts',
     '^nest-service-registry/zookeeper$': '<rootDir>/libs/registry/src/backends/zookeeper/index.ts',

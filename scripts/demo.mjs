@@ -5,7 +5,8 @@
 // (load-balanced HTTP client) and GET /rpc/users/:id (discovery-backed ClientProxy over TCP) to
 // show round-robin; keeps a steady stream of calls on both paths while it stops one provider
 // gracefully (SIGTERM) and crashes another (SIGKILL); prints what the consumer saw, how long each
-// change took and how many calls failed (expected 0). Leaves nothing running.
+// change took and how many calls failed (expected 0). Leaves nothing running, unless started with
+// `npm run demo -- --keep`: then everything stays up (the dashboard can be looked at) until Ctrl-C.
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const TTL = Number(process.env.REGISTRY_TTL_SECONDS ?? 5);
 const children = [];
 let registry;
 const BACKEND = process.env.REGISTRY_BACKEND || 'etcd';
+const KEEP = process.argv.includes('--keep');
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** Starts a child, keeps its output, resolves the first match of `ready` in it. */
@@ -158,6 +160,7 @@ async function main() {
   say(`   providers: HTTP on ${providers.map((p) => p.port).join(', ')}; TCP on ${providers.map((p) => p.rpcPort).join(', ')}`);
   await start('consumer', process.execPath, ['dist/apps/consumer/main.js'], { ...env, PORT: String(consumerPort) }, /listening on (\d+)/);
   const api = `http://127.0.0.1:${consumerPort}`;
+  say(`   live dashboard: ${api}/registry/dashboard${KEEP ? '' : '   (run `npm run demo -- --keep` to keep it up after the demo)'}`);
 
   const events = [];
   const sse = new AbortController();
@@ -244,6 +247,15 @@ async function main() {
   say('\n== What the consumer streamed on /registry/events:');
   for (const e of events) say(`   ${new Date(e.at).toISOString()} ${e.type.padEnd(7)} ${e.instance.id}`);
   sse.abort();
+  if (KEEP) {
+    say(`\n== --keep: everything stays up. Dashboard: ${api}/registry/dashboard  (Ctrl-C stops it all)`);
+    await new Promise((resolve) => {
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
 }
 
 let failed = false;

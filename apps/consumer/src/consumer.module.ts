@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController, MetricsController, registryOptionsFromEnv } from '@app/demo-config';
 import { RegistryModule } from 'nest-service-registry';
+import { RegistryDashboardModule } from 'nest-service-registry/dashboard';
 import { RegistryHealthModule } from 'nest-service-registry/health';
 import { RegistryClientsModule } from 'nest-service-registry/microservices';
 import { RegistryController } from './registry.controller.js';
@@ -15,6 +16,7 @@ import { UsersController } from './users.controller.js';
     RegistryClientsModule.register([{ name: USER_RPC, service: 'user-rpc', idempotent: ['users.get'] }]),
     TerminusModule,
     RegistryHealthModule,
+    RegistryDashboardModule.forRoot({ path: '/registry/dashboard' }), // read-only: no drain buttons
   ],
   controllers: [UsersController, UsersRpcController, RegistryController, HealthController, MetricsController],
 })
