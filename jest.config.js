@@ -21,6 +21,7 @@ export default {
     '^nest-service-registry$': '<rootDir>/libs/registry/src/index.ts',
     '^nest-service-registry/etcd$': '<rootDir>/libs/registry/src/backends/etcd/index.ts',
     '^nest-service-registry/dashboard$': '<rootDir>/libs/registry/src/dashboard/index.ts',
+    '^nest-service-registry/grpc$': '<rootDir>/libs/registry/src/grpc/index.ts',
     '^nest-service-registry/health$': '<rootDir>/libs/registry/src/health/index.ts',
     '^nest-service-registry/microservices$': '<rootDir>/libs/registry/src/microservices/index.ts',
     '^nest-service-registry/zookeeper$': '<rootDir>/libs/registry/src/backends/zookeeper/index.ts',

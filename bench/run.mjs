@@ -13,6 +13,7 @@ import { EtcdServer } from '../scripts/lib/etcd-server.mjs';
 import { coldRead, fanOut, lookup, memory } from './figures/discovery.mjs';
 import { crashToGone, requestsPerMinute } from './figures/lease.mjs';
 import { clientOverhead, failedDuringCrash } from './figures/calls.mjs';
+import { grpcResolver } from './figures/grpc.mjs';
 import { deregistrationLatency, listeningToVisible, registrationLatency } from './figures/registration.mjs';
 import { cleanups, log, results, root, smoke } from './lib/harness.mjs';
 import { round } from './lib/stats.mjs';
@@ -34,6 +35,7 @@ const FIGURES = {
   memory,
   clients: clientOverhead,
   failover: failedDuringCrash,
+  grpc: grpcResolver,
 };
 
 async function main() {

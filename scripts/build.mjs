@@ -20,7 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,7 +29,9 @@ const libOnly = process.argv.includes('--lib');
 
 const libs = [
   { dir: 'libs/registry', out: 'dist/libs/registry', name: 'nest-service-registry', extra: ['README.md', 'LICENSE'], sources: true },
-  ...(libOnly ? [] : [{ dir: 'libs/demo-config', out: 'dist/libs/demo-config', name: '@app/demo-config', extra: [] }]),
+  ...(libOnly
+    ? []
+    : [{ dir: 'libs/demo-config', out: 'dist/libs/demo-config', name: '@app/demo-config', extra: ['libs/demo-config/src/users.proto'] }]),
 ];
 const apps = libOnly ? [] : ['apps/provider', 'apps/consumer'];
 
@@ -83,7 +85,8 @@ for (const lib of libs) {
   rmSync(join(root, lib.out), { recursive: true, force: true });
   compile(`${lib.dir}/tsconfig.lib.json`);
   cpSync(join(root, lib.dir, 'package.json'), join(root, lib.out, 'package.json'));
-  for (const file of lib.extra) if (existsSync(join(root, file))) cpSync(join(root, file), join(root, lib.out, file));
+  // Extra files land at the top of the output (README.md, LICENSE, the demo's users.proto).
+  for (const file of lib.extra) if (existsSync(join(root, file))) cpSync(join(root, file), join(root, lib.out, basename(file)));
   if (lib.sources) shipSources(lib);
   link(lib.name, lib.out);
 }

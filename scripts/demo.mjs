@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run demo`: the main job, end to end on a private etcd.
 // Builds the project, starts etcd (installing Debian's etcd-server when it is missing and this
-// is root on Debian), three hybrid providers (HTTP + TCP) and a consumer; calls GET /users/:id
-// (load-balanced HTTP client) and GET /rpc/users/:id (discovery-backed ClientProxy over TCP) to
-// show round-robin; keeps a steady stream of calls on both paths while it stops one provider
-// gracefully (SIGTERM) and crashes another (SIGKILL); prints what the consumer saw, how long each
+// is root on Debian), three hybrid providers (HTTP + TCP + gRPC) and a consumer; calls
+// GET /users/:id (load-balanced HTTP client), GET /rpc/users/:id (discovery-backed ClientProxy
+// over TCP) and GET /grpc/users/:id (ClientGrpc on a registry:/// target) to show round-robin;
+// keeps a steady stream of calls on all three paths while it stops one provider gracefully
+// (SIGTERM) and crashes another (SIGKILL); prints what the consumer saw, how long each
 // change took and how many calls failed (expected 0). Leaves nothing running, unless started with
 // `npm run demo -- --keep`: then everything stays up (the dashboard can be looked at) until Ctrl-C.
 import { execFileSync, spawn } from 'node:child_process';
@@ -142,22 +143,27 @@ async function main() {
     PORT: '0',
   };
   say(`== Starting three providers (PORT=0, TTL ${TTL} s) and a consumer on port ${consumerPort}`);
+  const grpcPorts = [await freePort(), await freePort(), await freePort()];
   const providers = await Promise.all(
-    ['provider-a', 'provider-b', 'provider-c'].map((name) =>
+    ['provider-a', 'provider-b', 'provider-c'].map((name, i) =>
       start(
         name,
         process.execPath,
         ['dist/apps/provider/main.js'],
-        { ...env, RPC_PORT: '0' },
-        /rpc bound to (\d+)[\s\S]*listening on (\d+)/,
+        { ...env, RPC_PORT: '0', GRPC_PORT: String(grpcPorts[i]) },
+        /Provider rpc bound to (\d+)[\s\S]*listening on (\d+)/,
       ),
     ),
   );
-  providers.forEach((p) => {
+  providers.forEach((p, i) => {
     p.rpcPort = Number(p.match[1]);
     p.port = Number(p.match[2]);
+    p.grpcPort = grpcPorts[i];
   });
-  say(`   providers: HTTP on ${providers.map((p) => p.port).join(', ')}; TCP on ${providers.map((p) => p.rpcPort).join(', ')}`);
+  say(
+    `   providers: HTTP on ${providers.map((p) => p.port).join(', ')}; TCP on ${providers.map((p) => p.rpcPort).join(', ')}; ` +
+      `gRPC on ${grpcPorts.join(', ')}`,
+  );
   await start('consumer', process.execPath, ['dist/apps/consumer/main.js'], { ...env, PORT: String(consumerPort) }, /listening on (\d+)/);
   const api = `http://127.0.0.1:${consumerPort}`;
   say(`   live dashboard: ${api}/registry/dashboard${KEEP ? '' : '   (run `npm run demo -- --keep` to keep it up after the demo)'}`);
@@ -201,12 +207,20 @@ async function main() {
     say(`   /rpc/users/${id} -> ${JSON.stringify(body)}`);
   }
 
+  say(
+    '\n== GET /grpc/users/:id six times (UserService.Get through ClientGrpc on registry:///user-grpc:1.0, gRPC round_robin;\n   its first calls go to whichever instance connected first):',
+  );
+  for (let id = 1; id <= 6; id++) {
+    const body = await (await fetch(`${api}/grpc/users/${id}`)).json();
+    say(`   /grpc/users/${id} -> ${JSON.stringify(body)}`);
+  }
+
   const stopped = []; // { addresses, ports, at }: providers stopped, for the stream summary
   const removal = async (provider, signal, label) => {
     const since = Date.now();
     stopped.push({
-      addresses: [`127.0.0.1:${provider.port}`, `127.0.0.1:${provider.rpcPort}`],
-      ports: { '/users': provider.port, '/rpc/users': provider.rpcPort },
+      addresses: [`127.0.0.1:${provider.port}`, `127.0.0.1:${provider.rpcPort}`, `127.0.0.1:${provider.grpcPort}`],
+      ports: { '/users': provider.port, '/rpc/users': provider.rpcPort, '/grpc/users': provider.grpcPort },
       at: since,
     });
     provider.child.kill(signal);
@@ -218,7 +232,7 @@ async function main() {
     say(`   ${label}: ${provider.name} (:${provider.port}) gone from the consumer's view after ${event.at - since} ms`);
   };
   say('\n== Stopping and crashing providers under a steady stream of calls (50/s on each path):');
-  const streams = [steady(api, '/users'), steady(api, '/rpc/users')];
+  const streams = [steady(api, '/users'), steady(api, '/rpc/users'), steady(api, '/grpc/users')];
   await new Promise((r) => setTimeout(r, 1_000));
   await removal(providers[0], 'SIGTERM', 'graceful stop (SIGTERM)');
   await removal(providers[1], 'SIGKILL', `crash (SIGKILL, lease TTL ${TTL} s)`);
@@ -229,10 +243,12 @@ async function main() {
     const reached = events.filter(
       (e) => e.type === 'ejected' && stopped.some((p) => e.instance.servicePort === p.ports[path] && e.at >= p.at),
     ).length;
-    say(
-      `   ${path.padEnd(11)} ${calls} calls, ${failed} failed (expected 0); ${reached} reached a stopped provider and were retried elsewhere; ` +
-        `${late} answered by a provider after it stopped`,
-    );
+    // gRPC balances and retries by itself (round_robin, retry policy on UNAVAILABLE): no ejected events to count.
+    const retried =
+      path === '/grpc/users'
+        ? "gRPC's retry policy covers calls in flight to a stopped provider"
+        : `${reached} reached a stopped provider and were retried elsewhere`;
+    say(`   ${path.padEnd(11)} ${calls} calls, ${failed} failed (expected 0); ${retried}; ${late} answered by a provider after it stopped`);
     for (const e of [...new Set(errors)].slice(0, 3)) say(`      failure: ${e}`);
   }
 

@@ -44,6 +44,7 @@ describe('bench smoke run', () => {
         'RPC through the ClientProxy',
         'HTTP through RegistryHttpClient',
         'failed calls while a provider is SIGKILLed',
+        'gRPC through the registry resolver',
       ]);
       for (const result of report.results) expect(result.ours).not.toBeUndefined();
       expect(output).toContain('| figure | ours | reference (same run) | goal | met |');

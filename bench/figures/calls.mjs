@@ -52,8 +52,11 @@ async function p50(call, n) {
   return round(median(samples), 3);
 }
 
-/** Ours and the reference, alternated twice (each keeps its better run), after a warm-up. */
-async function compare(ours, reference, label, etc) {
+/**
+ * Ours and the reference, alternated twice (each keeps its better run), after a warm-up. The goal:
+ * throughput ≥ `minRps`× and p50 ≤ `maxP50`× the reference's.
+ */
+export async function compare(ours, reference, label, etc, minRps = 0.9, maxP50 = 1.1) {
   const n = smoke ? 20 : 2_000;
   const ms = smoke ? 300 : 3_000;
   for (const call of [ours, reference]) for (let i = 0; i < 50; i++) await call();
@@ -67,8 +70,8 @@ async function compare(ours, reference, label, etc) {
       runs[name].p50 = Math.min(runs[name].p50, await p50(call, n));
     }
   }
-  const met = runs.ours.rps >= 0.9 * runs.reference.rps && runs.ours.p50 <= 1.1 * runs.reference.p50;
-  record(label, runs.ours, runs.reference, `throughput ≥ 0.9×, p50 ≤ 1.1× of ${etc}`, met, 'calls/s, ms');
+  const met = runs.ours.rps >= minRps * runs.reference.rps && runs.ours.p50 <= maxP50 * runs.reference.p50;
+  record(label, runs.ours, runs.reference, `throughput ≥ ${minRps}×, p50 ≤ ${maxP50}× of ${etc}`, met, 'calls/s, ms');
 }
 
 // 10 + 11. Overhead of the clients, one instance -------------------------------------------------

@@ -21,6 +21,8 @@ export class DemoProvider {
     this.#child = child;
     this.httpPort = httpPort;
     this.rpcPort = rpcPort;
+    /** @type {number | undefined} */
+    this.grpcPort = undefined;
     this.#exited = new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
   }
 
@@ -34,12 +36,29 @@ export class DemoProvider {
     return `127.0.0.1:${this.httpPort}`;
   }
 
-  /** @param {string} etcdUrl @param {number} [ttlSeconds] @returns {Promise<DemoProvider>} */
-  static async start(etcdUrl, ttlSeconds = 2) {
+  /** `127.0.0.1:<grpcPort>`, as the provider answers in `servedBy` over gRPC (when started with one). */
+  get grpcAddress() {
+    return `127.0.0.1:${this.grpcPort}`;
+  }
+
+  /**
+   * @param {string} etcdUrl @param {number} [ttlSeconds]
+   * @param {{ grpcPort?: number }} [options] grpcPort: serve user-grpc on that port (GRPC_PORT)
+   * @returns {Promise<DemoProvider>}
+   */
+  static async start(etcdUrl, ttlSeconds = 2, options = {}) {
     if (!existsSync(MAIN)) throw new Error('The demo provider is not built: run `npm run build` (npm test does it in pretest).');
     const child = spawn(process.execPath, [MAIN], {
       cwd: root,
-      env: { ...process.env, ETCD_HOSTS: etcdUrl, HOST: '127.0.0.1', PORT: '0', RPC_PORT: '0', REGISTRY_TTL_SECONDS: String(ttlSeconds) },
+      env: {
+        ...process.env,
+        ETCD_HOSTS: etcdUrl,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        RPC_PORT: '0',
+        REGISTRY_TTL_SECONDS: String(ttlSeconds),
+        ...(options.grpcPort === undefined ? {} : { GRPC_PORT: String(options.grpcPort) }),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -66,7 +85,9 @@ export class DemoProvider {
     });
     child.stdout.resume();
     child.stderr.resume();
-    return new DemoProvider(child, ports.http, ports.rpc);
+    const provider = new DemoProvider(child, ports.http, ports.rpc);
+    provider.grpcPort = options.grpcPort;
+    return provider;
   }
 
   /** Sends `signal` (default SIGKILL) and waits until the process is gone. @param {NodeJS.Signals} [signal] */

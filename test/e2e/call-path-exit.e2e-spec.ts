@@ -3,13 +3,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { freePort } from '../../scripts/lib/ports.mjs';
 
 let etcd: EtcdServer;
 let provider: DemoProvider;
 
 beforeAll(async () => {
   etcd = await EtcdServer.start();
-  provider = await DemoProvider.start(etcd.url);
+  provider = await DemoProvider.start(etcd.url, 2, { grpcPort: await freePort() });
 });
 
 afterAll(async () => {
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('the call path at shutdown', () => {
-  it('app.close() leaves no socket, timer or stream: a consumer that called both clients exits by itself', async () => {
+  it('app.close() leaves no socket, timer or stream: a consumer that called the TCP, HTTP and gRPC clients exits by itself', async () => {
     if (!existsSync('node_modules/nest-service-registry/index.js'))
       throw new Error('Run `npm run build` first (npm test does it in pretest).');
     const child = spawn(process.execPath, ['test/fixtures/consumer-exit.mjs'], {
@@ -53,7 +54,7 @@ describe('the call path at shutdown', () => {
     if (!exitedInTime) child.kill('SIGKILL');
     await exited;
     const report = JSON.parse(output.split('\n').find((l) => l.includes('"closed"')) ?? '{}') as { served?: string[] };
-    expect(report.served).toEqual([provider.httpAddress, provider.rpcAddress].sort()); // both clients really called
+    expect(report.served).toEqual([provider.grpcAddress, provider.httpAddress, provider.rpcAddress].sort()); // every client really called
     expect({ exitedInTime, code: child.exitCode, afterClose: closedAt > 0 }).toEqual({ exitedInTime: true, code: 0, afterClose: true });
   }, 60_000);
 });

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController, MetricsController, registryOptionsFromEnv } from '@app/demo-config';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { HealthController, MetricsController, registryOptionsFromEnv, USERS_PACKAGE, USERS_PROTO } from '@app/demo-config';
 import { RegistryModule } from 'nest-service-registry';
 import { RegistryDashboardModule } from 'nest-service-registry/dashboard';
+import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
 import { RegistryHealthModule } from 'nest-service-registry/health';
 import { RegistryClientsModule } from 'nest-service-registry/microservices';
 import { RegistryController } from './registry.controller.js';
+import { USER_GRPC, UsersGrpcController } from './users-grpc.controller.js';
 import { USER_RPC, UsersRpcController } from './users-rpc.controller.js';
 import { UsersController } from './users.controller.js';
 
@@ -14,10 +17,25 @@ import { UsersController } from './users.controller.js';
     RegistryModule.forRootAsync({ useFactory: () => registryOptionsFromEnv(process.env) }),
     // users.get is a read: a call lost with its connection may be repeated on another instance.
     RegistryClientsModule.register([{ name: USER_RPC, service: 'user-rpc', idempotent: ['users.get'] }]),
+    // gRPC: the registry's resolver serves registry:/// targets; gRPC balances round_robin over them.
+    // UserService.Get is a read: a call lost with its instance is retried on another (retry policy).
+    RegistryGrpcModule.forRoot(),
+    ClientsModule.register([
+      {
+        name: USER_GRPC,
+        transport: Transport.GRPC,
+        options: {
+          package: USERS_PACKAGE,
+          protoPath: USERS_PROTO,
+          url: registryTarget('user-grpc', '1.0'),
+          channelOptions: registryChannelOptions({ retry: { services: ['users.UserService'] } }),
+        },
+      },
+    ]),
     TerminusModule,
     RegistryHealthModule,
     RegistryDashboardModule.forRoot({ path: '/registry/dashboard' }), // read-only: no drain buttons
   ],
-  controllers: [UsersController, UsersRpcController, RegistryController, HealthController, MetricsController],
+  controllers: [UsersController, UsersRpcController, UsersGrpcController, RegistryController, HealthController, MetricsController],
 })
 export class ConsumerModule {}

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as TcpServer } from 'node:net';
-import { intFromEnv, startMetrics } from '@app/demo-config';
+import { intFromEnv, startMetrics, USERS_PACKAGE, USERS_PROTO } from '@app/demo-config';
 import { registerMicroservices } from 'nest-service-registry/microservices';
 import { ProviderModule } from './provider.module.js';
 
@@ -21,8 +21,18 @@ const rpc = app.connectMicroservice<MicroserviceOptions>({
   transport: Transport.TCP,
   options: { host: '0.0.0.0', port: intFromEnv(process.env, 'RPC_PORT', 0) },
 });
+// With GRPC_PORT: user-grpc over gRPC on that port. It must be a real port: Nest does not expose
+// the port a gRPC server bound, and registerMicroservices() advertises the one it is given.
+const grpcPort = process.env.GRPC_PORT ? intFromEnv(process.env, 'GRPC_PORT', 0) : undefined;
+if (grpcPort !== undefined) {
+  app.connectMicroservice<MicroserviceOptions>({
+    transport: Transport.GRPC,
+    options: { package: USERS_PACKAGE, protoPath: USERS_PROTO, url: `0.0.0.0:${grpcPort}` },
+  });
+}
 await app.startAllMicroservices();
 Logger.log(`Provider rpc bound to ${portOf(rpc.unwrap<TcpServer>())}`, 'Main');
-await registerMicroservices(app);
+if (grpcPort !== undefined) Logger.log(`Provider grpc bound to ${grpcPort}`, 'Main');
+await registerMicroservices(app, { grpcPort });
 await app.listen(intFromEnv(process.env, 'PORT', 0));
 Logger.log(`Provider listening on ${portOf(app.getHttpServer() as HttpServer)}`, 'Main');

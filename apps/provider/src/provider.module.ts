@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthController, MetricsController, registryOptionsFromEnv } from '@app/demo-config';
 import { RegistryModule } from 'nest-service-registry';
 import { RegistryHealthModule } from 'nest-service-registry/health';
+import { UsersGrpcController } from './users-grpc.controller.js';
 import { UsersRpcController } from './users-rpc.controller.js';
 import { UsersController } from './users.controller.js';
 
@@ -14,6 +15,13 @@ import { UsersController } from './users.controller.js';
     TerminusModule,
     RegistryHealthModule,
   ],
-  controllers: [UsersController, UsersRpcController, HealthController, MetricsController],
+  // user-grpc only when GRPC_PORT is set (DESIGN §7: unset = no gRPC server).
+  controllers: [
+    UsersController,
+    UsersRpcController,
+    ...(process.env.GRPC_PORT ? [UsersGrpcController] : []),
+    HealthController,
+    MetricsController,
+  ],
 })
 export class ProviderModule {}

@@ -73,3 +73,4 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
 }
 export { HealthController } from './health.controller.js';
 export { MetricsController, startMetrics } from './metrics.js';
+export { USERS_PACKAGE, USER_SERVICE, USERS_PROTO, type UserServiceClient } from './grpc.js';

@@ -51,6 +51,13 @@ export const MESSAGES = {
   microserviceNotListening: (error: unknown) =>
     `registerMicroservices(app): a microservice server of the app is not listening yet (${errorText(error)}). ` +
     'Call it after app.startAllMicroservices() (hybrid app) or app.listen() (standalone microservice).',
+  grpcPortNeeded: (port: unknown) =>
+    `registerMicroservices(app): the app has a gRPC server, and "grpcPort" is ${show(port)}: pass the port it listens on, ` +
+    'registerMicroservices(app, { grpcPort }), an integer in 1..65535. Nest does not expose the port a gRPC server bound, ' +
+    'so give its url an explicit port (e.g. url: "0.0.0.0:50051") and pass the same number.',
+  grpcPortClosed: (host: string, port: number, error: unknown) =>
+    `registerMicroservices(app): nothing accepts connections on ${host}:${port} (${errorText(error)}), so the gRPC ` +
+    'services are not advertised there. Pass the port of the gRPC server\'s url as "grpcPort", after app.startAllMicroservices().',
   noMicroserviceEndpoint: (servers: number) =>
     `registerMicroservices(app): none of the app's ${servers} microservice server(s) has an address to advertise. ` +
     'Only servers that listen on a port (TCP) are registered; broker transports (NATS, Kafka, Redis, RabbitMQ) need no registry.',

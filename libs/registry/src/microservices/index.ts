@@ -1,5 +1,7 @@
 import type { INestApplication, INestMicroservice } from '@nestjs/common';
-import { Server } from 'node:net';
+import { connect, Server } from 'node:net';
+import { REGISTRY_OPTIONS } from '../registry.constants.js';
+import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { MESSAGES } from '../registry.messages.js';
 import { RegistryError } from '../errors/registry.error.js';
 import type { Registration } from '../registration/registration-state.js';
@@ -10,15 +12,33 @@ export { RegistryClientProxy } from './registry-client-proxy.js';
 export type { PatternMatcher, RegistryClientOptions } from './registry-client.options.js';
 export { CallFailedError, type CallAttempt } from '../errors/registry.error.js';
 
+/** What `registerMicroservices(app, options)` takes. @publicApi */
+export interface RegisterMicroservicesOptions {
+  /**
+   * The port the app's gRPC server listens on (the port of its `url`). Required when the app has
+   * a gRPC server: Nest does not expose the port a gRPC server bound, so it cannot be port 0.
+   */
+  grpcPort?: number;
+}
+
+/** Nest's gRPC server refuses `unwrap()` with this (checked against the installed Nest by the spec). */
+const GRPC_UNWRAP = /not supported for gRPC/;
+
 /**
  * The endpoint a listening Nest microservice server bound, or `undefined` when its transport has
  * none to advertise (a broker client). Throws when the server is not listening yet.
  */
-function boundEndpoint(server: INestMicroservice): { port: number; protocol: string } | undefined {
+function boundEndpoint(server: INestMicroservice, grpcPort: number | undefined): { port: number; protocol: string } | undefined {
   let inner: unknown;
   try {
     inner = server.unwrap<unknown>();
   } catch (error) {
+    if (error instanceof Error && GRPC_UNWRAP.test(error.message)) {
+      if (!Number.isInteger(grpcPort) || (grpcPort as number) < 1 || (grpcPort as number) > 65_535) {
+        throw new RegistryError(MESSAGES.grpcPortNeeded(grpcPort), 'INVALID_OPTIONS');
+      }
+      return { port: grpcPort as number, protocol: 'grpc' };
+    }
     throw new RegistryError(MESSAGES.microserviceNotListening(error), 'INVALID_OPTIONS', { cause: error });
   }
   if (!(inner instanceof Server)) return undefined;
@@ -28,11 +48,29 @@ function boundEndpoint(server: INestMicroservice): { port: number; protocol: str
   return { port: address.port, protocol: 'tcp' };
 }
 
+/** Resolves once `host:port` accepts a TCP connection (the gRPC server listens there); rejects naming it otherwise. */
+function probe(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: 2_000 });
+    const fail = (error: unknown) => {
+      socket.destroy();
+      reject(new RegistryError(MESSAGES.grpcPortClosed(host, port, error), 'INVALID_OPTIONS', { cause: error }));
+    };
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => fail('no answer within 2 s'));
+    socket.once('error', fail);
+  });
+}
+
 /**
  * Registers the `@RpcService` classes served by the app's Nest microservice servers (classes with
  * `@MessagePattern` / `@EventPattern` handlers, or `transport: 'microservice' | 'both'`), each
  * with the endpoint its server bound (port 0 included) and `"protocol": "tcp"`, on the process's
- * one lease. Call it once the servers listen: nothing is advertised before. Deregistration is the
+ * one lease. Classes with `@GrpcMethod` handlers are registered on the gRPC server's `grpcPort`
+ * with `"protocol": "grpc"`, once a connection to it succeeds. Call it once the servers listen: nothing is advertised before. Deregistration is the
  * module's, at shutdown, before the servers close (for a standalone microservice, through
  * `enableShutdownHooks()` and a signal: its `close()` stops the server before running hooks).
  *
@@ -41,18 +79,25 @@ function boundEndpoint(server: INestMicroservice): { port: number; protocol: str
  * await app.startAllMicroservices();
  * await registerMicroservices(app);
  * await app.listen(0);
+ * // with a gRPC server too (url '0.0.0.0:50051': an explicit port), instead:
+ * // await registerMicroservices(app, { grpcPort: 50051 });
  * ```
  * Needs `@nestjs/microservices` only in the app itself: this entry point never loads it.
  * @publicApi
  */
-export async function registerMicroservices(app: INestApplication | INestMicroservice): Promise<readonly Registration[]> {
+export async function registerMicroservices(
+  app: INestApplication | INestMicroservice,
+  options: RegisterMicroservicesOptions = {},
+): Promise<readonly Registration[]> {
   // Nest's documented hybrid order starts the microservices before listen() initialises the
   // app; the @RpcService classes are explored at init, so make sure it ran (init is idempotent).
   if ('getMicroservices' in app) await app.init();
   const servers = 'getMicroservices' in app ? app.getMicroservices() : [app];
-  const endpoints = servers.map(boundEndpoint).filter((e) => e !== undefined);
+  const endpoints = servers.map((server) => boundEndpoint(server, options.grpcPort)).filter((e) => e !== undefined);
   if (endpoints.length === 0) throw new RegistryError(MESSAGES.noMicroserviceEndpoint(servers.length), 'INVALID_OPTIONS');
   const orchestrator = app.get(RegistrationOrchestrator, { strict: false });
+  const { host } = app.get<symbol, ResolvedRegistryOptions>(REGISTRY_OPTIONS, { strict: false });
+  for (const { port, protocol } of endpoints) if (protocol === 'grpc') await probe(host, port);
   const registrations: Registration[] = [];
   for (const { port, protocol } of endpoints) registrations.push(...(await orchestrator.registerMicroservice(port, protocol)));
   return Object.freeze(registrations);

@@ -97,10 +97,11 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
 
   /**
    * Registers the classes served by a Nest microservice server listening on `port`, advertised
-   * with `protocol` (its transport, e.g. `tcp`). Resolves with their registrations.
+   * with `protocol` (its transport: `grpc` for a gRPC server, which serves the `@GrpcMethod`
+   * classes; e.g. `tcp` for the others). Resolves with their registrations.
    */
   async registerMicroservice(port: number, protocol: string): Promise<readonly Registration[]> {
-    const definitions = this.served('microservice');
+    const definitions = this.served('microservice').filter((d) => d.grpc === (protocol === 'grpc'));
     if (definitions.length > 0) this.jobs.require();
     const registered = Promise.all(definitions.map((d) => this.registry.register({ ...this.fields(d), servicePort: port, protocol })));
     this.pending = Promise.all([this.pending, registered.catch(() => undefined)]).then(() => undefined);

@@ -5,7 +5,7 @@ import { MESSAGES } from '../registry.messages.js';
 import { InvalidServiceError } from '../errors/registry.error.js';
 import { RpcService, type RpcServiceOptions, type RpcTransport } from '../decorators/rpc-service.decorator.js';
 import { fieldDefaults, FIELD_RULES, serviceKey, type FieldRule, type InstanceField } from '../model/index.js';
-import { servedEndpoints, type Endpoint } from './served-endpoints.js';
+import { servedEndpoints, servesGrpc, type Endpoint } from './served-endpoints.js';
 
 /** A class marked with `@RpcService`. @internal */
 export type RpcServiceClass = abstract new (...args: never[]) => unknown;
@@ -22,6 +22,8 @@ export interface RpcServiceDefinition {
   readonly protocol: string;
   /** The servers the class is registered for. */
   readonly endpoints: readonly Endpoint[];
+  /** Served by a gRPC server (`@GrpcMethod` handlers), not by the app's other microservice servers. */
+  readonly grpc: boolean;
 }
 
 /** Which instance field each `@RpcService` option fills. */
@@ -62,6 +64,7 @@ export function toDefinition(type: RpcServiceClass, options: RpcServiceOptions =
     metadata: Object.freeze({ ...(given.metadata ?? defaults.metadata) }),
     protocol: given.protocol ?? defaults.protocol,
     endpoints: Object.freeze(servedEndpoints(type, given.transport)),
+    grpc: servesGrpc(type),
   });
 }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, Post } from '@nestjs/common';
 import { EventPattern, GrpcMethod, MessagePattern } from '@nestjs/microservices';
-import { servedEndpoints } from './served-endpoints.js';
+import { servedEndpoints, servesGrpc } from './served-endpoints.js';
 
 @Controller('users')
 class HttpOnly {
@@ -55,5 +55,18 @@ describe('servedEndpoints (against the real Nest decorators)', () => {
     expect(servedEndpoints(Both, 'http')).toEqual(['http']);
     expect(servedEndpoints(HttpOnly, 'microservice')).toEqual(['microservice']);
     expect(servedEndpoints(NoHandlers, 'both')).toEqual(['http', 'microservice']);
+  });
+});
+
+describe('servesGrpc (against the real Nest decorators)', () => {
+  it('is true for @GrpcMethod handlers only', () => {
+    expect([GrpcOnly, MessagesOnly, EventsOnly, HttpOnly, Both, NoHandlers].map(servesGrpc)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

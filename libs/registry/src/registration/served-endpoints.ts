@@ -11,6 +11,9 @@ export type Endpoint = 'http' | 'microservice';
  */
 const PATTERN_METADATA = 'microservices:pattern';
 const ROUTE_METHOD_METADATA = 'method';
+/** `@GrpcMethod` (and `@MessagePattern(p, Transport.GRPC)`) set this to `Transport.GRPC`, which is 4. */
+const TRANSPORT_METADATA = 'microservices:transport';
+const TRANSPORT_GRPC = 4;
 
 /** The methods of `type`'s prototype chain (below `Object`). */
 function methodsOf(type: abstract new (...args: never[]) => unknown): Array<(...args: unknown[]) => unknown> {
@@ -50,4 +53,13 @@ export function servedEndpoints(type: abstract new (...args: never[]) => unknown
       throw new Error(`Unknown transport ${String(exhaustive)}`);
     }
   }
+}
+
+/**
+ * Whether the class serves gRPC (a `@GrpcMethod` / `@GrpcStreamMethod` handler): it is then
+ * registered on the app's gRPC server (`"protocol": "grpc"`), and not on its other microservice
+ * servers; the other microservice classes are registered on those, not on the gRPC one. @internal
+ */
+export function servesGrpc(type: abstract new (...args: never[]) => unknown): boolean {
+  return methodsOf(type).some((m) => Reflect.getMetadata(TRANSPORT_METADATA, m) === TRANSPORT_GRPC);
 }
