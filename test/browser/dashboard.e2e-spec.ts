@@ -74,9 +74,10 @@ describe('the registry dashboard in headless Chromium', () => {
     );
 
     await page.goto(`http://127.0.0.1:${port}/registry/dashboard`);
-    // (string expressions: they run in the page, and this project's TypeScript has no DOM types)
-    await page.waitForFunction(`document.querySelectorAll('${SERVICE} [data-instance-id]').length === 3`, undefined, { timeout: 15_000 });
-    await page.evaluate('window.notReloaded = true');
+    // Locators and functions only: a string expression is eval'd in the page, which its CSP forbids.
+    await page.locator(`${SERVICE} [data-instance-id]`).nth(2).waitFor({ timeout: 15_000 });
+    expect(await page.locator(`${SERVICE} [data-instance-id]`).count()).toBe(3);
+    await page.evaluate(() => ((globalThis as { notReloaded?: boolean }).notReloaded = true));
     expect(await page.locator(`${SERVICE} h3`).innerText()).toContain('3/3 healthy');
     const row = await page.locator(`[data-instance-id="user-service:1.0@${a.httpAddress}"]`).innerText();
     for (const field of [a.httpAddress, 'http', 'UP', '100', 'default', '1.0']) expect(row).toContain(field);
@@ -94,7 +95,7 @@ describe('the registry dashboard in headless Chromium', () => {
     const d = await startProvider();
     const newToShown = await rowChange(page, d, true);
 
-    await page.waitForFunction(`document.querySelectorAll('#events-body [data-event-type="removed"]').length >= 2`);
+    await page.locator('#events-body [data-event-type="removed"]').nth(1).waitFor();
     const screenshot = process.env.DASHBOARD_SCREENSHOT ?? join(tmpdir(), `nsr-dashboard-${process.pid}.png`);
     await page.screenshot({ path: screenshot, fullPage: true });
 
@@ -105,7 +106,7 @@ describe('the registry dashboard in headless Chromium', () => {
       sigtermToGoneWithin1s: sigtermToGone <= 1_000 || sigtermToGone,
       sigkillToGoneWithinTtlPlus1s: sigkillToGone <= TTL * 1_000 + 1_000 || sigkillToGone,
       newProviderShownWithin1s: newToShown <= 1_000 || newToShown,
-      stillTheSamePage: await page.evaluate('window.notReloaded === true'),
+      stillTheSamePage: await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded === true),
       rows: await page.locator(`${SERVICE} [data-instance-id]`).count(),
       problems,
       png: readFileSync(screenshot).subarray(1, 4).toString(),
