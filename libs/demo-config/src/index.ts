@@ -36,9 +36,18 @@ export function zookeeperAuthFromEnv(env: DemoEnv): { auth?: { username: string;
   return { auth: { username: raw.slice(0, colon), password: raw.slice(colon + 1) } };
 }
 
+/** ZooKeeper layout from ZOOKEEPER_LAYOUT (`native` / `curator`) and ZOOKEEPER_BASE_PATH (unset: the backend's defaults). */
+export function zookeeperLayoutFromEnv(env: DemoEnv): { layout?: 'native' | 'curator'; basePath?: string } {
+  const layout = env.ZOOKEEPER_LAYOUT || undefined;
+  if (layout !== undefined && layout !== 'native' && layout !== 'curator') {
+    throw new Error(`Environment variable ZOOKEEPER_LAYOUT must be native or curator, got ${JSON.stringify(layout)}.`);
+  }
+  return { ...(layout ? { layout } : {}), ...(env.ZOOKEEPER_BASE_PATH ? { basePath: env.ZOOKEEPER_BASE_PATH } : {}) };
+}
+
 /**
  * Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS (+ etcdSecurityFromEnv),
- * ZOOKEEPER_HOSTS (+ ZOOKEEPER_AUTH), REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
+ * ZOOKEEPER_HOSTS (+ ZOOKEEPER_AUTH, ZOOKEEPER_LAYOUT, ZOOKEEPER_BASE_PATH), REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
  * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST.
  */
 export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModuleOptions> {
@@ -55,7 +64,14 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
     }
     case 'zookeeper': {
       const { zookeeper } = await import('nest-service-registry/zookeeper');
-      return { ...common, backend: zookeeper({ hosts: env.ZOOKEEPER_HOSTS || '127.0.0.1:2181', ...zookeeperAuthFromEnv(env) }) };
+      return {
+        ...common,
+        backend: zookeeper({
+          hosts: env.ZOOKEEPER_HOSTS || '127.0.0.1:2181',
+          ...zookeeperAuthFromEnv(env),
+          ...zookeeperLayoutFromEnv(env),
+        }),
+      };
     }
     case 'redis': {
       const { redis } = await import('nest-service-registry/redis');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { etcdSecurityFromEnv, zookeeperAuthFromEnv } from './index.js';
+import { etcdSecurityFromEnv, zookeeperAuthFromEnv, zookeeperLayoutFromEnv } from './index.js';
 
 describe('etcdSecurityFromEnv (the demo apps\u2019 ETCD_* variables)', () => {
   it('is empty when nothing is set', () => {
@@ -37,6 +37,19 @@ describe('zookeeperAuthFromEnv (ZOOKEEPER_AUTH)', () => {
   it('refuses a value without a user, without showing it', () => {
     expect(() => zookeeperAuthFromEnv({ ZOOKEEPER_AUTH: 'secret' })).toThrow(
       'ZOOKEEPER_AUTH must be user:password (the value is not shown).',
+    );
+  });
+});
+
+describe('zookeeperLayoutFromEnv (ZOOKEEPER_LAYOUT, ZOOKEEPER_BASE_PATH)', () => {
+  it('passes the layout and base path on, and leaves the backend defaults when unset', () => {
+    expect(zookeeperLayoutFromEnv({})).toEqual({});
+    expect(zookeeperLayoutFromEnv({ ZOOKEEPER_LAYOUT: 'curator', ZOOKEEPER_BASE_PATH: '/services' })).toEqual({
+      layout: 'curator',
+      basePath: '/services',
+    });
+    expect(() => zookeeperLayoutFromEnv({ ZOOKEEPER_LAYOUT: 'spring' })).toThrow(
+      'ZOOKEEPER_LAYOUT must be native or curator, got "spring"',
     );
   });
 });

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { eventually } from '../../testing/eventually.js';
 import type { WatchEvent } from '../registry-backend.js';
 import type { ZkClient } from './zk-client.js';
+import { NATIVE_LAYOUT } from './zk-layout.js';
 import { ZooKeeperWatch } from './zookeeper-watch.js';
 
 /**
@@ -22,11 +23,17 @@ describe('ZooKeeperWatch', () => {
       getData: async () => ({ data: 'v2', stat: { mzxid: Buffer.from([1]) } }),
     };
     const events: WatchEvent[] = [];
-    const watch = new ZooKeeperWatch(stub as unknown as ZkClient, '/rpc/svc:1.0/', new Map(), {
-      onEvents: (e) => events.push(...e),
-      onResync: () => undefined,
-      onConnectionChange: () => undefined,
-    });
+    const watch = new ZooKeeperWatch(
+      stub as unknown as ZkClient,
+      '/rpc/svc:1.0/',
+      new Map(),
+      {
+        onEvents: (e) => events.push(...e),
+        onResync: () => undefined,
+        onConnectionChange: () => undefined,
+      },
+      NATIVE_LAYOUT,
+    );
     await eventually(() => expect(events.map((e) => e.type === 'put' && e.key)).toEqual(['/rpc/svc:1.0/127.0.0.1:2']), { timeout: 1_000 });
     await watch.cancel();
   });

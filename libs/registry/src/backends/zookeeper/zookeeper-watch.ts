@@ -1,8 +1,6 @@
 import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
 import type { ZkClient } from './zk-client.js';
-
-/** Registry prefix `/rpc/svc:1.0/` → znode path `/rpc/svc:1.0`. @internal */
-export const pathOf = (prefix: string): string => (prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+import type { ZkLayout } from './zk-layout.js';
 
 /**
  * A watch on the children of one service znode. ZooKeeper watches are one-shot and carry no
@@ -30,6 +28,7 @@ export class ZooKeeperWatch implements WatchSubscription {
     private readonly prefix: string,
     private known: Map<string, string>,
     private readonly listener: WatchListener,
+    private readonly layout: ZkLayout,
   ) {
     client.raw.on('disconnected', this.onDisconnected);
     client.raw.on('connected', this.onConnected);
@@ -73,7 +72,7 @@ export class ZooKeeperWatch implements WatchSubscription {
   }
 
   private async readAndDiff(): Promise<void> {
-    const path = pathOf(this.prefix);
+    const path = this.layout.path(this.prefix);
     const children = await this.client.getChildren(path, this.onNotification);
     // No service znode yet: wait for it with an exists watch. If it was created between the two
     // calls, that watch only covers its data, so read again to arm the children watch.
@@ -85,7 +84,10 @@ export class ZooKeeperWatch implements WatchSubscription {
     await Promise.all(
       (children ?? []).map(async (name) => {
         const read = await this.client.getData(`${path}/${name}`, this.onNotification);
-        if (read) now.set(`${this.prefix}${name}`, { value: read.data, revision: read.stat.mzxid.toString('hex') });
+        if (read) {
+          const key = this.layout.key(this.prefix, name, read.data);
+          now.set(key, { value: this.layout.decode(this.prefix, read.data), revision: read.stat.mzxid.toString('hex') });
+        }
       }),
     );
     if (!this.active) return;

@@ -9,7 +9,8 @@ import {
 import { WatchSet } from '../watch-set.js';
 import type { ResolvedZooKeeperOptions } from './zookeeper.options.js';
 import { ZkClient } from './zk-client.js';
-import { pathOf, ZooKeeperWatch } from './zookeeper-watch.js';
+import { ZooKeeperWatch } from './zookeeper-watch.js';
+import { curatorLayout, NATIVE_LAYOUT, type ZkLayout } from './zk-layout.js';
 
 /** Session timeout of the reader client (lists and watches), milliseconds. */
 const READER_TIMEOUT = 10_000;
@@ -40,6 +41,7 @@ export class ZooKeeperBackend extends RegistryBackend {
   private readonly snapshots = new Map<string, { prefix: string; values: Map<string, string> }>();
   private snapshotSeq = 0;
   private readonly health: NodeJS.Timeout;
+  private readonly layout: ZkLayout;
 
   constructor(
     private readonly options: ResolvedZooKeeperOptions,
@@ -47,6 +49,7 @@ export class ZooKeeperBackend extends RegistryBackend {
   ) {
     super();
     this.endpoints = options.hosts.split(',');
+    this.layout = options.layout === 'curator' ? curatorLayout(options.curator) : NATIVE_LAYOUT;
     // A lost reader is replaced and its watches resync: nothing else would notice an empty restart.
     this.health = setInterval(() => {
       if (this.readerClient?.lost) this.replaceReader('the ZooKeeper session of the reader was lost');
@@ -73,18 +76,19 @@ export class ZooKeeperBackend extends RegistryBackend {
       id,
       ttl,
       put: async (key, value) => {
-        const path = pathOf(key);
+        const path = this.layout.path(key);
+        const data = this.layout.encode(key, value);
         await client.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
         owned.add(path);
-        if (await client.createEphemeral(path, value)) return;
+        if (await client.createEphemeral(path, data)) return;
         const stat = await client.exists(path);
-        if (stat && stat.ephemeralOwner.toString('hex') === id) return client.setData(path, value);
+        if (stat && stat.ephemeralOwner.toString('hex') === id) return client.setData(path, data);
         await client.remove(path); // someone else's znode: a put replaces it, as in etcd
-        if (!(await client.createEphemeral(path, value))) throw new Error(`zookeeper: ${path} was created again concurrently`);
+        if (!(await client.createEphemeral(path, data))) throw new Error(`zookeeper: ${path} was created again concurrently`);
       },
       delete: async (key) => {
-        owned.delete(pathOf(key));
-        await client.remove(pathOf(key));
+        owned.delete(this.layout.path(key));
+        await client.remove(this.layout.path(key));
       },
       renew: async () => {
         if (client.lost) return false;
@@ -110,7 +114,7 @@ export class ZooKeeperBackend extends RegistryBackend {
   async list(prefix: string): Promise<ListResult> {
     const reader = await this.reader();
     const entries: BackendEntry[] = [];
-    await this.walk(reader, pathOf(prefix), prefix.endsWith('/') ? prefix : `${prefix}/`, entries, 2);
+    await this.walk(reader, this.layout.path(prefix), prefix.endsWith('/') ? prefix : `${prefix}/`, entries, 2);
     entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const revision = String(++this.snapshotSeq);
     this.snapshots.set(revision, { prefix, values: new Map(entries.map((e) => [e.key, e.value])) });
@@ -125,7 +129,7 @@ export class ZooKeeperBackend extends RegistryBackend {
       queueMicrotask(() => listener.onResync(`revision ${afterRevision} is not a current read of ${prefix}`));
       return { cancel: async () => undefined };
     }
-    return this.watches.add(listener, (tracked) => new ZooKeeperWatch(reader, prefix, new Map(snapshot.values), tracked));
+    return this.watches.add(listener, (tracked) => new ZooKeeperWatch(reader, prefix, new Map(snapshot.values), tracked, this.layout));
   }
 
   async close(): Promise<void> {
@@ -136,7 +140,7 @@ export class ZooKeeperBackend extends RegistryBackend {
     this.readerClient = undefined;
   }
 
-  /** Leaves (`prefix/name`) with data are instances; empty znodes are walked into, `depth` levels. */
+  /** Leaves with data are instances (of the service `prefix`); empty znodes are walked into (services), `depth` levels. */
   private async walk(reader: ZkClient, path: string, prefix: string, out: BackendEntry[], depth: number): Promise<void> {
     const children = (await reader.getChildren(path)) ?? [];
     await Promise.all(
@@ -146,9 +150,10 @@ export class ZooKeeperBackend extends RegistryBackend {
         if (!read) return;
         if (read.data !== '' || read.stat.numChildren === 0) {
           const owner = read.stat.ephemeralOwner.toString('hex');
-          out.push({ key: `${prefix}${name}`, value: read.data, lease: owner === NO_OWNER ? undefined : owner });
+          const value = this.layout.decode(prefix, read.data);
+          out.push({ key: this.layout.key(prefix, name, read.data), value, lease: owner === NO_OWNER ? undefined : owner });
         } else if (depth > 1) {
-          await this.walk(reader, childPath, `${prefix}${name}/`, out, depth - 1);
+          await this.walk(reader, childPath, `${prefix}${this.layout.service(name)}/`, out, depth - 1);
         }
       }),
     );

@@ -1,4 +1,8 @@
 import { invalidOption } from '../../options/resolve-options.js';
+import type { CuratorLayoutOptions } from './zk-layout.js';
+
+/** Java class of the payload the design this project descends from registers (yu-rpc's service metadata). */
+export const DEFAULT_PAYLOAD_CLASS = 'com.yupi.yurpc.model.ServiceMetaInfo';
 
 /** Options of the ZooKeeper backend, `zookeeper(options)` from `nest-service-registry/zookeeper`. @publicApi */
 export interface ZooKeeperBackendOptions {
@@ -11,6 +15,24 @@ export interface ZooKeeperBackendOptions {
    * change or delete them, and anyone read them. The password is never printed.
    */
   auth?: { username: string; password: string };
+  /**
+   * Where instances live and what their znodes hold. `native` (default): this project's layout,
+   * `/{namespace}/{name}:{version}/{host}:{port}` holding the instance JSON, as on etcd and Redis.
+   * `curator`: Apache Curator's service discovery (`{basePath}/{service}/{id}` holding Curator's
+   * `ServiceInstance` JSON, the instance as `payload`), readable and writable by Java Curator and
+   * Spring Cloud Zookeeper apps.
+   */
+  layout?: 'native' | 'curator';
+  /** Curator layout: the base path. Default `/rpc/zk` (Spring Cloud Zookeeper: `/services`). */
+  basePath?: string;
+  /** Curator layout: service znodes are `name:version` (default `true`) or `name` (`false`, Spring Cloud Zookeeper). */
+  versionInPath?: boolean;
+  /**
+   * Curator layout: the Java class written as the payload's `@class` (Curator's Jackson serializer
+   * instantiates it). Default `com.yupi.yurpc.model.ServiceMetaInfo`; Spring Cloud Zookeeper:
+   * `org.springframework.cloud.zookeeper.discovery.ZookeeperInstance`; `null` writes none.
+   */
+  payloadClass?: string | null;
 }
 
 /** {@link ZooKeeperBackendOptions} with every default applied, frozen. @publicApi */
@@ -18,6 +40,26 @@ export interface ResolvedZooKeeperOptions {
   readonly hosts: string;
   readonly spinDelay: number;
   readonly auth: { readonly username: string; readonly password: string } | undefined;
+  readonly layout: 'native' | 'curator';
+  readonly curator: CuratorLayoutOptions;
+}
+
+const ZNODE_PATH = /^(\/[^/\s]+)+$/;
+const JAVA_CLASS = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/** The Curator layout settings (checked whatever the layout, so a typo never waits for a switch). */
+function resolveCurator(input: ZooKeeperBackendOptions): CuratorLayoutOptions {
+  const basePath = input.basePath ?? '/rpc/zk';
+  if (typeof basePath !== 'string' || !ZNODE_PATH.test(basePath)) {
+    invalidOption('backend.basePath', basePath, 'a znode path such as "/rpc/zk" or "/services" (starts with "/", no trailing "/")');
+  }
+  const versionInPath = input.versionInPath ?? true;
+  if (typeof versionInPath !== 'boolean') invalidOption('backend.versionInPath', versionInPath, 'true or false');
+  const payloadClass = input.payloadClass === undefined ? DEFAULT_PAYLOAD_CLASS : input.payloadClass;
+  if (payloadClass !== null && (typeof payloadClass !== 'string' || !JAVA_CLASS.test(payloadClass))) {
+    invalidOption('backend.payloadClass', payloadClass, 'a fully qualified Java class name, or null');
+  }
+  return Object.freeze({ basePath, versionInPath, payloadClass });
 }
 
 /** Validates ZooKeeper options and fills in defaults. Throws naming `backend.<option>`. @internal */
@@ -35,5 +77,13 @@ export function resolveZooKeeperOptions(input: ZooKeeperBackendOptions = {}): Re
   ) {
     invalidOption('backend.auth', '(hidden)', '{ username: string (not empty, no ":"), password: string }');
   }
-  return Object.freeze({ hosts, spinDelay, auth: auth && Object.freeze({ username: auth.username, password: auth.password }) });
+  const layout = input.layout ?? 'native';
+  if (layout !== 'native' && layout !== 'curator') invalidOption('backend.layout', layout, '"native" or "curator"');
+  return Object.freeze({
+    hosts,
+    spinDelay,
+    auth: auth && Object.freeze({ username: auth.username, password: auth.password }),
+    layout,
+    curator: resolveCurator(input),
+  });
 }

@@ -1,0 +1,21 @@
+// The conformance suite on the Curator service-discovery layout (issue 14, item 3).
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { zookeeper } from 'nest-service-registry/zookeeper';
+import { backendConformanceSuite } from 'nest-service-registry/testing';
+import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
+
+let server: ZooKeeperServer;
+
+backendConformanceSuite(
+  { describe, it, beforeAll, afterAll },
+  {
+    name: 'zookeeper (Curator layout)',
+    ttl: 2,
+    start: async () => {
+      server = await ZooKeeperServer.start();
+    },
+    factory: () => zookeeper({ hosts: server.hosts, layout: 'curator' }),
+    restart: ({ empty }) => server.restart({ empty }),
+    stop: () => server.stop(),
+  },
+);
