@@ -65,7 +65,13 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(providers.splice(0).map((p) => p.stop()));
-});
+  // SIGKILLed providers stay registered until their lease (TTL 2 s) ends: the next test starts
+  // once they are gone, so an instance of this test is never among the next one's attempts.
+  const discovery = consumer.get(DiscoveryClient);
+  await eventually(async () => expect(await discovery.getInstances('user-rpc', { includeUnavailable: true })).toEqual([]), {
+    timeout: 10_000,
+  });
+}, 20_000);
 
 afterAll(async () => {
   await consumer?.close();
