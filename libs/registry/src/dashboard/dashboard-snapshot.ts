@@ -1,6 +1,6 @@
 import type { CachedServiceStatus } from '../discovery/discovery.interfaces.js';
 import type { DiscoveryEvent } from '../discovery/discovery-event.js';
-import type { ServiceInstance } from '../model/index.js';
+import { serviceKey, type ServiceInstance } from '../model/index.js';
 import type { RegistrationStatus } from '../registration/registration-state.js';
 
 /** One instance as the dashboard shows it: the registry's value, and whether this process registered it. @publicApi */
@@ -89,7 +89,7 @@ export function buildSnapshot(sources: SnapshotSources): DashboardSnapshot {
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((instance) => ({ ...instance, own: ownIds.has(instance.id) }));
       return {
-        key: `${status.serviceName}:${status.serviceVersion}`,
+        key: serviceKey(status.serviceName, status.serviceVersion),
         serviceName: status.serviceName,
         serviceVersion: status.serviceVersion,
         up: instances.filter((i) => i.status === 'UP').length,
@@ -117,7 +117,7 @@ export function buildSnapshot(sources: SnapshotSources): DashboardSnapshot {
     registrations: registration.registrations.map((r) => ({
       key: r.key,
       instanceId: r.instance.id,
-      service: `${r.instance.serviceName}:${r.instance.serviceVersion}`,
+      service: serviceKey(r.instance.serviceName, r.instance.serviceVersion),
       status: r.instance.status,
       confirmed: r.confirmed,
       heldBy: r.heldBy ?? null,
@@ -130,7 +130,7 @@ export function buildSnapshot(sources: SnapshotSources): DashboardSnapshot {
 
 /** The log line of a discovery event (pure). @internal */
 export function describeEvent(event: DiscoveryEvent, at: Date): DashboardEvent {
-  const service = `${event.serviceName}:${event.serviceVersion}`;
+  const service = serviceKey(event.serviceName, event.serviceVersion);
   const base = { at: at.toISOString(), type: event.type, service };
   switch (event.type) {
     case 'added':

@@ -18,7 +18,7 @@ import { DiscoveryClient } from '../discovery/discovery-client.js';
 import { RegistryBackend } from '../backends/registry-backend.js';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
-import type { InstanceStatus } from '../model/index.js';
+import { serviceKey, type InstanceStatus } from '../model/index.js';
 import { ServiceRegistry } from '../registration/service-registry.js';
 import type { Registration } from '../registration/registration-state.js';
 import { buildSnapshot, describeEvent, type DashboardEvent, type DashboardSnapshot } from './dashboard-snapshot.js';
@@ -112,8 +112,8 @@ export class DashboardState implements OnModuleDestroy {
   private async loadServices(): Promise<void> {
     try {
       const summaries = await this.discovery.getServices();
-      const cached = new Set(this.discovery.status().map((s) => `${s.serviceName}:${s.serviceVersion}`));
-      const missing = summaries.filter((s) => !cached.has(`${s.serviceName}:${s.serviceVersion}`));
+      const cached = new Set(this.discovery.status().map((s) => serviceKey(s.serviceName, s.serviceVersion)));
+      const missing = summaries.filter((s) => !cached.has(serviceKey(s.serviceName, s.serviceVersion)));
       await Promise.all(missing.map((s) => this.discovery.getInstances(s.serviceName, { version: s.serviceVersion })));
       this.listError = undefined;
     } catch (error) {

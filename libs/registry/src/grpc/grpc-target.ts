@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../registry.constants.js';
-import { FIELD_RULES } from '../model/index.js';
+import { FIELD_RULES, serviceKey, splitServiceKey } from '../model/index.js';
 
 /** The service a registry target names. @publicApi */
 export interface RegistryTargetService {
@@ -19,7 +19,7 @@ export function registryTarget(
   serviceVersion: string = DEFAULTS.serviceVersion,
   scheme = REGISTRY_GRPC_SCHEME,
 ): string {
-  return `${scheme}:///${serviceName}:${serviceVersion}`;
+  return `${scheme}:///${serviceKey(serviceName, serviceVersion)}`;
 }
 
 /**
@@ -28,14 +28,12 @@ export function registryTarget(
  */
 export function parseTargetPath(path: string): RegistryTargetService {
   const clean = path.replace(/^\/+/, '');
-  const colon = clean.lastIndexOf(':');
-  const serviceName = colon < 0 ? clean : clean.slice(0, colon);
-  const serviceVersion = colon < 0 ? DEFAULTS.serviceVersion : clean.slice(colon + 1);
-  if (!FIELD_RULES.serviceName.valid(serviceName) || !FIELD_RULES.serviceVersion.valid(serviceVersion)) {
+  const service = clean.includes(':') ? splitServiceKey(clean) : { serviceName: clean, serviceVersion: DEFAULTS.serviceVersion };
+  if (!service || !FIELD_RULES.serviceName.valid(service.serviceName) || !FIELD_RULES.serviceVersion.valid(service.serviceVersion)) {
     throw new Error(
       `"${path}" is not a registry target path: expected "<serviceName>:<version>" as in registry:///user-grpc:1.0 ` +
         `(service name: ${FIELD_RULES.serviceName.rule}; version: ${FIELD_RULES.serviceVersion.rule}).`,
     );
   }
-  return { serviceName, serviceVersion };
+  return service;
 }

@@ -1,7 +1,7 @@
 import type { ChannelOptions, experimental, StatusObject } from '@grpc/grpc-js';
 import type { Subscription } from 'rxjs';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
-import type { ServiceInstance } from '../model/index.js';
+import { serviceKey, type ServiceInstance } from '../model/index.js';
 import { parseTargetPath, type RegistryTargetService } from './grpc-target.js';
 
 /** The parts of `@grpc/grpc-js` the resolver uses (the package itself, loaded by the entry point). @internal */
@@ -101,7 +101,7 @@ export function createRegistryResolver(
     private report(instances: readonly ServiceInstance[]): void {
       const { serviceName, serviceVersion } = this.service as RegistryTargetService;
       this.reportedAt = Date.now();
-      const note = instances.length === 0 ? `no UP gRPC instance of ${serviceName}:${serviceVersion} in the registry` : '';
+      const note = instances.length === 0 ? `no UP gRPC instance of ${serviceKey(serviceName, serviceVersion)} in the registry` : '';
       this.listener(grpc.experimental.statusOrFromValue(toEndpoints(instances)), {}, null, note);
     }
   };

@@ -41,8 +41,8 @@ export function defaultInstanceId(address: InstanceAddress): string {
   return `${serviceKey(address.serviceName, address.serviceVersion)}@${address.serviceHost}:${address.servicePort}`;
 }
 
-/** `name:version` split at its first colon, or `undefined` when either side is empty. */
-function splitServiceKey(service: string): { serviceName: string; serviceVersion: string } | undefined {
+/** `name:version` split at its first colon, or `undefined` when either side is empty. @internal */
+export function splitServiceKey(service: string): { serviceName: string; serviceVersion: string } | undefined {
   const colon = service.indexOf(':');
   if (colon <= 0 || colon === service.length - 1) return undefined;
   return { serviceName: service.slice(0, colon), serviceVersion: service.slice(colon + 1) };

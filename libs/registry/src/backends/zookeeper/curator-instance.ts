@@ -1,4 +1,5 @@
 import { DEFAULTS } from '../../registry.constants.js';
+import { splitServiceKey } from '../../model/key-layout.js';
 
 /** Curator's `ServiceInstance` JSON (curator-x-discovery), as far as the registry reads it. @internal */
 export interface CuratorInstance {
@@ -73,9 +74,7 @@ export function toRegistryValue(prefix: string, data: string): string {
   const curator = readCurator(data);
   if (!curator) return data;
   const [, , service = ''] = prefix.split('/');
-  const colon = service.lastIndexOf(':');
-  const serviceName = colon > 0 ? service.slice(0, colon) : service;
-  const serviceVersion = colon > 0 ? service.slice(colon + 1) : DEFAULTS.serviceVersion;
+  const { serviceName, serviceVersion } = splitServiceKey(service) ?? { serviceName: service, serviceVersion: DEFAULTS.serviceVersion };
   const address = { serviceHost: curator.address, servicePort: curator.port ?? curator.sslPort };
   const payload: Json = isObject(curator.payload) ? { ...curator.payload } : {};
   delete payload['@class'];

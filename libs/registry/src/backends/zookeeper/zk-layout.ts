@@ -1,4 +1,5 @@
 import { DEFAULTS } from '../../registry.constants.js';
+import { serviceKey, splitServiceKey } from '../../model/key-layout.js';
 import { curatorAddress, readCurator, toCurator, toRegistryValue } from './curator-instance.js';
 
 /**
@@ -50,14 +51,13 @@ export interface CuratorLayoutOptions {
  * writers registered under other ids (any payload) get keys from their address. @internal
  */
 export function curatorLayout(options: CuratorLayoutOptions): ZkLayout {
-  const serviceDir = (segment: string) =>
-    options.versionInPath || !segment.includes(':') ? segment : segment.slice(0, segment.lastIndexOf(':'));
+  const serviceDir = (segment: string) => (options.versionInPath ? segment : (splitServiceKey(segment)?.serviceName ?? segment));
   return {
     path: (key) => {
       const [, , service, ...rest] = key.split('/');
       return service ? trimSlash([options.basePath, serviceDir(service), ...rest].join('/')) : options.basePath;
     },
-    service: (name) => (options.versionInPath ? name : `${name}:${DEFAULTS.serviceVersion}`),
+    service: (name) => (options.versionInPath ? name : serviceKey(name, DEFAULTS.serviceVersion)),
     // A znode named host:port (this library's ids, the Java design's) keeps its name; one with
     // another id (Spring Cloud's UUIDs) is keyed by the address it holds.
     key: (prefix, name, data) => {
