@@ -43,9 +43,17 @@ describe('ZooKeeper faults', () => {
     // which is what this case is about (the harness's tickTime allows up to 10 s). Empty data dir:
     // 2 s, so the loss is noticed quickly.
     const ttl = empty ? 2 : 8;
-    const provider = await startProvider(options(ttl));
     const consumer = await startConsumer(options(ttl));
     const discovery = consumer.get(DiscoveryClient);
+    // Each case starts from an empty registry: an instance an earlier case left (seen once in CI,
+    // under load) ends with its session, 8 s at most.
+    await eventually(async () => expect(await discovery.getInstances('user-service')).toEqual([]), { timeout: 12_000 }).catch(
+      async (error: unknown) => {
+        await consumer.close();
+        throw error;
+      },
+    );
+    const provider = await startProvider(options(ttl));
     try {
       await eventually(async () => expect((await discovery.getInstances('user-service')).map((i) => i.id)).toEqual([idOf(provider)]));
       const ledger = new EventLedger(discovery, 'user-service');
