@@ -1,6 +1,8 @@
-import type { Etcd3, IRangeResponse } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import type { BackendEntry, ListResult } from '../registry-backend.js';
+import type { RangeFetch, RangeRequest } from './etcd-range-call.js';
 import { etcd3 } from './etcd3.peer.js';
+import type { RangePage } from './range-response.codec.js';
 
 /**
  * Largest message the client takes from etcd, bytes, set deliberately (grpc-js' default is 4 MiB:
@@ -21,27 +23,34 @@ export type RangeCall = <T>(what: string, request: Promise<T>) => Promise<T>;
 const tooLarge = (error: unknown) => /RESOURCE_EXHAUSTED|larger than max/i.test(error instanceof Error ? error.message : String(error));
 
 /**
- * Reads every key under `prefix` in pages, all at the revision of the first page, so a read
- * is consistent however large the prefix. A page too big for {@link MAX_RECEIVE_BYTES} is
+ * Reads every key under `prefix` in pages of `pageSize` keys fetched by `fetch`, all at the
+ * revision of the first page, so a read is consistent however large the prefix; each page starts
+ * after the previous page's last key as stored (bytes, UTF-8 or not). A page too big for {@link MAX_RECEIVE_BYTES} is
  * fetched again smaller; a single value too big on its own is returned `unreadable` (its key only),
  * so it is skipped with a warning while everything else is served.
  * @internal
  */
-export async function readPrefix(client: Etcd3, prefix: string, call: RangeCall): Promise<ListResult & { clusterId?: string }> {
+export async function readPrefix(
+  client: Etcd3,
+  fetch: RangeFetch,
+  prefix: string,
+  call: RangeCall,
+  pageSize = PAGE,
+): Promise<ListResult & { clusterId?: string }> {
   const range = etcd3.Range.prefix(prefix);
-  const entries: BackendEntry[] = [];
+  let entries: BackendEntry[] = [];
   let start = range.start;
   let revision: string | undefined;
   let clusterId: string | undefined;
-  let limit = PAGE;
-  const page = (count: number) => {
-    const builder = client.getAll().inRange(new etcd3.Range(start, range.end)).limit(count);
-    return revision === undefined ? builder : builder.revision(revision);
+  let limit = pageSize;
+  const page = (count: number, keysOnly = false): RangeRequest => {
+    const request = { key: start, range_end: range.end, limit: count, keys_only: keysOnly };
+    return revision === undefined ? request : { ...request, revision };
   };
   for (;;) {
-    let response: IRangeResponse;
+    let response: RangePage;
     try {
-      response = await call(`etcd range ${prefix}`, page(limit).exec());
+      response = await call(`etcd range ${prefix}`, fetch(page(limit)));
     } catch (error) {
       if (!tooLarge(error)) throw error;
       if (limit > 1) {
@@ -49,22 +58,20 @@ export async function readPrefix(client: Etcd3, prefix: string, call: RangeCall)
         continue;
       }
       revision ??= (await call(`etcd status`, client.maintenance.status())).header.revision;
-      const [key] = await call(`etcd range ${prefix} (keys)`, page(1).keys());
-      if (key === undefined) break;
-      entries.push({ key, value: '', unreadable: `the value is larger than the ${MAX_RECEIVE_BYTES} bytes a read accepts` });
-      start = Buffer.concat([Buffer.from(key), Buffer.alloc(1)]);
-      limit = PAGE;
+      const keys = await call(`etcd range ${prefix} (keys)`, fetch(page(1, true)));
+      const [only] = keys.kvs;
+      if (!only || !keys.lastKey) break;
+      entries.push({ key: only.key, value: '', unreadable: `the value is larger than the ${MAX_RECEIVE_BYTES} bytes a read accepts` });
+      start = Buffer.concat([keys.lastKey, Buffer.alloc(1)]);
+      limit = pageSize;
       continue;
     }
-    revision ??= response.header.revision;
-    clusterId = response.header.cluster_id;
-    for (const kv of response.kvs) {
-      entries.push({ key: kv.key.toString(), value: kv.value.toString(), lease: kv.lease === '0' ? undefined : kv.lease });
-    }
-    const last = response.kvs[response.kvs.length - 1];
-    if (!response.more || !last) break;
-    start = Buffer.concat([last.key, Buffer.alloc(1)]);
-    limit = PAGE;
+    revision ??= response.revision;
+    clusterId = response.clusterId;
+    entries = entries.length === 0 ? response.kvs : entries.concat(response.kvs);
+    if (!response.more || !response.lastKey) break;
+    start = Buffer.concat([response.lastKey, Buffer.alloc(1)]);
+    limit = pageSize;
   }
   return { revision: revision ?? '0', entries, clusterId };
 }

@@ -8,12 +8,15 @@ import { EtcdLease } from './etcd-lease.js';
 import { EtcdWatch } from './etcd-watch.js';
 import { explainEtcdError } from './etcd-errors.js';
 import { readPrefix } from './etcd-prefix-read.js';
+import { rangeFetch, type RangeFetch } from './etcd-range-call.js';
 
 /** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. @publicApi */
 export class EtcdBackend extends RegistryBackend {
   readonly kind = 'etcd';
   readonly endpoints: readonly string[];
   private readonly client: Etcd3;
+  /** Page requests of prefix reads, on the main client. */
+  private readonly fetchRange: RangeFetch;
   /** Same settings, one attempt per call: `ping()` answers "reachable now?" without retrying. */
   private readonly probe: Etcd3;
   private readonly leases = new Set<EtcdLease>();
@@ -32,6 +35,7 @@ export class EtcdBackend extends RegistryBackend {
     this.endpoints = options.hosts;
     this.explain = (error) => explainEtcdError(error, options.hosts, options.auth?.username);
     this.client = createEtcdClient(options, requestTimeout);
+    this.fetchRange = rangeFetch(this.client);
     this.probe = createEtcdClient(options, requestTimeout, 1);
   }
 
@@ -65,7 +69,7 @@ export class EtcdBackend extends RegistryBackend {
   }
 
   async list(prefix: string): Promise<ListResult> {
-    const { revision, entries, clusterId } = await readPrefix(this.client, prefix, (what, request) =>
+    const { revision, entries, clusterId } = await readPrefix(this.client, this.fetchRange, prefix, (what, request) =>
       withTimeout(request, this.requestTimeout, what),
     ).catch(this.rethrow);
     this.clusterId = clusterId ?? this.clusterId;
