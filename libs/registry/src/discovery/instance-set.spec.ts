@@ -105,4 +105,27 @@ describe('InstanceSet', () => {
     expect(set.all).toEqual([]);
     expect(changes).toEqual([]);
   });
+
+  it('a first read keeps the good values and skips malformed, unreadable and foreign ones, warning once each', () => {
+    const { set, warnings, changes, record } = setup();
+    const entries = [
+      { key: key(1), value: value(1) },
+      { key: key(2), value: '{not json' },
+      { key: key(3), value: '', unreadable: 'too big' },
+      { key: key(4), value: value(5) },
+      { key: key(6), value: value(6, { status: 'DOWN' }) },
+    ];
+    expect(set.replace(entries, record)).toBe(true);
+    set.commit();
+    expect(set.all.map((i) => i.servicePort)).toEqual([1, 6]);
+    expect(set.up.map((i) => i.servicePort)).toEqual([1]);
+    expect(changes).toEqual(['added:1', 'added:6']);
+    expect(warnings).toEqual([
+      `${key(2)}: value is not JSON`,
+      `${key(3)}: too big`,
+      `${key(4)}: the value is the instance /rpc/s:1.0/h:5, not the one of this key`,
+    ]);
+    expect(set.replace(entries, record)).toBe(false); // the same read again: no change, no new warning
+    expect(warnings).toHaveLength(3);
+  });
 });

@@ -45,20 +45,25 @@ export class InstanceSet {
    */
   put(key: string, raw: string, onChange?: (change: InstanceChange) => void, unreadable?: string): boolean {
     const previous = this.byKey.get(key);
-    const decoded = unreadable === undefined ? decodeInstance(raw) : ({ ok: false, reason: unreadable } as const);
-    const reason = decoded.ok ? this.foreignKey(key, decoded.instance) : decoded.reason;
-    if (!decoded.ok || reason !== undefined) {
-      if (this.malformed.get(key) !== raw) {
-        this.malformed.set(key, raw);
-        this.reportMalformed(key, reason!);
-      }
-      return this.delete(key, onChange);
-    }
+    const decoded = this.decode(key, raw, unreadable);
+    if (!decoded) return this.delete(key, onChange);
     this.malformed.delete(key);
     if (previous && sameInstance(previous, decoded.instance)) return false;
     this.byKey.set(key, decoded.instance);
     onChange?.(previous ? { type: 'updated', instance: decoded.instance, previous } : { type: 'added', instance: decoded.instance });
     return true;
+  }
+
+  /** The instance of a value, or `undefined` after reporting it malformed (once per key and value). */
+  private decode(key: string, raw: string, unreadable: string | undefined): { instance: ServiceInstance } | undefined {
+    const decoded = unreadable === undefined ? decodeInstance(raw) : ({ ok: false, reason: unreadable } as const);
+    const reason = decoded.ok ? this.foreignKey(key, decoded.instance) : decoded.reason;
+    if (decoded.ok && reason === undefined) return decoded;
+    if (this.malformed.get(key) !== raw) {
+      this.malformed.set(key, raw);
+      this.reportMalformed(key, reason!);
+    }
+    return undefined;
   }
 
   /** Why `key` is not the key of `instance`, or `undefined` when it is. */
@@ -89,8 +94,13 @@ export class InstanceSet {
   /** Makes the set equal to a full read, reporting each difference. Returns whether anything changed. */
   replace(entries: readonly BackendEntry[], onChange?: (change: InstanceChange) => void): boolean {
     if (this.byKey.size === 0 && this.malformed.size === 0) {
-      // First read: nothing to compare with or remove.
-      for (const entry of entries) this.put(entry.key, entry.value, onChange, entry.unreadable);
+      // First read (a cold read of thousands): nothing to compare with or remove, keys are distinct.
+      for (const entry of entries) {
+        const decoded = this.decode(entry.key, entry.value, entry.unreadable);
+        if (!decoded) continue;
+        this.byKey.set(entry.key, decoded.instance);
+        onChange?.({ type: 'added', instance: decoded.instance });
+      }
       return this.byKey.size > 0;
     }
     let changed = false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeInstance, encodeInstance } from './instance.codec.js';
-import { FIELD_RULES, INSTANCE_FIELDS, invalidField, type InstanceField } from './instance-fields.js';
+import { FIELD_RULES, INSTANCE_FIELDS, invalidField, isCompleteInstance, type InstanceField } from './instance-fields.js';
 import { createServiceInstance, sameInstance, type ServiceInstance } from './service-instance.js';
 import { validateInstance } from './validate-instance.js';
 
@@ -81,6 +81,15 @@ describe.each(INSTANCE_FIELDS.map((field) => [field]))('field %s', (field) => {
     const raw = JSON.parse(encodeInstance(base)) as Record<string, unknown>;
     const decoded = decodeInstance(JSON.stringify({ ...raw, [field]: INVALID[field] }));
     expect(!decoded.ok && decoded.reason).toContain(field);
+  });
+
+  it("is checked by the decoder's fast path, which needs it present", () => {
+    const raw = JSON.parse(encodeInstance(base)) as Record<string, unknown>;
+    expect(isCompleteInstance(raw)).toBe(true);
+    expect(isCompleteInstance({ ...raw, [field]: INVALID[field] })).toBe(false);
+    const { [field]: _left, ...without } = raw;
+    expect(isCompleteInstance(without)).toBe(false);
+    expect(isCompleteInstance({ ...raw, extra: 1 })).toBe(false);
   });
 });
 

@@ -1,4 +1,11 @@
-import { FIELD_RULES, INSTANCE_FIELDS, MAX_INSTANCE_BYTES, REQUIRED_FIELDS, type FieldRule } from './instance-fields.js';
+import {
+  FIELD_RULES,
+  INSTANCE_FIELDS,
+  isCompleteInstance,
+  MAX_INSTANCE_BYTES,
+  REQUIRED_FIELDS,
+  type FieldRule,
+} from './instance-fields.js';
 import { fieldDefaults, type ServiceInstance } from './service-instance.js';
 
 /**
@@ -10,7 +17,6 @@ import { fieldDefaults, type ServiceInstance } from './service-instance.js';
 /** Outcome of {@link decodeInstance}: the instance, or why the value was rejected. @publicApi */
 export type DecodeResult = { ok: true; instance: ServiceInstance } | { ok: false; reason: string };
 
-const FIELD_COUNT = INSTANCE_FIELDS.length;
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Serialises an instance to the documented JSON value (fixed field order). @publicApi */
@@ -40,7 +46,12 @@ export function decodeInstance(raw: string): DecodeResult {
     return fail('value is not JSON');
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('value is not a JSON object');
-  let present = 0;
+  const metadata = v.metadata as Record<string, string> | undefined;
+  if (isCompleteInstance(v)) {
+    // Written by this library (or as completely): every field present and valid, nothing else.
+    v.metadata = isEmpty(metadata!) ? EMPTY_METADATA : Object.freeze(metadata!);
+    return { ok: true, instance: Object.freeze(v) as unknown as ServiceInstance };
+  }
   for (const field of INSTANCE_FIELDS) {
     const value = v[field];
     if (value === undefined) {
@@ -49,13 +60,6 @@ export function decodeInstance(raw: string): DecodeResult {
     }
     const rule: FieldRule = FIELD_RULES[field];
     if (!rule.valid(value)) return fail(`${field} must be ${rule.rule}`);
-    present++;
-  }
-  const metadata = v.metadata as Record<string, string> | undefined;
-  if (present === FIELD_COUNT && ownKeyCount(v) === FIELD_COUNT) {
-    // Written by this library (or as completely): every field present and valid, nothing else.
-    v.metadata = isEmpty(metadata!) ? EMPTY_METADATA : Object.freeze(metadata!);
-    return { ok: true, instance: Object.freeze(v) as unknown as ServiceInstance };
   }
   const instance = v as unknown as ServiceInstance;
   const defaults: ServiceInstance = { ...fieldDefaults(instance, ''), ...instance };
@@ -63,12 +67,6 @@ export function decodeInstance(raw: string): DecodeResult {
   for (const field of INSTANCE_FIELDS) complete[field] = v[field] ?? defaults[field];
   complete.metadata = metadata === undefined || isEmpty(metadata) ? EMPTY_METADATA : Object.freeze({ ...metadata });
   return { ok: true, instance: Object.freeze(complete) as unknown as ServiceInstance };
-}
-
-function ownKeyCount(value: object): number {
-  let count = 0;
-  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) count++;
-  return count;
 }
 
 function isEmpty(value: object): boolean {
