@@ -19,8 +19,8 @@ export function isConnectionFailure(error: Error): boolean {
  * for 5 s); with several endpoints, a member that fails with a connectivity error sits out for
  * `hostCooldown` so calls and streams (lease keep-alives, watches) go to the others; a global
  * retry of recoverable errors with a short exponential backoff, a deadline per attempt of every
- * unary call, a watch reconnect backoff capped near 1 s, and gRPC keepalive so a frozen or
- * partitioned server is noticed.
+ * unary call, a watch reconnect backoff capped near 1 s, gRPC keepalive so a frozen or
+ * partitioned server is noticed, and a flow-control window as large as the largest message.
  * @internal
  */
 export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: number, attempts = options.retryAttempts): Etcd3 {
@@ -35,6 +35,9 @@ export function createEtcdClient(options: ResolvedEtcdOptions, requestTimeout: n
       'grpc.keepalive_timeout_ms': options.keepaliveTimeout,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.max_receive_message_length': MAX_RECEIVE_BYTES, // prefix reads are paged below it
+      // HTTP/2 flow-control window (grpc-js' default is 64 KiB): etcd sends a large prefix read
+      // without waiting for window updates, 10-20 % faster at 1 000 and 10 000 instances (bench [6]).
+      'grpc-node.flow_control_window': MAX_RECEIVE_BYTES,
       // grpc-js backs off reconnects up to 120 s by default, and its subchannels are shared
       // between the clients etcd3 re-creates: cap it so a returning etcd is found within ~1 s.
       'grpc.initial_reconnect_backoff_ms': 100,
