@@ -50,7 +50,7 @@ export class RegistryHttpClient {
     const attempts: CallAttempt[] = [];
     try {
       const response = await this.send(service, path, init, options, attempts);
-      done(attempts.length > 0 ? 'retried' : 'ok');
+      done(outcomeOf(undefined, attempts.length));
       return response;
     } catch (error) {
       done(init.signal?.aborted ? 'failed' : outcomeOf(error));

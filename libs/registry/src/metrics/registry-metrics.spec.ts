@@ -20,6 +20,13 @@ describe('resyncReason and outcomeOf (bounded label values)', () => {
     expect(outcomeOf(new CallFailedError('all failed', 'svc', []))).toBe('failed');
     expect(outcomeOf(new Error('an RpcException the instance answered'))).toBe('ok');
   });
+
+  it('counts an answer after failed attempts on other instances as retried', () => {
+    expect(outcomeOf(undefined)).toBe('ok');
+    expect(outcomeOf(undefined, 1)).toBe('retried');
+    expect(outcomeOf(new Error('an RpcException the instance answered'), 2)).toBe('retried');
+    expect(outcomeOf(new CallFailedError('all failed', 'svc', []), 3)).toBe('failed');
+  });
 });
 
 describe('RegistryMetrics with an SDK registered', () => {

@@ -13,10 +13,16 @@ export type ResyncReason = 'reconnected' | 'compacted' | 'cluster_changed' | 're
 /** Seconds buckets for call and renewal latencies (1 ms .. 5 s). */
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** Outcome of a client call that ended with `error`: no instance, every attempt failed, or an answer (an application error is delivered). @internal */
-export function outcomeOf(error: unknown): ClientOutcome {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'NO_INSTANCES' ? 'no_instance' : code === 'CALL_FAILED' ? 'failed' : 'ok';
+/**
+ * Outcome of a client call that ended with `error` (`undefined` when it succeeded): no instance,
+ * every attempt failed, or an answer (an application error is delivered): `retried` when the
+ * answer came after `failedAttempts` attempts on other instances had failed, else `ok`. @internal
+ */
+export function outcomeOf(error: unknown, failedAttempts = 0): ClientOutcome {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (code === 'NO_INSTANCES') return 'no_instance';
+  if (code === 'CALL_FAILED') return 'failed';
+  return failedAttempts > 0 ? 'retried' : 'ok';
 }
 
 /** The bounded reason of a resync text (never the text itself: label values must stay few). @internal */

@@ -22,8 +22,8 @@ export interface FailoverHost {
   failure(attempts: readonly CallAttempt[]): Error;
 }
 
-/** Nest's TCP client fails the calls in flight with this when their connection closes. */
-const isConnectionLoss = (error: unknown): boolean =>
+/** Whether `error` is how Nest's TCP client fails the calls in flight when their connection closes. @internal */
+export const isConnectionLoss = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { message?: unknown }).message === 'Connection closed';
 
 /**
@@ -31,10 +31,15 @@ const isConnectionLoss = (error: unknown): boolean =>
  * connect timeout, connection refused, socket gone before the write) is retried on another
  * instance, never the same one twice, up to `retries` times; so is a delivered call lost with its
  * connection, when its pattern is idempotent. Each such instance is ejected. An error the
- * instance answered with is the caller's, not retried. Every attempt feeds `track()`. Returns the
- * teardown (the caller unsubscribed, e.g. RxJS `timeout`). @internal
+ * instance answered with is the caller's, not retried. Every attempt feeds `track()`. `callback`
+ * also gets how many attempts had failed before this reply. Returns the teardown (the caller
+ * unsubscribed, e.g. RxJS `timeout`). @internal
  */
-export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+export function failoverRequest(
+  host: FailoverHost,
+  packet: ReadPacket,
+  callback: (packet: WritePacket, failedAttempts: number) => void,
+): () => void {
   const attempts: CallAttempt[] = [];
   const tried = new Set<string>();
   let teardown: (() => void) | undefined;
@@ -46,7 +51,7 @@ export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback
     host.eject(instance);
     attempts.push(attemptOf(instance, error));
     if (cancelled) return;
-    if (attempts.length > host.retries) callback({ err: host.failure(attempts), isDisposed: true });
+    if (attempts.length > host.retries) callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
     else attempt();
   };
 
@@ -55,9 +60,9 @@ export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback
     try {
       instance = host.choose(tried);
     } catch (error) {
-      return callback({ err: error, isDisposed: true }); // e.g. the discovery client was closed
+      return callback({ err: error, isDisposed: true }, attempts.length); // e.g. the discovery client was closed
     }
-    if (!instance) return callback({ err: host.failure(attempts), isDisposed: true });
+    if (!instance) return callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
     tried.add(instance.id);
     const tracked = host.track(instance);
     const send = (connection: InstanceConnection): void => {
@@ -68,7 +73,7 @@ export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback
         const error: unknown = reply.err;
         if (error === undefined || error === null) {
           if (reply.isDisposed) tracked.succeeded();
-          return callback(reply);
+          return callback(reply, attempts.length);
         }
         const lost = isConnectionLoss(error);
         if (!written || (lost && host.idempotent(packet.pattern))) return fail(instance, tracked, error);
@@ -76,7 +81,7 @@ export function failoverRequest(host: FailoverHost, packet: ReadPacket, callback
           tracked.failed();
           host.eject(instance);
         } else tracked.succeeded(); // the instance answered: an application error
-        callback({ err: error, isDisposed: true });
+        callback({ err: error, isDisposed: true }, attempts.length);
       });
       // A request that failed inside request() has already started the next attempt: keep its teardown.
       if (attemptNo === sent) teardown = stop;

@@ -6,7 +6,7 @@ import { RegistryClosedError, type CallAttempt } from '../errors/registry.error.
 import { attemptOf, callFailure, chooseUntried } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
-import { failoverRequest, type FailoverHost } from './failover-request.js';
+import { failoverRequest, isConnectionLoss, type FailoverHost } from './failover-request.js';
 import type { ResolvedClientOptions } from './registry-client.options.js';
 import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
 import { TcpConnectionPool } from './tcp-connection-pool.js';
@@ -86,9 +86,11 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const done = this.metrics.startCall(this.options.service, 'tcp');
-    return failoverRequest(this.host, packet, (reply) => {
-      if (reply.err !== undefined && reply.err !== null) done(outcomeOf(reply.err));
-      else if (reply.isDisposed) done('ok');
+    return failoverRequest(this.host, packet, (reply, failedAttempts) => {
+      // A call lost with its connection got no answer: failed, like one that found no instance to reach.
+      if (reply.err !== undefined && reply.err !== null)
+        done(isConnectionLoss(reply.err) ? 'failed' : outcomeOf(reply.err, failedAttempts));
+      else if (reply.isDisposed) done(outcomeOf(undefined, failedAttempts));
       callback(reply);
     });
   }
