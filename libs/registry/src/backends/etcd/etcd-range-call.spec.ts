@@ -12,7 +12,6 @@ describe('rangeFetch', () => {
     try {
       const pool = (client as unknown as Etcd3RangeInternals).pool!;
       expect(typeof pool.globalPolicy?.execute).toBe('function');
-      expect(typeof pool.authenticator?.invalidateMetadata).toBe('function');
       const kv = await pool.withConnection!('KV', async ({ client: kv }) => kv);
       expect(typeof kv.makeUnaryRequest).toBe('function');
       expect(kv.constructor.service?.Range?.path).toBe('/etcdserverpb.KV/Range');

@@ -1,4 +1,5 @@
 import type { Etcd3 } from 'etcd3';
+import { isAuthTokenError, renewAuthToken } from './etcd-auth-token.js';
 import { etcd3 } from './etcd3.peer.js';
 import { decodeRangeResponse, type RangePage } from './range-response.codec.js';
 
@@ -38,7 +39,6 @@ export interface Etcd3RangeInternals {
     /** etcd3's `defaultCallOptions`: options, or a function of the call that returns them. */
     callOptionsFactory?: unknown;
     withConnection?<T>(service: 'KV', fn: (connection: { client: KvServiceClient; metadata: unknown }) => Promise<T>): Promise<T>;
-    authenticator?: { invalidateMetadata?: () => void };
   };
 }
 
@@ -52,7 +52,7 @@ export interface Etcd3RangeInternals {
 export function rangeFetch(client: Etcd3): RangeFetch {
   const pool = (client as unknown as Etcd3RangeInternals).pool;
   const policy = pool?.globalPolicy;
-  if (!pool?.withConnection || !policy || !pool.authenticator?.invalidateMetadata) return publicRangeFetch(client);
+  if (!pool?.withConnection || !policy) return publicRangeFetch(client);
   const attempt = (request: RangeRequest) =>
     policy.execute(() =>
       pool.withConnection!('KV', ({ client: kv, metadata }) => unary(kv, metadata, request, callOptions(pool, request))),
@@ -62,8 +62,8 @@ export function rangeFetch(client: Etcd3): RangeFetch {
       return await attempt(request);
     } catch (error) {
       // As etcd3's own calls do: a token that expired or was lost in a restart is fetched again, once.
-      if (!(error instanceof etcd3.EtcdInvalidAuthTokenError)) throw error;
-      pool.authenticator!.invalidateMetadata!();
+      if (!isAuthTokenError(error)) throw error;
+      renewAuthToken(client, false, error);
       return attempt(request);
     }
   };

@@ -132,12 +132,11 @@ export function decodeRangeResponse(message: Buffer): RangePage {
   let last: [start: number, end: number] | undefined;
   while (!reader.done) {
     const tag = reader.varint();
-    if (tag === (1 << 3) + LENGTH_DELIMITED || tag === (2 << 3) + LENGTH_DELIMITED) {
-      const [start, end] = reader.bytes();
-      const nested = new WireReader(message, start, end);
-      if (tag >> 3 === 1) header = readHeader(nested);
-      else kvs.push(readKeyValue(nested));
-      if (tag >> 3 === 2) last = [start, end];
+    if (tag === (1 << 3) + LENGTH_DELIMITED) {
+      header = readHeader(new WireReader(message, ...reader.bytes()));
+    } else if (tag === (2 << 3) + LENGTH_DELIMITED) {
+      last = reader.bytes();
+      kvs.push(readKeyValue(new WireReader(message, ...last)));
     } else if (tag === (3 << 3) + VARINT) {
       more = reader.varint() !== 0;
     } else {
