@@ -21,8 +21,17 @@ interface Kv {
   mod_revision: string;
   version: string;
 }
-const int64 = fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }).map(String);
-const uint64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String);
+// Values near every power of two as well as anywhere: the decoder switches method past 49 bits.
+const near = (min: bigint, max: bigint) =>
+  fc.oneof(
+    fc.bigInt({ min, max }),
+    fc.tuple(fc.integer({ min: 0, max: 64 }), fc.integer({ min: -3, max: 3 })).map(([bits, delta]) => {
+      const value = 2n ** BigInt(bits) + BigInt(delta);
+      return value < min ? min : value > max ? max : value;
+    }),
+  );
+const int64 = near(-(2n ** 63n), 2n ** 63n - 1n).map(String);
+const uint64 = near(0n, 2n ** 64n - 1n).map(String);
 const bytes = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }).map((s) => Buffer.from(s)),
   fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)), // not always UTF-8
@@ -78,6 +87,25 @@ describe('decodeRangeResponse', () => {
       lastKey: Buffer.from('k'),
       kvs: [{ key: 'k', value: '', lease }],
     });
+  });
+
+  it('reads the edges of 64-bit ids exactly (negative, 2^49, 2^53, 2^63)', () => {
+    const edges = [
+      '-1',
+      '-4294967296',
+      '-9223372036854775808',
+      '562949953421311',
+      '562949953421312',
+      '9007199254740993',
+      '4294967296000000',
+    ];
+    const wire = range.responseSerialize({ kvs: edges.map((lease, i) => ({ key: Buffer.from(String(i)), lease })) });
+    expect(decodeRangeResponse(wire).kvs.map((kv) => kv.lease)).toEqual(edges);
+    // A 10-byte varint whose last byte carries bits past 64 (no encoder writes it): they fall off, as in etcd3.
+    const kv = Buffer.from([0x0a, 0x01, 0x6b, 0x30, ...Array<number>(9).fill(0xff), 0x7f]);
+    const overlong = Buffer.from([0x12, kv.length, ...kv]);
+    const reference = range.responseDeserialize(overlong) as { kvs: Kv[] };
+    expect(decodeRangeResponse(overlong).kvs[0]!.lease).toBe(reference.kvs[0]!.lease);
   });
 
   it('reads an empty response as revision 0 with no keys', () => {

@@ -27,6 +27,19 @@ const FIXED64 = 1;
 const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
+const TWO_32 = 2 ** 32;
+
+/**
+ * `high * 2^32 + low` in decimal, exact for any two 32-bit halves: in base 10^6 every step stays
+ * an integer below 2^53 (2^32 = 4294 * 10^6 + 967296).
+ */
+function uint64Decimal(high: number, low: number): string {
+  if (high < 2 ** 21) return String(high * TWO_32 + low);
+  const below = low + high * 967_296;
+  const digits = below % 1e6;
+  return `${high * 4294 + (below - digits) / 1e6}${String(digits).padStart(6, '0')}`;
+}
+
 /** Reads protobuf wire data from `buffer[pos, end)`; throws on truncated or malformed input. */
 class WireReader {
   constructor(
@@ -39,26 +52,46 @@ class WireReader {
     return this.pos >= this.end;
   }
 
-  /** A varint as a number: exact up to 2^53, which tags, lengths and booleans never reach. */
-  varint(): number {
-    let value = 0;
-    for (let shift = 0; shift < 70; shift += 7) {
-      if (this.pos >= this.end) throw new Error('RangeResponse: truncated varint');
-      const byte = this.buffer[this.pos++]!;
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
+  /** Where the varint at `pos` ends (the index after its last byte); throws when it is truncated or too long. */
+  private varintEnd(): number {
+    for (let i = this.pos; i < this.pos + 10; i++) {
+      if (i >= this.end) throw new Error('RangeResponse: truncated varint');
+      if (this.buffer[i]! < 0x80) return i + 1;
     }
     throw new Error('RangeResponse: varint longer than 10 bytes');
   }
 
-  /** A 64-bit varint as a decimal string, exact (BigInt only past 49 bits). */
+  /** A varint as a number: exact up to 2^53, which tags, lengths and booleans never reach. */
+  varint(): number {
+    const first = this.pos < this.end ? this.buffer[this.pos]! : 0x80;
+    if (first < 0x80) return this.buffer[this.pos++]!; // most tags and lengths
+    const end = this.varintEnd();
+    let value = 0;
+    for (let i = end - 1; i >= this.pos; i--) value = value * 128 + (this.buffer[i]! & 0x7f);
+    this.pos = end;
+    return value;
+  }
+
+  /**
+   * A 64-bit varint as a decimal string, exact, through its two 32-bit halves: etcd's lease ids
+   * (on every key) pass 2^53, and BigInt cost more per key than parsing the value.
+   */
   int64(signed: boolean): string {
-    const start = this.pos;
-    const value = this.varint();
-    if (this.pos - start <= 7) return String(value);
-    let big = 0n;
-    for (let i = this.pos - 1; i >= start; i--) big = (big << 7n) | BigInt(this.buffer[i]! & 0x7f);
-    return (signed ? BigInt.asIntN(64, big) : BigInt.asUintN(64, big)).toString();
+    const end = this.varintEnd();
+    let low = 0;
+    let high = 0;
+    for (let i = this.pos, scale = 1; i < end; i++, scale *= 128) {
+      const bits = this.buffer[i]! & 0x7f;
+      if (scale < 2 ** 28) low += bits * scale;
+      else if (scale === 2 ** 28) {
+        low += (bits & 0x0f) * scale;
+        high = bits >> 4;
+      } else high += ((bits * scale) / TWO_32) % TWO_32; // bits 64 and up of a 10th byte fall off
+    }
+    this.pos = end;
+    if (!signed || high < 2 ** 31) return uint64Decimal(high, low);
+    // Two's complement: the magnitude is 2^64 minus the unsigned value.
+    return `-${uint64Decimal(TWO_32 - 1 - high + (low === 0 ? 1 : 0), low === 0 ? 0 : TWO_32 - low)}`;
   }
 
   /** The bounds of a length-delimited field's bytes; moves past them. */
