@@ -4,6 +4,7 @@
 // bench/results/<timestamp>.json. Never asserts timings; a missed goal is reported as MISSED.
 // `--smoke`: tiny sizes, for the test suite (checks the harness runs, not the numbers).
 // `--only cold,listening`: run some figures only. `--out FILE`: where to write the JSON.
+// `--cold-reps N`: timed reads per size in each process of figure [6] (default 25).
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';

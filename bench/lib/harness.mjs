@@ -15,10 +15,16 @@ export { sleep };
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const smoke = process.argv.includes('--smoke');
 
+const coldRepsArg = process.argv.indexOf('--cold-reps');
+/** Timed reads per size in each process of figure [6]: 25, or `--cold-reps N` (issue 8 was measured with 7). */
+const coldReps = coldRepsArg > 0 ? Number(process.argv[coldRepsArg + 1]) : 25;
+if (!Number.isInteger(coldReps) || coldReps < 1)
+  throw new Error(`--cold-reps must be a positive integer, got ${process.argv[coldRepsArg + 1]}`);
+
 /** Sizes of this run: tiny with `--smoke` (checks the harness runs, not the numbers). */
 export const S = smoke
   ? { reps: 2, lookupMs: 50, samples: 5, listens: 3, deregs: 3, crashes: 1, counts: [1, 10], windowMs: 2_000, cold: [10, 100], coldReps: 2, coldRuns: 1, workers: 2, perWorker: 2, changes: 4, readChanges: 4, memory: 200 }
-  : { reps: 5, lookupMs: 1_000, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps: 25, coldRuns: 5, workers: 5, perWorker: 10, changes: 20, readChanges: 100, memory: 10_000 }; // prettier-ignore
+  : { reps: 5, lookupMs: 1_000, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps, coldRuns: 5, workers: 5, perWorker: 10, changes: 20, readChanges: 100, memory: 10_000 }; // prettier-ignore
 
 export const log = (line = '') => process.stdout.write(`${line}\n`);
 export const results = [];

@@ -120,7 +120,7 @@ class WireReader {
 
   /** Moves past a field of an unused number. */
   skip(wireType: number): void {
-    if (wireType === VARINT) this.varint();
+    if (wireType === VARINT) this.pos = this.varintEnd();
     else if (wireType === LENGTH_DELIMITED) this.bytes();
     else if (wireType === FIXED64 || wireType === FIXED32) this.pos += wireType === FIXED64 ? 8 : 4;
     else throw new Error(`RangeResponse: unsupported wire type ${wireType}`);
@@ -135,10 +135,9 @@ function readKeyValue(reader: WireReader): BackendEntry {
   let lease = '0';
   while (!reader.done) {
     const tag = reader.varint();
-    const field = Math.floor(tag / 8);
-    if (field === 1 && tag % 8 === LENGTH_DELIMITED) key = reader.text();
-    else if (field === 5 && tag % 8 === LENGTH_DELIMITED) value = reader.text();
-    else if (field === 6 && tag % 8 === VARINT) lease = reader.int64(true);
+    if (tag === (1 << 3) + LENGTH_DELIMITED) key = reader.text();
+    else if (tag === (5 << 3) + LENGTH_DELIMITED) value = reader.text();
+    else if (tag === (6 << 3) + VARINT) lease = reader.int64(true);
     else reader.skip(tag % 8);
   }
   return lease === '0' ? { key, value } : { key, value, lease };
