@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Etcd3 } from 'etcd3';
+import { createServiceInstance, encodeInstance, instanceKey } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
@@ -52,7 +53,7 @@ async function startConsumer(): Promise<number> {
 }
 
 describe('Prometheus metrics of the demo apps', () => {
-  it('count renewals, a lease lost and repaired, calls, watch events and a provider leaving', async () => {
+  it('count renewals, a lease lost and repaired, calls (a failover as retried), watch events and a provider leaving', async () => {
     const first = await DemoProvider.start(etcd.url, 3);
     stoppers.push(() => first.stop('SIGTERM'));
     const second = await DemoProvider.start(etcd.url, 3);
@@ -91,5 +92,27 @@ describe('Prometheus metrics of the demo apps', () => {
       expect(await metric(consumer, 'registry_watch_events_total', { type: 'delete' })).toBeGreaterThan(deletesBefore);
     });
     expect(await metric(consumer, 'registry_stale_services')).toBe(0);
+
+    // A dead instance of each service (its port refuses connections): round-robin over it and the
+    // live one sends one call of two there, which fails over and is counted `retried`, not failed.
+    const deadPort = await freePort();
+    const services = [
+      ['user-service', 'http'],
+      ['user-rpc', 'tcp'],
+    ] as const;
+    for (const [serviceName, protocol] of services) {
+      const dead = createServiceInstance({ serviceName, serviceHost: '127.0.0.1', servicePort: deadPort, protocol });
+      await client.put(instanceKey('rpc', dead)).value(encodeInstance(dead));
+    }
+    await eventually(async () => {
+      expect(await metric(consumer, 'registry_cached_instances', { service: 'user-service' })).toBe(2);
+      expect(await metric(consumer, 'registry_cached_instances', { service: 'user-rpc' })).toBe(2);
+    });
+    for (let i = 0; i < 2; i++) expect((await fetch(`http://127.0.0.1:${consumer}/users/${i}`)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await fetch(`http://127.0.0.1:${consumer}/rpc/users/${i}`)).status).toBe(200);
+    for (const [service, protocol] of services) {
+      expect(await metric(consumer, 'registry_client_requests_total', { service, protocol, outcome: 'retried' })).toBe(1);
+      expect(await metric(consumer, 'registry_client_requests_total', { service, protocol, outcome: 'failed' })).toBe(0);
+    }
   }, 90_000);
 });
