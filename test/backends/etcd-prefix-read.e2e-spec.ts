@@ -1,19 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Etcd3 } from 'etcd3';
-import { readPrefix } from '../../libs/registry/src/backends/etcd/etcd-prefix-read.js';
+import { MAX_RECEIVE_BYTES, readPrefix } from '../../libs/registry/src/backends/etcd/etcd-prefix-read.js';
+import { createEtcdClient } from '../../libs/registry/src/backends/etcd/etcd-client.factory.js';
+import { resolveEtcdOptions } from '../../libs/registry/src/backends/etcd/etcd.options.js';
 import { publicRangeFetch, rangeFetch } from '../../libs/registry/src/backends/etcd/etcd-range-call.js';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
 // The prefix read on a real etcd, with pages of 4 keys: the lean Range decoder (what the backend
 // uses) and etcd3's public builder read the same entries, each once, at one revision, including
-// keys that are not UTF-8 at page boundaries and the exact ids of the leases that own keys.
+// keys that are not UTF-8 at page boundaries and the exact ids of the leases that own keys; and a
+// value too large for any page, under a key that is not UTF-8, skipped without losing the keys after it.
 let etcd: EtcdServer;
 let client: Etcd3;
 const PREFIX = '/rpc/paged:1.0/';
 const same = <T>(what: string, request: Promise<T>) => request;
 
 beforeAll(async () => {
-  etcd = await EtcdServer.start();
+  etcd = await EtcdServer.start({ extraArgs: ['--max-request-bytes', String(20 * 1024 * 1024)] });
   client = etcd.client();
 });
 
@@ -64,4 +67,30 @@ describe('etcd prefix read in pages', () => {
     expect(pinned.entries.map((e) => e.key)).toContain(keys[17]!.toString());
     lease.release();
   });
+
+  it('a value too large to read, under a key that is not UTF-8, is returned unreadable and the keys after it are read', async () => {
+    // The backend's own client: its receive limit and fault handling (a plain etcd3 client's circuit breaker opens on the refused pages).
+    const backendClient = createEtcdClient(resolveEtcdOptions({ hosts: etcd.url }), 10_000);
+    try {
+      const prefix = '/rpc/huge:1.0/';
+      const key = (...bytes: number[]) => Buffer.concat([Buffer.from(prefix), Buffer.from(bytes)]);
+      await client.put(key(0x41)).value('before');
+      await client.put(key(0xc3, 0x30)).value(Buffer.alloc(MAX_RECEIVE_BYTES + 1024, 0x78));
+      await client.put(key(0xc3, 0x31)).value('after');
+      for (const fetch of [rangeFetch(backendClient), publicRangeFetch(backendClient)]) {
+        const read = await readPrefix(backendClient, fetch, prefix, same, 10);
+        expect(read.entries).toEqual([
+          { key: key(0x41).toString(), value: 'before' },
+          {
+            key: key(0xc3, 0x30).toString(),
+            value: '',
+            unreadable: `the value is larger than the ${MAX_RECEIVE_BYTES} bytes a read accepts`,
+          },
+          { key: key(0xc3, 0x31).toString(), value: 'after' },
+        ]);
+      }
+    } finally {
+      backendClient.close();
+    }
+  }, 60_000);
 });

@@ -84,15 +84,19 @@ function unary(kv: KvServiceClient, metadata: unknown, request: RangeRequest, op
   });
 }
 
-/** The same page through etcd3's public range builder and decoder. @internal */
+/**
+ * The same page through etcd3's public range builder and decoder. A keys-only page (the key of a
+ * value too large to read) has the key's stored bytes but no `more` or cluster id: the builder
+ * returns keys only, and `readPrefix` uses neither there. @internal
+ */
 export function publicRangeFetch(client: Etcd3): RangeFetch {
   return async ({ key, range_end, limit, revision, keys_only }) => {
     const range = client.getAll().inRange(new etcd3.Range(key, range_end)).limit(limit);
     const builder = revision === undefined ? range : range.revision(revision);
     if (keys_only) {
-      const keys = await builder.keys();
-      const kvs = keys.map((k) => ({ key: k, value: '' }));
-      return { revision: revision ?? '0', clusterId: '0', more: false, lastKey: keys.length ? Buffer.from(keys.at(-1)!) : undefined, kvs };
+      const keys = await builder.keyBuffers();
+      const kvs = keys.map((k) => ({ key: k.toString(), value: '' }));
+      return { revision: revision ?? '0', clusterId: '0', more: false, lastKey: keys.at(-1), kvs };
     }
     const response = await builder.exec();
     return {
