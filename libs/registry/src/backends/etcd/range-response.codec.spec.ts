@@ -21,7 +21,7 @@ interface Kv {
   mod_revision: string;
   version: string;
 }
-// Values near every power of two as well as anywhere: the decoder switches method past 49 bits.
+// Values near every power of two as well as anywhere: the decimal conversion changes method at 2^53.
 const near = (min: bigint, max: bigint) =>
   fc.oneof(
     fc.bigInt({ min, max }),
