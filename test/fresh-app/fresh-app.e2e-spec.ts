@@ -3,6 +3,7 @@ import type { Etcd3 } from 'etcd3';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServiceInstance, encodeInstance, instanceKey } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
@@ -12,6 +13,21 @@ import { appEnv, buildApp, installStarter, packLibrary, pasteReadme, sh } from '
 // The way a user meets the package: `npm pack`, a new NestJS 12 starter app (test/fresh-app/fixture,
 // generated once by the CLI: GENERATED.md), the README's install lines, its TypeScript blocks
 // pasted into src/, built with the starter's tsconfig, run against a private etcd.
+/** An app around the README's dashboard block (`OpsModule`): the part of it the README leaves to the reader. */
+const OPS_MAIN = `import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { RegistryModule } from 'nest-service-registry';
+import { etcd } from 'nest-service-registry/etcd';
+import { OpsModule } from './ops.module.js';
+
+@Module({ imports: [RegistryModule.forRoot({ backend: etcd({ hosts: process.env.ETCD_HOSTS }) }), OpsModule] })
+class OpsAppModule {}
+
+const app = await NestFactory.create(OpsAppModule);
+app.enableShutdownHooks();
+await app.listen(Number(process.env.PORT));
+`;
+
 describe('a new NestJS 12 starter app that follows the README', () => {
   let etcd: EtcdServer;
   let client: Etcd3;
@@ -26,7 +42,10 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     app = join(root, 'app');
     const tarball = await packLibrary(root);
     await installStarter(app, tarball);
-    expect(pasteReadme(app, etcd.url)).toEqual(expect.arrayContaining(['src/provider.ts', 'src/consumer.ts', 'src/health.module.ts']));
+    expect(pasteReadme(app, etcd.url)).toEqual(
+      expect.arrayContaining(['src/provider.ts', 'src/consumer.ts', 'src/health.module.ts', 'src/ops.module.ts']),
+    );
+    writeFileSync(join(app, 'src/ops-main.ts'), OPS_MAIN);
     await buildApp(app); // every TypeScript block of the README compiles as written
   }, 300_000);
 
@@ -87,6 +106,34 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     await eventually(async () => expect([(await call()).servedBy, (await call()).servedBy]).toEqual([survivor, survivor]));
     expect(first.output).not.toMatch(/ERROR|WARN/);
   }, 120_000);
+
+  it("serves the README's guarded dashboard: page, assets and state with the token, 403 without, 404 on another process's instance", async () => {
+    const other = createServiceInstance({ serviceName: 'dash-check', serviceHost: '127.0.0.1', servicePort: 4200 });
+    await client.put(instanceKey('rpc', other)).value(encodeInstance(other));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}/ops/registry`;
+    const token = { 'x-ops-token': 'fresh-app-token' };
+    const get = (path: string, headers: Record<string, string> = token) => fetch(`${base}${path}`, { headers });
+    await start('dashboard', 'dist/ops-main.js', async () => (await get('/state')).ok, {
+      PORT: String(port),
+      ETCD_HOSTS: etcd.url,
+      OPS_TOKEN: token['x-ops-token'],
+    });
+
+    expect((await get('', {})).status).toBe(403);
+    expect((await get('/state', { 'x-ops-token': 'wrong' })).status).toBe(403);
+    const page = await get('');
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toContain('dashboard.js');
+    for (const asset of ['/dashboard.js', '/dashboard.css']) expect((await get(asset)).status).toBe(200);
+    await eventually(async () => {
+      const state = (await (await get('/state')).json()) as { services: Array<{ serviceName: string; total: number }> };
+      expect(state.services).toEqual(expect.arrayContaining([expect.objectContaining({ serviceName: 'dash-check', total: 1 })]));
+    });
+    const drain = await fetch(`${base}/instances/${encodeURIComponent(other.id)}/drain`, { method: 'POST', headers: token });
+    expect(drain.status).toBe(404);
+    await client.delete().key(instanceKey('rpc', other));
+  }, 60_000);
 
   it('gives types of every entry point to a TypeScript project under moduleResolution node10', async () => {
     const dir = join(app, 'node10');
