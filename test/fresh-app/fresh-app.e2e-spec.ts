@@ -184,6 +184,7 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     { entry: 'nest-service-registry/etcd', missing: 'etcd3' },
     { entry: 'nest-service-registry/redis', missing: 'ioredis' },
     { entry: 'nest-service-registry/zookeeper', missing: 'node-zookeeper-client' },
+    { entry: 'nest-service-registry/grpc', missing: '@grpc/grpc-js' },
   ])('says to install $missing when $entry is imported without it', async ({ entry, missing }) => {
     const output = await importWithout(missing, entry);
     expect(output).toContain(`needs the "${missing}" package, which is not installed: run \`npm install ${missing}\`.`);

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
-import { requirePeer } from '../backends/require-peer.js';
 import { invalidOption } from '../options/resolve-options.js';
 import { REGISTRY_GRPC_SCHEME } from './grpc-target.js';
-import { createRegistryResolver, type GrpcResolverApi } from './registry-resolver.js';
+import { grpcJs } from './grpc-js.peer.js';
+import { createRegistryResolver } from './registry-resolver.js';
 
 /** What `RegistryGrpcModule.forRoot()` takes. @publicApi */
 export interface RegistryGrpcOptions {
@@ -22,8 +22,7 @@ const SCHEME = /^[a-z][a-z0-9+.-]*$/;
 @Injectable()
 export class RegistryGrpcResolver {
   constructor(discovery: DiscoveryClient, @Inject(GRPC_OPTIONS) options: Required<RegistryGrpcOptions>) {
-    const grpc = requirePeer<GrpcResolverApi>('@grpc/grpc-js', 'The gRPC resolver (nest-service-registry/grpc)');
-    grpc.experimental.registerResolver(options.scheme, createRegistryResolver(grpc, discovery));
+    grpcJs.experimental.registerResolver(options.scheme, createRegistryResolver(grpcJs, discovery));
     new Logger('RegistryGrpc').debug(`gRPC targets ${options.scheme}:///<service>:<version> resolve through the registry`);
   }
 }

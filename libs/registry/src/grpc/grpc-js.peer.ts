@@ -1,0 +1,5 @@
+import { requirePeer } from '../backends/require-peer.js';
+import type { GrpcResolverApi } from './registry-resolver.js';
+
+/** `@grpc/grpc-js`, or the error that says to install it (when `nest-service-registry/grpc` is imported). @internal */
+export const grpcJs = requirePeer<GrpcResolverApi>('@grpc/grpc-js', 'The gRPC resolver (nest-service-registry/grpc)');
