@@ -63,8 +63,13 @@ class WireReader {
 
   /** A varint as a number: exact up to 2^53, which tags, lengths and booleans never reach. */
   varint(): number {
-    const first = this.pos < this.end ? this.buffer[this.pos]! : 0x80;
-    if (first < 0x80) return this.buffer[this.pos++]!; // most tags and lengths
+    if (this.pos < this.end) {
+      const first = this.buffer[this.pos]!;
+      if (first < 0x80) {
+        this.pos++;
+        return first; // most tags and lengths
+      }
+    }
     const end = this.varintEnd();
     let value = 0;
     for (let i = end - 1; i >= this.pos; i--) value = value * 128 + (this.buffer[i]! & 0x7f);
