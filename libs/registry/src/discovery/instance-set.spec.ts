@@ -10,7 +10,9 @@ const describeChange = (c: InstanceChange) => `${c.type}:${c.instance.servicePor
 function setup() {
   const warnings: string[] = [];
   const changes: string[] = [];
-  const set = new InstanceSet('rpc', (k, reason) => warnings.push(`${k}: ${reason}`));
+  const set = new InstanceSet({ namespace: 'rpc', serviceName: 's', serviceVersion: '1.0' }, (k, reason) =>
+    warnings.push(`${k}: ${reason}`),
+  );
   const record = (c: InstanceChange) => changes.push(describeChange(c));
   return { set, warnings, changes, record };
 }
@@ -96,11 +98,13 @@ describe('InstanceSet', () => {
     expect(set.put(`/rpc/s:1.0/extra/h:1`, value(1), record)).toBe(false);
     expect(set.put(`/rpc/s:1.0/h\uFFFD:1`, value(1), record)).toBe(false);
     expect(set.put(`/rpc/other:1.0/h:1`, value(1), record)).toBe(false);
+    expect(set.put(`/rpc/other:1.0/h:1`, value(1, { serviceName: 'other' }), record)).toBe(false); // its own key, another service
     expect(warnings).toEqual([
       `${victim}: the value is the instance /rpc/s:1.0/evil.example:443, not the one of this key`,
       '/rpc/s:1.0/extra/h:1: the value is the instance /rpc/s:1.0/h:1, not the one of this key',
       '/rpc/s:1.0/h\uFFFD:1: the value is the instance /rpc/s:1.0/h:1, not the one of this key',
       '/rpc/other:1.0/h:1: the value is the instance /rpc/s:1.0/h:1, not the one of this key',
+      '/rpc/other:1.0/h:1: the key is not under /rpc/s:1.0/',
     ]);
     expect(set.all).toEqual([]);
     expect(changes).toEqual([]);

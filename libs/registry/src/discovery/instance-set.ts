@@ -1,5 +1,5 @@
 import type { BackendEntry, WatchEvent } from '../backends/registry-backend.js';
-import { decodeInstance, instanceKey, sameInstance, type ServiceInstance } from '../model/index.js';
+import { decodeInstance, instanceKey, keyUnder, sameInstance, servicePrefix, type ServiceInstance } from '../model/index.js';
 
 const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
 
@@ -28,12 +28,16 @@ export class InstanceSet {
   private readonly byKey = new Map<string, ServiceInstance>();
   private readonly malformed = new Map<string, string>();
   private readonly groups = new Map<string, readonly ServiceInstance[]>();
+  /** `/{namespace}/{serviceName}:{serviceVersion}/`, the start of every key of this set. */
+  private readonly prefix: string;
 
   constructor(
-    /** Namespace of the keys, to check each against its value. */
-    private readonly namespace: string,
+    /** The service whose instances this set holds: each key is checked against its value. */
+    private readonly service: { readonly namespace: string; readonly serviceName: string; readonly serviceVersion: string },
     private readonly reportMalformed: (key: string, reason: string) => void,
-  ) {}
+  ) {
+    this.prefix = servicePrefix(service.namespace, service.serviceName, service.serviceVersion);
+  }
 
   get size(): number {
     return this.byKey.size;
@@ -66,10 +70,15 @@ export class InstanceSet {
     return undefined;
   }
 
-  /** Why `key` is not the key of `instance`, or `undefined` when it is. */
+  /** Why `key` is not the key of `instance` in this service, or `undefined` when it is. */
   private foreignKey(key: string, instance: ServiceInstance): string | undefined {
-    const own = instanceKey(this.namespace, instance);
-    return key === own ? undefined : `the value is the instance ${own}, not the one of this key`;
+    // From the set's own prefix: a cold read checks thousands of keys, and this builds one string each.
+    const { serviceName, serviceVersion } = this.service;
+    if (instance.serviceName === serviceName && instance.serviceVersion === serviceVersion && key === keyUnder(this.prefix, instance)) {
+      return undefined;
+    }
+    const own = instanceKey(this.service.namespace, instance);
+    return key === own ? `the key is not under ${this.prefix}` : `the value is the instance ${own}, not the one of this key`;
   }
 
   /** Removes a key; calls `onChange` and returns `true` when it was there. */

@@ -45,7 +45,9 @@ export class ServiceCacheEntry {
     this.ref = { serviceName, serviceVersion };
     this.backoff = new Backoff(context.retryInitialDelay, context.retryMaxDelay);
     this.ejections = new Ejections(context.ejectionTime);
-    this.instances = new InstanceSet(context.namespace, (key, reason) => context.warn(MESSAGES.malformedValue(key, reason)));
+    this.instances = new InstanceSet({ namespace: context.namespace, ...this.ref }, (key, reason) =>
+      context.warn(MESSAGES.malformedValue(key, reason)),
+    );
     this.health = new EntryHealth((since, error, cause) => {
       context.outage.failed(`watch on ${this.label}`, cause); // one warning per outage, not one per service
       context.emit({ type: 'stale', ...this.ref, since, error });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultInstanceId, instanceKey, parseInstanceKey, parseServiceKeyOf, servicePrefix } from './key-layout.js';
+import { defaultInstanceId, instanceKey, keyUnder, parseInstanceKey, parseServiceKeyOf, servicePrefix } from './key-layout.js';
 
 const address = { serviceName: 'user-service', serviceVersion: '1.0', serviceHost: '10.0.0.7', servicePort: 8080 };
 
@@ -7,6 +7,7 @@ describe('key layout', () => {
   it('follows /{namespace}/{name}:{version}/{host}:{port}', () => {
     expect(instanceKey('rpc', address)).toBe('/rpc/user-service:1.0/10.0.0.7:8080');
     expect(defaultInstanceId(address)).toBe('user-service:1.0@10.0.0.7:8080');
+    expect(keyUnder(servicePrefix('rpc', 'user-service', '1.0'), address)).toBe(instanceKey('rpc', address));
   });
 
   it('ends prefixes in "/" so "user" never matches "user-service"', () => {

@@ -33,7 +33,15 @@ export function servicePrefix(namespace: string, serviceName: string, serviceVer
 
 /** The key an instance is stored under, e.g. `/rpc/user-service:1.0/10.0.0.7:8080`. @publicApi */
 export function instanceKey(namespace: string, address: InstanceAddress): string {
-  return `${servicePrefix(namespace, address.serviceName, address.serviceVersion)}${address.serviceHost}:${address.servicePort}`;
+  return keyUnder(servicePrefix(namespace, address.serviceName, address.serviceVersion), address);
+}
+
+/**
+ * The key of the instance at `serviceHost:servicePort` under a service prefix built by
+ * {@link servicePrefix}: what {@link instanceKey} appends, for callers that hold the prefix. @internal
+ */
+export function keyUnder(prefix: string, address: Pick<InstanceAddress, 'serviceHost' | 'servicePort'>): string {
+  return `${prefix}${address.serviceHost}:${address.servicePort}`;
 }
 
 /** The default instance id: `{serviceName}:{serviceVersion}@{serviceHost}:{servicePort}`. @publicApi */
