@@ -91,6 +91,14 @@ describe.each(INSTANCE_FIELDS.map((field) => [field]))('field %s', (field) => {
     expect(isCompleteInstance(without)).toBe(false);
     expect(isCompleteInstance({ ...raw, extra: 1 })).toBe(false);
   });
+
+  it('is checked again for every value, however often an earlier one repeated (the fast path remembers the last valid)', () => {
+    const raw = JSON.parse(encodeInstance(base)) as Record<string, unknown>;
+    const other = JSON.parse(encodeInstance({ ...base, [field]: OTHER[field] })) as Record<string, unknown>;
+    const bad = { ...raw, [field]: INVALID[field] };
+    const results = [raw, raw, bad, bad, other, other, bad, raw].map((v) => isCompleteInstance(v));
+    expect(results).toEqual([true, true, false, false, true, true, false, true]);
+  });
 });
 
 describe('validateInstance', () => {
