@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { RegistryOptionsError } from '../errors/registry.error.js';
-import { registryChannelOptions } from './channel-options.js';
+import { registryChannelOptions, type RegistryChannelOptions } from './channel-options.js';
 
-const config = (options: { 'grpc.service_config': string }) => JSON.parse(options['grpc.service_config']) as unknown;
+const config = (options: RegistryChannelOptions) => JSON.parse(options['grpc.service_config']) as unknown;
 
 describe('registryChannelOptions', () => {
   it('balances round_robin and waits for a ready instance by default', () => {
@@ -32,7 +32,14 @@ describe('registryChannelOptions', () => {
     });
   });
 
+  it('adds the interceptor that sends calls of those services again after their response began, with retry only', () => {
+    expect(registryChannelOptions({ retry: { services: ['users.UserService'] } }).interceptors).toEqual([expect.any(Function)]);
+    expect(registryChannelOptions()).not.toHaveProperty('interceptors');
+  });
+
   it.each([
+    [{ services: ['a.B'], retryableStatusCodes: ['UNAVAILBLE'] }, 'retry.retryableStatusCodes'],
+    [{ services: ['a.B'], retryableStatusCodes: [] }, 'retry.retryableStatusCodes'],
     [{ services: [] }, 'retry.services'],
     [{ services: [''] }, 'retry.services'],
     [{ services: ['a.B'], maxAttempts: 6 }, 'retry.maxAttempts'],

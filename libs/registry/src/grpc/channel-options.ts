@@ -1,12 +1,19 @@
+import type { Interceptor } from '@grpc/grpc-js';
 import { invalidOption } from '../options/resolve-options.js';
+import { grpcJs } from './grpc-js.peer.js';
+import { resendInterceptor } from './resend-interceptor.js';
 
-/** Transparent retries of idempotent gRPC methods on another instance. @publicApi */
+/**
+ * Retries of idempotent gRPC methods on another instance: gRPC's retry policy until the response
+ * begins, then a client interceptor that sends a unary call again when its instance went away
+ * between the response's headers and its status (gRPC's policy stops at the headers). @publicApi
+ */
 export interface GrpcRetryOptions {
   /** Fully qualified services whose methods may be retried, e.g. `['users.UserService']`. */
   services: readonly string[];
   /** Attempts in all, 2..5 (gRPC's cap). Default 3. */
   maxAttempts?: number;
-  /** Status names that retry. Default `['UNAVAILABLE']` (the instance went away; the call did not run there). */
+  /** Status names that retry. Default `['UNAVAILABLE']` (the instance went away or could not take the call). */
   retryableStatusCodes?: readonly string[];
 }
 
@@ -18,15 +25,31 @@ export interface RegistryChannelOptionsInit {
   waitForReady?: boolean;
 }
 
+/** The numeric codes of gRPC status names, e.g. `['UNAVAILABLE']`; a bootstrap error naming the option otherwise. */
+function statusCodes(names: readonly string[]): number[] {
+  const codes: unknown[] = Array.isArray(names) ? names.map((name: string) => grpcJs.status[name]) : [];
+  if (codes.length === 0 || codes.some((code) => typeof code !== 'number')) {
+    invalidOption('retry.retryableStatusCodes', names, 'a non-empty array of gRPC status names, e.g. ["UNAVAILABLE"]');
+  }
+  return codes as number[];
+}
+
+/** Options of a gRPC client (Nest's `channelOptions`): channel options, and client interceptors with `retry`. @publicApi */
+export interface RegistryChannelOptions {
+  'grpc.service_config': string;
+  interceptors?: Interceptor[];
+}
+
 /**
  * Channel options for a gRPC client dialing a registry target: the default service config with
  * `round_robin` (gRPC's own policy, across every address the resolver gives), `waitForReady`,
  * and optionally a retry policy for idempotent methods. Pass it as `channelOptions` of a Nest
  * `ClientGrpc` or as the options of a plain grpc-js client. @publicApi
  */
-export function registryChannelOptions(init: RegistryChannelOptionsInit = {}): { 'grpc.service_config': string } {
+export function registryChannelOptions(init: RegistryChannelOptionsInit = {}): RegistryChannelOptions {
   const waitForReady = init.waitForReady ?? true;
   const methodConfig: object[] = [];
+  const interceptors: Interceptor[] = [];
   if (init.retry) {
     const { services, maxAttempts = 3, retryableStatusCodes = ['UNAVAILABLE'] }: GrpcRetryOptions = init.retry;
     const names = services; // typed: Array.isArray() below narrows `services` to any[]
@@ -35,6 +58,8 @@ export function registryChannelOptions(init: RegistryChannelOptionsInit = {}): {
     }
     if (!Number.isInteger(maxAttempts) || maxAttempts < 2 || maxAttempts > 5)
       invalidOption('retry.maxAttempts', maxAttempts, 'an integer in 2..5');
+    const codes = new Set(statusCodes(retryableStatusCodes));
+    interceptors.push(resendInterceptor(grpcJs, { services: new Set(names), codes, maxAttempts }));
     methodConfig.push({
       name: names.map((service) => ({ service })),
       waitForReady,
@@ -42,5 +67,6 @@ export function registryChannelOptions(init: RegistryChannelOptionsInit = {}): {
     });
   }
   methodConfig.push({ name: [{}], waitForReady });
-  return { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }], methodConfig }) };
+  const serviceConfig = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }], methodConfig });
+  return interceptors.length > 0 ? { 'grpc.service_config': serviceConfig, interceptors } : { 'grpc.service_config': serviceConfig };
 }

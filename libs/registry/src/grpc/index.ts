@@ -5,5 +5,10 @@
  * @packageDocumentation
  */
 export { RegistryGrpcModule, RegistryGrpcResolver, type RegistryGrpcOptions } from './registry-grpc.module.js';
-export { registryChannelOptions, type GrpcRetryOptions, type RegistryChannelOptionsInit } from './channel-options.js';
+export {
+  registryChannelOptions,
+  type GrpcRetryOptions,
+  type RegistryChannelOptions,
+  type RegistryChannelOptionsInit,
+} from './channel-options.js';
 export { REGISTRY_GRPC_SCHEME, registryTarget, type RegistryTargetService } from './grpc-target.js';

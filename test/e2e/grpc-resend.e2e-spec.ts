@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import * as grpc from '@grpc/grpc-js';
+import * as loader from '@grpc/proto-loader';
+import { USERS_PROTO } from '@app/demo-config';
+import { registryChannelOptions } from 'nest-service-registry/grpc';
+import { freePort } from '../../scripts/lib/ports.mjs';
+import { ServerProcess } from '../../scripts/lib/server-process.mjs';
+
+// gRPC's retry policy stops once a call's response headers arrived ("committed"): a provider
+// SIGKILLed between its headers and its status fails the call, idempotent or not (1 call in about
+// 10 runs of grpc.e2e-spec's SIGKILL case). registryChannelOptions({ retry }) sends such calls of
+// the idempotent services again. Real grpc-js servers in child processes; one sends its headers,
+// then kills itself.
+type Mode = 'answer' | 'crash-after-headers';
+interface UsersClient extends grpc.Client {
+  Get(
+    request: { id: string },
+    options: grpc.CallOptions,
+    callback: (error: grpc.ServiceError | null, user?: { servedBy: string }) => void,
+  ): void;
+}
+const Users = (grpc.loadPackageDefinition(loader.loadSync(USERS_PROTO)) as { users: { UserService: grpc.ServiceClientConstructor } }).users
+  .UserService as unknown as new (target: string, credentials: grpc.ChannelCredentials, options: object) => UsersClient;
+
+const started: ServerProcess[] = [];
+const clients: grpc.Client[] = [];
+
+async function server(mode: Mode): Promise<{ server: ServerProcess; port: number }> {
+  const port = await freePort();
+  const server = new ServerProcess(`gRPC users server (${mode})`);
+  started.push(server);
+  const env = { ...process.env, PORT: String(port), MODE: mode };
+  await server.start(
+    process.execPath,
+    ['test/fixtures/grpc-user-server.mjs'],
+    () => Promise.resolve(server.output.includes('listening')),
+    15_000,
+    { env },
+  );
+  return { server, port };
+}
+
+/** Calls until the crashing server is gone (20 calls at most); resolves what each call gave. */
+async function callUntilGone(options: object): Promise<{ crashed: boolean; answers: string[] }> {
+  const crashing = await server('crash-after-headers');
+  const answering = await server('answer');
+  const client = new Users(`ipv4:127.0.0.1:${crashing.port},127.0.0.1:${answering.port}`, grpc.credentials.createInsecure(), options);
+  clients.push(client);
+  const answers: string[] = [];
+  for (let i = 0; i < 20 && crashing.server.running; i++) {
+    answers.push(
+      await new Promise<string>((resolve) =>
+        client.Get({ id: String(i) }, { deadline: Date.now() + 5_000 }, (error, user) =>
+          resolve(error ? `${grpc.status[error.code]}: ${error.details}` : `served by ${user?.servedBy}`),
+        ),
+      ),
+    );
+  }
+  return { crashed: !crashing.server.running, answers };
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
+
+describe('registryChannelOptions({ retry }): a unary call whose instance dies after its response headers', () => {
+  it('is sent again to another instance and succeeds', async () => {
+    const { crashed, answers } = await callUntilGone(registryChannelOptions({ retry: { services: ['users.UserService'] } }));
+    expect(crashed).toBe(true);
+    expect(answers.filter((a) => !a.startsWith('served by'))).toEqual([]);
+  }, 60_000);
+
+  it("fails with gRPC's retry policy alone (what the interceptor adds)", async () => {
+    const { 'grpc.service_config': serviceConfig } = registryChannelOptions({ retry: { services: ['users.UserService'] } });
+    const { crashed, answers } = await callUntilGone({ 'grpc.service_config': serviceConfig });
+    expect(crashed).toBe(true);
+    expect(answers.filter((a) => !a.startsWith('served by'))).toEqual([expect.stringMatching(/^UNAVAILABLE: /)]);
+  }, 60_000);
+});
