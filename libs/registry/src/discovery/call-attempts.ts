@@ -28,7 +28,7 @@ export function chooseUntried(
   tried: ReadonlySet<string>,
 ): ServiceInstance | undefined {
   try {
-    return discovery.chooseSync(service, { ...options, exclude: tried });
+    return discovery.chooseSync(service, tried.size === 0 ? options : { ...options, exclude: tried }); // the first attempt allocates nothing
   } catch (error) {
     if (error instanceof NoInstancesError) return undefined;
     throw error;

@@ -4,6 +4,7 @@ import { memory } from '../backends/memory/index.js';
 import { MemoryRegistryStore } from '../backends/memory/memory-registry.store.js';
 import { createServiceInstance, encodeInstance, instanceKey, type ServiceInstance } from '../model/index.js';
 import { createDiscoveryClient } from './create-discovery-client.js';
+import type { ChooseOptions } from './discovery.interfaces.js';
 import type { DiscoveryClient } from './discovery-client.js';
 
 /** `svc` instances on the memory backend: ports 1 and 2 over http, 3 and 4 over tcp. */
@@ -46,6 +47,15 @@ describe('DiscoveryClient: protocol filter and p2c (memory backend)', () => {
       expect(discovery.chooseSync('svc', { protocol: 'http' }).protocol).toBe('http');
     }
     await expect(discovery.choose('svc', { protocol: 'grpc' })).rejects.toThrow(/svc/);
+  });
+
+  it('round-robins over the instances of the protocol asked for, with the strategy named or not', async () => {
+    await discovery.preload('svc');
+    const picks = (options: ChooseOptions) => Array.from({ length: 4 }, () => discovery.chooseSync('svc', options).servicePort);
+    expect(new Set(picks({ protocol: 'tcp' }).slice(0, 2))).toEqual(new Set([3, 4]));
+    const [a, b] = picks({ protocol: 'http', strategy: 'round-robin' });
+    expect([a, b].sort()).toEqual([1, 2]);
+    expect(picks({ protocol: 'http', strategy: 'round-robin' })).toEqual([a, b, a, b]);
   });
 
   it('p2c avoids the instance whose tracked calls are slow or failing', async () => {

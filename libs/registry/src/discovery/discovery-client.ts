@@ -90,17 +90,16 @@ export class DiscoveryClient {
   /** Same as {@link choose} for an already-loaded service, synchronously. */
   chooseSync(serviceName: string, options?: ChooseOptions): ServiceInstance {
     const entry = this.services.get(serviceName)?.get(options?.version ?? DEFAULTS.serviceVersion);
-    // Hot path: default group and strategy, nothing ejected: one round-robin step, no allocation.
+    // Hot path: round-robin, nothing excluded or ejected: a memoised list, one step, no allocation.
+    const strategy = options?.strategy;
     if (
       entry?.loaded &&
-      options?.group === undefined &&
-      options?.protocol === undefined &&
       options?.exclude === undefined &&
-      options?.strategy === undefined &&
-      entry.ejections.size === 0 &&
-      entry.up.length > 0
+      (strategy === undefined || strategy === 'round-robin') &&
+      entry.ejections.size === 0
     ) {
-      return roundRobin(entry.up, entry.balancer);
+      const candidates = entry.matching(options?.group, options?.protocol);
+      if (candidates.length > 0) return roundRobin(candidates, entry.balancer);
     }
     return chooseInstance(this.loadedEntry(serviceName, options?.version), options ?? {});
   }

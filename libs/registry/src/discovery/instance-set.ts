@@ -27,7 +27,8 @@ export class InstanceSet {
 
   private readonly byKey = new Map<string, ServiceInstance>();
   private readonly malformed = new Map<string, string>();
-  private readonly groups = new Map<string, readonly ServiceInstance[]>();
+  /** `matching()` results by group, then protocol (`undefined`: any): looked up without allocating. */
+  private readonly groups = new Map<string | undefined, Map<string | undefined, readonly ServiceInstance[]>>();
   /** `/{namespace}/{serviceName}:{serviceVersion}/`, the start of every key of this set. */
   private readonly prefix: string;
 
@@ -135,13 +136,14 @@ export class InstanceSet {
   /** `UP` instances of a group and/or protocol (`undefined`: any), memoised until the next commit. */
   matching(group: string | undefined, protocol: string | undefined): readonly ServiceInstance[] {
     if (group === undefined && protocol === undefined) return this.up;
-    const memo = `${group ?? ''}\u0000${protocol ?? ''}`;
-    let list = this.groups.get(memo);
+    let byProtocol = this.groups.get(group);
+    if (!byProtocol) this.groups.set(group, (byProtocol = new Map<string | undefined, readonly ServiceInstance[]>()));
+    let list = byProtocol.get(protocol);
     if (!list) {
       list = Object.freeze(
         this.up.filter((i) => (group === undefined || i.serviceGroup === group) && (protocol === undefined || i.protocol === protocol)),
       );
-      this.groups.set(memo, list);
+      byProtocol.set(protocol, list);
     }
     return list;
   }

@@ -26,6 +26,8 @@ export interface FailoverHost {
 export const isConnectionLoss = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { message?: unknown }).message === 'Connection closed';
 
+const NONE_TRIED: ReadonlySet<string> = new Set();
+
 /**
  * Sends one request with failover. A call that was never delivered (no connection within the
  * connect timeout, connection refused, socket gone before the write) is retried on another
@@ -41,7 +43,7 @@ export function failoverRequest(
   callback: (packet: WritePacket, failedAttempts: number) => void,
 ): () => void {
   const attempts: CallAttempt[] = [];
-  const tried = new Set<string>();
+  let tried: Set<string> | undefined; // ids of the failed attempts' instances: made by the first failure
   let teardown: (() => void) | undefined;
   let cancelled = false;
   let sent = 0; // attempts whose request was handed to a connection
@@ -49,6 +51,7 @@ export function failoverRequest(
   const fail = (instance: ServiceInstance, tracked: TrackedCall, error: unknown): void => {
     tracked.failed();
     host.eject(instance);
+    (tried ??= new Set()).add(instance.id);
     attempts.push(attemptOf(instance, error));
     if (cancelled) return;
     if (attempts.length > host.retries) callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
@@ -58,12 +61,11 @@ export function failoverRequest(
   const attempt = (): void => {
     let instance: ServiceInstance | undefined;
     try {
-      instance = host.choose(tried);
+      instance = host.choose(tried ?? NONE_TRIED);
     } catch (error) {
       return callback({ err: error, isDisposed: true }, attempts.length); // e.g. the discovery client was closed
     }
     if (!instance) return callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
-    tried.add(instance.id);
     const tracked = host.track(instance);
     const send = (connection: InstanceConnection): void => {
       if (cancelled) return tracked.succeeded();

@@ -6,6 +6,7 @@ import { RegistryClosedError, type CallAttempt } from '../errors/registry.error.
 import { attemptOf, callFailure, chooseUntried } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
+import type { ChooseOptions } from '../discovery/discovery.interfaces.js';
 import { failoverRequest, isConnectionLoss, type FailoverHost } from './failover-request.js';
 import type { ResolvedClientOptions } from './registry-client.options.js';
 import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
@@ -23,6 +24,8 @@ import { TcpConnectionPool } from './tcp-connection-pool.js';
 export class RegistryClientProxy extends ClientProxy implements OnApplicationShutdown {
   private readonly pool: TcpConnectionPool;
   private readonly host: FailoverHost;
+  /** What every call chooses by, built once. */
+  private readonly chooseOptions: ChooseOptions;
   private membership: Subscription | undefined;
   private loading: Promise<unknown> | undefined;
   private closed = false;
@@ -34,6 +37,8 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   ) {
     super();
     this.pool = new TcpConnectionPool(options);
+    const { version, group, strategy } = options;
+    this.chooseOptions = Object.freeze({ version, group, strategy, protocol: 'tcp' });
     this.host = {
       retries: options.retries,
       idempotent: options.idempotent,
@@ -115,8 +120,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   }
 
   private choose(tried: ReadonlySet<string>): ServiceInstance | undefined {
-    const { service, version, group, strategy } = this.options;
-    return chooseUntried(this.discovery, service, { version, group, strategy, protocol: 'tcp' }, tried);
+    return chooseUntried(this.discovery, this.options.service, this.chooseOptions, tried);
   }
 
   private eject(instance: ServiceInstance): void {
