@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { HealthCheckService, MemoryHealthIndicator, TerminusModule } from '@nestjs/terminus';
 import { DiscoveryClient, RegistryModule } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
@@ -36,6 +36,7 @@ describe('healthGate: instances follow the app’s own health check', () => {
     const logger = new RecordingLogger();
     const provider = await apps.track(NestFactory.create(GatedProvider, { logger, abortOnError: false }));
     await provider.listen(0, '127.0.0.1');
+    expect(provider.get(SchedulerRegistry).getIntervals()).toContain('registry:health-gate'); // beside the lease renewal
     const discovery = (await apps.track(startConsumer(testOptions(suite.server.url), logger))).get(DiscoveryClient); // one logger: Nest's is process-wide
     await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 600)); // passing checks change nothing
@@ -51,5 +52,18 @@ describe('healthGate: instances follow the app’s own health check', () => {
     heapLimit = 64 * 1024 * 1024 * 1024;
     await eventually(() => expect(discovery.getInstancesSync('user-service').map((i) => i.status)).toEqual(['UP']));
     expect(logger.lines.filter((l) => l.message.startsWith('Health gate: 2 passed'))).toHaveLength(1);
+    await provider.close();
+    expect(provider.get(SchedulerRegistry).getIntervals()).not.toContain('registry:health-gate');
   }, 30_000);
+
+  it('fails bootstrap saying to import ScheduleModule when the app has none', async () => {
+    @Module({
+      imports: [
+        RegistryModule.forRoot({ backend: etcd({ hosts: suite.server.url }), host: '127.0.0.1', healthGate: { check: () => true } }),
+      ],
+    })
+    class NoSchedule {}
+    const app = await apps.track(NestFactory.create(NoSchedule, { logger: false, abortOnError: false }));
+    await expect(app.init()).rejects.toThrow('import ScheduleModule.forRoot() in your root module');
+  });
 });

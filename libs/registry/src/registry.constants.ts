@@ -5,6 +5,8 @@ export const REGISTRY_OPTIONS = Symbol('registry:options');
 export const LEASE_RENEWAL_JOB = 'registry:lease-renewal';
 /** @internal */
 export const LEASE_RETRY_JOB = 'registry:lease-retry';
+/** Name of the health gate's check interval in the app's `SchedulerRegistry`. @internal */
+export const HEALTH_GATE_JOB = 'registry:health-gate';
 
 /** Defaults of the module options (see `RegistryModuleOptions`). @publicApi */
 export const DEFAULTS = Object.freeze({

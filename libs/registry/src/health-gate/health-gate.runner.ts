@@ -1,5 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { REGISTRY_OPTIONS } from '../registry.constants.js';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { RegistryError } from '../errors/registry.error.js';
+import { HEALTH_GATE_JOB, REGISTRY_OPTIONS } from '../registry.constants.js';
 import { errorText, MESSAGES } from '../registry.messages.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import type { InstanceStatus } from '../model/index.js';
@@ -13,7 +15,8 @@ import type { ResolvedHealthGate } from './health-gate.options.js';
  * `healthTimeout`); `threshold` failures in a row publish this process's `UP` instances as `DOWN`
  * (and any registered later while it lasts), as many passes publish those same instances `UP`
  * again. Instances drained by hand (`setStatus`) are left alone. One warning when it closes, one
- * line when it opens.
+ * line when it opens. The check's interval is a job of the app's `SchedulerRegistry`, as the lease
+ * renewal is.
  * @internal
  */
 @Injectable()
@@ -27,19 +30,24 @@ export class HealthGateRunner implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
     private readonly keeper: LeaseKeeper,
+    @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     const gate = this.options.healthGate;
     if (!gate) return;
+    if (!this.scheduler) throw new RegistryError(MESSAGES.noScheduler(), 'INVALID_OPTIONS');
     this.state = new GateState(gate.threshold);
     this.timer = setInterval(() => void this.tick(gate), gate.interval);
     this.timer.unref();
+    this.scheduler.addInterval(HEALTH_GATE_JOB, this.timer);
   }
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    // The schedule module may have removed it already at shutdown.
+    if (this.scheduler?.doesExist('interval', HEALTH_GATE_JOB)) this.scheduler.deleteInterval(HEALTH_GATE_JOB);
   }
 
   /** One check and what follows from it. Never rejects. */
