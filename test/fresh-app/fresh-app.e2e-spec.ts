@@ -28,6 +28,15 @@ app.enableShutdownHooks();
 await app.listen(Number(process.env.PORT));
 `;
 
+/** A main around the README's gRPC consumer module (`GrpcConsumerModule`), which the README leaves to the reader. */
+const GRPC_MAIN = `import { NestFactory } from '@nestjs/core';
+import { GrpcConsumerModule } from './grpc-consumer.module.js';
+
+const app = await NestFactory.create(GrpcConsumerModule);
+app.enableShutdownHooks();
+await app.listen(Number(process.env.PORT));
+`;
+
 describe('a new NestJS 12 starter app that follows the README', () => {
   let etcd: EtcdServer;
   let client: Etcd3;
@@ -43,9 +52,18 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     const tarball = await packLibrary(root);
     await installStarter(app, tarball);
     expect(pasteReadme(app, etcd.url)).toEqual(
-      expect.arrayContaining(['src/provider.ts', 'src/consumer.ts', 'src/health.module.ts', 'src/ops.module.ts']),
+      expect.arrayContaining([
+        'src/provider.ts',
+        'src/consumer.ts',
+        'src/health.module.ts',
+        'src/ops.module.ts',
+        'src/grpc-provider.ts',
+        'src/grpc-consumer.module.ts',
+      ]),
     );
     writeFileSync(join(app, 'src/ops-main.ts'), OPS_MAIN);
+    writeFileSync(join(app, 'src/grpc-main.ts'), GRPC_MAIN);
+    copyFileSync('libs/demo-config/src/users.proto', join(app, 'users.proto')); // the user's own proto, as the README says
     await buildApp(app); // every TypeScript block of the README compiles as written
   }, 300_000);
 
@@ -134,6 +152,25 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     expect(drain.status).toBe(404);
     await client.delete().key(instanceKey('rpc', other));
   }, 60_000);
+
+  it("runs the README's gRPC provider and consumer: a call to registry:///user-grpc:1.0 reaches the provider", async () => {
+    const grpcKeys = async () => Object.values(await client.getAll().prefix('/rpc/user-grpc:1.0/').strings());
+    const grpcPort = await freePort();
+    const provider = await start('gRPC provider', 'dist/grpc-provider.js', async () => (await grpcKeys()).length === 1, {
+      GRPC_PORT: String(grpcPort),
+      PORT: String(await freePort()),
+    });
+    expect((await grpcKeys()).map((value) => JSON.parse(value) as unknown)).toEqual([
+      expect.objectContaining({ serviceName: 'user-grpc', servicePort: grpcPort, protocol: 'grpc' }),
+    ]);
+    const port = await freePort();
+    const user = `http://127.0.0.1:${port}/grpc/users/7`;
+    await start('gRPC consumer', 'dist/grpc-main.js', async () => (await fetch(user)).ok, { PORT: String(port) });
+    expect(await (await fetch(user)).json()).toEqual({ id: '7', name: 'Ada' });
+    await provider.stop(); // SIGTERM: deregistered before it exits
+    expect(await grpcKeys()).toEqual([]);
+    expect(provider.output).not.toMatch(/ERROR|WARN/);
+  }, 120_000);
 
   it('gives types of every entry point to a TypeScript project under moduleResolution node10', async () => {
     const dir = join(app, 'node10');
