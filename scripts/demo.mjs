@@ -246,7 +246,7 @@ async function main() {
     // gRPC balances and retries by itself (round_robin, retry policy on UNAVAILABLE): no ejected events to count.
     const retried =
       path === '/grpc/users'
-        ? "gRPC's retry policy covers calls in flight to a stopped provider"
+        ? "gRPC's retry policy and the registry's re-send cover calls in flight to a stopped provider"
         : `${reached} reached a stopped provider and were retried elsewhere`;
     say(`   ${path.padEnd(11)} ${calls} calls, ${failed} failed (expected 0); ${retried}; ${late} answered by a provider after it stopped`);
     for (const e of [...new Set(errors)].slice(0, 3)) say(`      failure: ${e}`);
