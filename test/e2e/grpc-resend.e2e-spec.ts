@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import * as grpc from '@grpc/grpc-js';
 import * as loader from '@grpc/proto-loader';
+import { ClientGrpcProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout, type Observable } from 'rxjs';
 import { USERS_PROTO } from '@app/demo-config';
 import { registryChannelOptions } from 'nest-service-registry/grpc';
 import { freePort } from '../../scripts/lib/ports.mjs';
@@ -23,7 +25,7 @@ const Users = (grpc.loadPackageDefinition(loader.loadSync(USERS_PROTO)) as { use
   .UserService as unknown as new (target: string, credentials: grpc.ChannelCredentials, options: object) => UsersClient;
 
 const started: ServerProcess[] = [];
-const clients: grpc.Client[] = [];
+const clients: Array<{ close: () => void }> = [];
 
 async function server(mode: Mode): Promise<{ server: ServerProcess; port: number }> {
   const port = await freePort();
@@ -40,22 +42,45 @@ async function server(mode: Mode): Promise<{ server: ServerProcess; port: number
   return { server, port };
 }
 
+/** A client of the two servers' `ipv4:` target: `get` resolves what a call gave ("served by …" or the error). */
+type Caller = (target: string) => { get: (id: string) => Promise<string>; close: () => void };
+const failure = (error: { code?: number; details?: string }) => `${grpc.status[error.code ?? -1]}: ${error.details}`;
+
+/** A plain grpc-js client with `options`. */
+const plainClient =
+  (options: object): Caller =>
+  (target) => {
+    const client = new Users(target, grpc.credentials.createInsecure(), options);
+    const get = (id: string) =>
+      new Promise<string>((resolve) =>
+        client.Get({ id }, { deadline: Date.now() + 5_000 }, (error, user) =>
+          resolve(error ? failure(error) : `served by ${user?.servedBy}`),
+        ),
+      );
+    return { get, close: () => client.close() };
+  };
+
+/** Nest's ClientGrpc with `registryChannelOptions({ retry })` as its channelOptions, as the README shows. */
+const nestClient: Caller = (target) => {
+  const client = new ClientGrpcProxy({
+    package: 'users',
+    protoPath: USERS_PROTO,
+    url: target,
+    channelOptions: registryChannelOptions({ retry: { services: ['users.UserService'] } }),
+  });
+  const users = client.getService<{ get(request: { id: string }): Observable<{ servedBy: string }> }>('UserService');
+  const get = (id: string) => firstValueFrom(users.get({ id }).pipe(timeout(5_000))).then((user) => `served by ${user.servedBy}`, failure);
+  return { get, close: () => client.close() };
+};
+
 /** Calls until the crashing server is gone (20 calls at most); resolves what each call gave. */
-async function callUntilGone(options: object): Promise<{ crashed: boolean; answers: string[] }> {
+async function callUntilGone(caller: Caller): Promise<{ crashed: boolean; answers: string[] }> {
   const crashing = await server('crash-after-headers');
   const answering = await server('answer');
-  const client = new Users(`ipv4:127.0.0.1:${crashing.port},127.0.0.1:${answering.port}`, grpc.credentials.createInsecure(), options);
+  const client = caller(`ipv4:127.0.0.1:${crashing.port},127.0.0.1:${answering.port}`);
   clients.push(client);
   const answers: string[] = [];
-  for (let i = 0; i < 20 && crashing.server.running; i++) {
-    answers.push(
-      await new Promise<string>((resolve) =>
-        client.Get({ id: String(i) }, { deadline: Date.now() + 5_000 }, (error, user) =>
-          resolve(error ? `${grpc.status[error.code]}: ${error.details}` : `served by ${user?.servedBy}`),
-        ),
-      ),
-    );
-  }
+  for (let i = 0; i < 20 && crashing.server.running; i++) answers.push(await client.get(String(i)));
   return { crashed: !crashing.server.running, answers };
 }
 
@@ -66,14 +91,20 @@ afterEach(async () => {
 
 describe('registryChannelOptions({ retry }): a unary call whose instance dies after its response headers', () => {
   it('is sent again to another instance and succeeds', async () => {
-    const { crashed, answers } = await callUntilGone(registryChannelOptions({ retry: { services: ['users.UserService'] } }));
+    const { crashed, answers } = await callUntilGone(plainClient(registryChannelOptions({ retry: { services: ['users.UserService'] } })));
+    expect(crashed).toBe(true);
+    expect(answers.filter((a) => !a.startsWith('served by'))).toEqual([]);
+  }, 60_000);
+
+  it("is sent again through Nest's ClientGrpc, which hands the channelOptions' interceptors to grpc-js", async () => {
+    const { crashed, answers } = await callUntilGone(nestClient);
     expect(crashed).toBe(true);
     expect(answers.filter((a) => !a.startsWith('served by'))).toEqual([]);
   }, 60_000);
 
   it("fails with gRPC's retry policy alone (what the interceptor adds)", async () => {
     const { 'grpc.service_config': serviceConfig } = registryChannelOptions({ retry: { services: ['users.UserService'] } });
-    const { crashed, answers } = await callUntilGone({ 'grpc.service_config': serviceConfig });
+    const { crashed, answers } = await callUntilGone(plainClient({ 'grpc.service_config': serviceConfig }));
     expect(crashed).toBe(true);
     expect(answers.filter((a) => !a.startsWith('served by'))).toEqual([expect.stringMatching(/^UNAVAILABLE: /)]);
   }, 60_000);
