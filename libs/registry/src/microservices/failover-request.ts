@@ -43,7 +43,6 @@ export function failoverRequest(
   callback: (packet: WritePacket, failedAttempts: number) => void,
 ): () => void {
   const attempts: CallAttempt[] = [];
-  let tried: Set<string> | undefined; // ids of the failed attempts' instances: made by the first failure
   let teardown: (() => void) | undefined;
   let cancelled = false;
   let sent = 0; // attempts whose request was handed to a connection
@@ -51,7 +50,6 @@ export function failoverRequest(
   const fail = (instance: ServiceInstance, tracked: TrackedCall, error: unknown): void => {
     tracked.failed();
     host.eject(instance);
-    (tried ??= new Set()).add(instance.id);
     attempts.push(attemptOf(instance, error));
     if (cancelled) return;
     if (attempts.length > host.retries) callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
@@ -61,7 +59,8 @@ export function failoverRequest(
   const attempt = (): void => {
     let instance: ServiceInstance | undefined;
     try {
-      instance = host.choose(tried ?? NONE_TRIED);
+      // Every instance tried before failed (a success or an answer ends the call): exclude those.
+      instance = host.choose(attempts.length === 0 ? NONE_TRIED : new Set(attempts.map((a) => a.instanceId)));
     } catch (error) {
       return callback({ err: error, isDisposed: true }, attempts.length); // e.g. the discovery client was closed
     }
