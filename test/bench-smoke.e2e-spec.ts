@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { spawnTracked } from '../scripts/lib/pid-ledger.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ describe('bench smoke run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nsr-bench-'));
     const out = join(dir, 'smoke.json');
     try {
-      const child = spawn(process.execPath, ['--expose-gc', 'bench/run.mjs', '--smoke', '--out', out], {
+      const child = spawnTracked(process.execPath, ['--expose-gc', 'bench/run.mjs', '--smoke', '--out', out], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

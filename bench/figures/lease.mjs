@@ -1,6 +1,6 @@
 // Lease figures: how long a crashed provider stays visible, and what keeping N instances
 // registered costs etcd (requests per minute), beside the per-key strategy it replaces.
-import { spawn } from 'node:child_process';
+import { spawnTracked } from '../../scripts/lib/pid-ledger.mjs';
 import { join } from 'node:path';
 import { ServiceRegistry } from 'nest-service-registry';
 import { log, record, registryApp, root, S, sleep, until, value, worker } from '../lib/harness.mjs';
@@ -14,7 +14,7 @@ export async function crashToGone(server) {
   const watcher = await worker({ mode: 'ours', etcdUrl: server.url, service: 'user-service', consumers: 1 }, (m) => seen.push(m));
   const durations = [];
   for (let i = 0; i < S.crashes; i++) {
-    const child = spawn(process.execPath, [join(root, 'dist/apps/provider/main.js')], {
+    const child = spawnTracked(process.execPath, [join(root, 'dist/apps/provider/main.js')], {
       env: { ...process.env, ETCD_HOSTS: server.url, HOST: '127.0.0.1', PORT: '0', REGISTRY_TTL_SECONDS: String(TTL) },
       stdio: 'ignore',
     });

@@ -1,6 +1,7 @@
 // What every figure shares: the sizes of this run, the result table, the forked worker, a
 // polling wait, a Nest app on the library, and instance values built with the library's encoder.
 import { fork } from 'node:child_process';
+import { track } from '../../scripts/lib/pid-ledger.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
@@ -58,7 +59,7 @@ export async function putMany(client, service, ports, concurrency = 32) {
 
 /** Forks `bench/worker.mjs` and waits until it is ready; its messages go to `onMessage`. */
 export async function worker(options, onMessage = () => undefined, execArgv = []) {
-  const child = fork(join(root, 'bench/worker.mjs'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = track(fork(join(root, 'bench/worker.mjs'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const ready = new Promise((resolve, reject) => {
     child.on('message', (message) => {

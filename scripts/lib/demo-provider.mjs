@@ -1,5 +1,5 @@
 // The built demo provider as a child process, shared by the tests and the bench.
-import { spawn } from 'node:child_process';
+import { spawnTracked } from './pid-ledger.mjs';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,7 @@ export class DemoProvider {
    */
   static async start(etcdUrl, ttlSeconds = 2, options = {}) {
     if (!existsSync(MAIN)) throw new Error('The demo provider is not built: run `npm run build` (npm test does it in pretest).');
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawnTracked(process.execPath, [MAIN], {
       cwd: root,
       env: {
         ...process.env,

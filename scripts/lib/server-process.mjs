@@ -1,5 +1,5 @@
 // @ts-check
-import { spawn } from 'node:child_process';
+import { spawnTracked } from './pid-ledger.mjs';
 import { waitPortFree } from './ports.mjs';
 
 /**
@@ -28,6 +28,11 @@ export class ServerProcess {
     return this.#child !== undefined;
   }
 
+  /** Resolves once the current process (if any) has exited and been reaped. */
+  get exited() {
+    return this.#exited;
+  }
+
   /** The last 4 000 characters the process printed. */
   get output() {
     return this.#tail;
@@ -40,7 +45,7 @@ export class ServerProcess {
    * @param {{ env?: NodeJS.ProcessEnv, cwd?: string }} [options]
    */
   async start(command, args, ready, timeout, options = {}) {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, cwd: options.cwd });
+    const child = spawnTracked(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, cwd: options.cwd });
     this.#child = child;
     this.#tail = '';
     const keep = (/** @type {Buffer} */ chunk) => (this.#tail = (this.#tail + chunk.toString()).slice(-4_000));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { spawnTracked } from '../../scripts/lib/pid-ledger.mjs';
 import { existsSync } from 'node:fs';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
@@ -22,7 +22,7 @@ describe('the call path at shutdown', () => {
   it('app.close() leaves no socket, timer or stream: a consumer that called the TCP, HTTP and gRPC clients exits by itself', async () => {
     if (!existsSync('node_modules/nest-service-registry/index.js'))
       throw new Error('Run `npm run build` first (npm test does it in pretest).');
-    const child = spawn(process.execPath, ['test/fixtures/consumer-exit.mjs'], {
+    const child = spawnTracked(process.execPath, ['test/fixtures/consumer-exit.mjs'], {
       env: { ...process.env, ETCD_HOSTS: etcd.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -7,6 +7,7 @@ import { RegistryDashboardModule, type DashboardSnapshot, type RegistryDashboard
 import { eventually } from 'nest-service-registry/testing';
 import { portOf, startConsumer, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
+import { expectWithin } from '../support/bounds.js';
 
 // Issue 12, item 3: the dashboard's routes on a real etcd (the page in a browser is test/browser):
 // read-only by default, drain/undrain of this process's own instances behind the app's guard, a
@@ -105,6 +106,6 @@ describe('RegistryDashboardModule', () => {
     const closing = Date.now();
     await apps.closeAll();
     await drained;
-    expect(Date.now() - closing).toBeLessThan(5_000);
+    expectWithin('dashboard: open live feeds end at shutdown', Date.now() - closing, 5_000);
   });
 });

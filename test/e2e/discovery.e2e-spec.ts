@@ -7,6 +7,7 @@ import { portOf, RecordingLogger, startConsumer, startProvider, testOptions, Tra
 import { crashToGone } from '../support/provider-process.js';
 import { yuRpcValue } from '../support/yu-rpc-value.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
+import { expectWithin } from '../support/bounds.js';
 
 const apps = new TrackedApps();
 const suite = useEtcdSuite(apps);
@@ -50,9 +51,9 @@ describe('discovery on etcd', () => {
     );
     const expected = started.map((s) => portOf(s.provider)).sort();
     for (const { discovery } of started) {
-      await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual(expected), { timeout: 10_000 });
+      await eventually(() => expect(ports(discovery.getInstancesSync('user-service'))).toEqual(expected), { timeout: 30_000 });
     }
-  });
+  }, 120_000);
 
   it('shares one range read among concurrent first reads', async () => {
     const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
@@ -163,6 +164,6 @@ describe('discovery on etcd', () => {
   it('sees a SIGKILLed provider process disappear within TTL + 1 s', async () => {
     const discovery = (await track(startConsumer(testOptions(suite.server.url)))).get(DiscoveryClient);
     const took = await crashToGone(discovery, { ETCD_HOSTS: suite.server.url, REGISTRY_TTL_SECONDS: '2' });
-    expect(took).toBeLessThanOrEqual(2_000 + 1_000);
+    expectWithin('etcd: SIGKILLed provider gone from a consumer, beyond its TTL of 2 s', took - 2_000, 1_000);
   });
 });

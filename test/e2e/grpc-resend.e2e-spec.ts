@@ -73,15 +73,24 @@ const nestClient: Caller = (target) => {
   return { get, close: () => client.close() };
 };
 
-/** Calls until the crashing server is gone (20 calls at most); resolves what each call gave. */
+/**
+ * Calls until the crashing server's exit has been seen (200 calls at most), then waits for that
+ * exit (10 s at most); resolves whether it crashed and what each call gave. Calls made between
+ * the crash and its exit event are answered by the other server, so how late the exit event
+ * comes changes only how many calls are made.
+ */
 async function callUntilGone(caller: Caller): Promise<{ crashed: boolean; answers: string[] }> {
   const crashing = await server('crash-after-headers');
   const answering = await server('answer');
   const client = caller(`ipv4:127.0.0.1:${crashing.port},127.0.0.1:${answering.port}`);
   clients.push(client);
+  let gone = false;
+  void crashing.server.exited.then(() => (gone = true));
   const answers: string[] = [];
-  for (let i = 0; i < 20 && crashing.server.running; i++) answers.push(await client.get(String(i)));
-  return { crashed: !crashing.server.running, answers };
+  for (let i = 0; i < 200 && !gone; i++) answers.push(await client.get(String(i)));
+  const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+  await Promise.race([crashing.server.exited, deadline]);
+  return { crashed: gone, answers };
 }
 
 afterEach(async () => {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { CallFailedError, DiscoveryClient, RegistryHttpClient, RegistryModule, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { testOptions } from '../support/apps.js';
+import { steadyStream } from '../support/steady-stream.js';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
@@ -75,24 +76,10 @@ describe('RegistryHttpClient: load-balanced fetch with failover (real etcd)', ()
       await eventually(async () => expect(await consumer.get(DiscoveryClient).getInstances('user-service')).toHaveLength(3), {
         timeout: 10_000,
       });
-      const failed: unknown[] = [];
-      const served: string[] = [];
-      const calls: Array<Promise<void>> = [];
-      const started = Date.now();
-      let kill: Promise<void> | undefined;
-      for (let i = 0; Date.now() - started < 3_000; i++) {
-        calls.push(
-          getUser(i).then(
-            (u) => void served.push(u.servedBy),
-            (e: unknown) => void failed.push(e),
-          ),
-        );
-        if (!kill && Date.now() - started >= 1_500) kill = victim!.stop(signal);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await Promise.all([...calls, kill]);
+      const { ok, failed } = await steadyStream(300, 100, getUser, () => victim!.stop(signal));
       expect(failed).toEqual([]);
-      expect(served.length).toBeGreaterThanOrEqual(200);
+      expect(ok).toHaveLength(300);
+      const served = ok.map((u) => u.servedBy);
       expect(served.slice(-50)).not.toContain(victim!.httpAddress);
     },
     60_000,

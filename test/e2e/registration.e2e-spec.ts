@@ -17,6 +17,7 @@ import {
 } from '../support/apps.js';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { useEtcdSuite } from '../support/etcd-suite.js';
+import { expectWithin } from '../support/bounds.js';
 
 const apps = new TrackedApps();
 const suite = useEtcdSuite(apps);
@@ -109,14 +110,16 @@ describe('registration on etcd', () => {
     const lease = registry.status().leaseId;
     const renewalsBefore = registry.status().renewals;
     const keepAlivesBefore = await suite.server.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"');
+    // Three TTLs and nine renewals (one every ~667 ms), however long a loaded machine takes for them.
     const until = Date.now() + 3 * 2_000;
-    while (Date.now() < until) {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < until || registry.status().renewals - renewalsBefore < 9) {
       expect(await kvs()).toHaveLength(1);
+      expect(Date.now()).toBeLessThan(deadline);
       await new Promise((r) => setTimeout(r, 250));
     }
     const renewals = registry.status().renewals - renewalsBefore;
     const keepAlives = (await suite.server.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"')) - keepAlivesBefore;
-    expect(renewals).toBeGreaterThanOrEqual(6); // 6 s at one renewal every ~667 ms: ~9
     expect(keepAlives).toBeGreaterThanOrEqual(renewals);
     expect(keepAlives).toBeLessThanOrEqual(renewals + 1); // one in flight at most
     expect(registry.status()).toMatchObject({ leaseId: lease, grants: 1, state: 'alive' });
@@ -140,7 +143,11 @@ describe('registration on etcd', () => {
       },
       { timeout: 1_000 + 1_000 },
     );
-    expect(Date.now() - revokedAt).toBeLessThanOrEqual(2_000);
+    expectWithin(
+      'registration: lease revoked from outside -> keys back on a new lease (one renewal, TTL 3 s)',
+      Date.now() - revokedAt,
+      2_000,
+    );
     expect(after!.value).toBe(before!.value);
     expect(app.get(ServiceRegistry).status().grants).toBe(2);
   });
@@ -155,7 +162,7 @@ describe('registration on etcd', () => {
     await suite.client.delete().key(before!.key);
     const deletedAt = Date.now();
     await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
-    expect(Date.now() - deletedAt).toBeLessThanOrEqual(1_000);
+    expectWithin('registration: key deleted from outside -> put back', Date.now() - deletedAt, 1_000);
   });
 
   it('puts back a key deleted from outside in a tight loop for 5 s within 1 s of the loop ending', async () => {
@@ -173,7 +180,7 @@ describe('registration on etcd', () => {
     }
     const endedAt = Date.now();
     await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000, interval: 20 });
-    expect(Date.now() - endedAt).toBeLessThanOrEqual(1_000);
+    expectWithin('registration: 5 s delete loop ended -> key back', Date.now() - endedAt, 1_000);
     expect(deletes).toBeGreaterThan(100); // the loop really raced the provider's puts
     await eventually(() => expect(app.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', lostRegistrations: [] }));
   });
@@ -265,8 +272,10 @@ describe('registration on etcd', () => {
     await app.listen(0, '127.0.0.1');
     await eventually(() => expect(app.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', lostRegistrations: [] }));
     const before = logger.lines.length;
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // TTL 2 s: about four renewals
-    expect(app.get(ServiceRegistry).status().renewals).toBeGreaterThanOrEqual(3);
+    const renewalsBefore = app.get(ServiceRegistry).status().renewals;
+    await eventually(() => expect(app.get(ServiceRegistry).status().renewals - renewalsBefore).toBeGreaterThanOrEqual(3), {
+      timeout: 15_000,
+    });
     expect(logger.lines.slice(before)).toEqual([]);
   });
 

@@ -6,8 +6,10 @@ import { CallFailedError, DiscoveryClient, RegistryModule } from 'nest-service-r
 import { RegistryClientsModule, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
 import { testOptions } from '../support/apps.js';
+import { steadyStream } from '../support/steady-stream.js';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { expectWithin } from '../support/bounds.js';
 
 type User = { id: string; name: string; servedBy: string };
 
@@ -23,31 +25,6 @@ async function startProviders(count: number): Promise<DemoProvider[]> {
 }
 
 const call = (id: number | string): Promise<User> => firstValueFrom(client.send<User>('users.get', { id }).pipe(timeout(3_000)));
-
-/** Calls at `perSecond` for `ms`, `during(elapsed)` run once halfway; resolves with every outcome. */
-async function stream(perSecond: number, ms: number, during: () => Promise<void>): Promise<{ ok: User[]; failed: unknown[] }> {
-  const ok: User[] = [];
-  const failed: unknown[] = [];
-  const calls: Array<Promise<void>> = [];
-  const started = Date.now();
-  let fired = false;
-  let action: Promise<void> = Promise.resolve();
-  for (let i = 0; Date.now() - started < ms; i++) {
-    calls.push(
-      call(i).then(
-        (user) => void ok.push(user),
-        (error: unknown) => void failed.push(error),
-      ),
-    );
-    if (!fired && Date.now() - started >= ms / 2) {
-      fired = true;
-      action = during();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
-  }
-  await Promise.all([...calls, action]);
-  return { ok, failed };
-}
 
 beforeAll(async () => {
   etcd = await EtcdServer.start();
@@ -103,9 +80,9 @@ describe('RegistryClientsModule: a discovery-backed ClientProxy over TCP (real e
       await eventually(async () => expect(new Set((await Promise.all([call(1), call(2), call(3)])).map((u) => u.servedBy)).size).toBe(3), {
         timeout: 10_000,
       });
-      const { ok, failed } = await stream(100, 3_000, () => victim!.stop(signal));
+      const { ok, failed } = await steadyStream(300, 100, call, () => victim!.stop(signal));
       expect(failed).toEqual([]);
-      expect(ok.length).toBeGreaterThanOrEqual(200);
+      expect(ok).toHaveLength(300);
       const after = ok.slice(-50).map((u) => u.servedBy);
       expect(after).not.toContain(victim!.rpcAddress);
       await eventually(() => expect(client.connections).not.toContain(victim!.rpcAddress), { timeout: 5_000 });
@@ -125,7 +102,7 @@ describe('RegistryClientsModule: a discovery-backed ClientProxy over TCP (real e
       () => undefined,
       (e: unknown) => e,
     );
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expectWithin('ClientProxy: every instance SIGKILLed -> CallFailedError', Date.now() - started, 3_000);
     expect(error).toBeInstanceOf(CallFailedError);
     const failure = error as CallFailedError;
     expect(failure.attempts.map((a) => a.address).sort()).toEqual(three.map((p) => p.rpcAddress).sort());

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { spawnTracked } from '../../scripts/lib/pid-ledger.mjs';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -54,7 +55,7 @@ const options = (backend: ZooKeeperBackendOptions = { layout: 'curator' }): Regi
 
 /** Starts the Java peer registering one instance; resolves once Curator registered it. */
 async function javaProvider(basePath: string, name: string, kind: 'yurpc' | 'spring', id: string, port: number): Promise<ChildProcess> {
-  const peer = spawn('java', [
+  const peer = spawnTracked('java', [
     '-cp',
     classpath(),
     'CuratorPeer',

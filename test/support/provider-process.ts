@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { spawnTracked } from '../../scripts/lib/pid-ledger.mjs';
 import { existsSync } from 'node:fs';
 import { filter, firstValueFrom } from 'rxjs';
 import type { DiscoveryClient } from 'nest-service-registry';
@@ -15,7 +15,7 @@ export async function crashToGone(discovery: DiscoveryClient, env: Record<string
     throw new Error('The demo provider is not built: run `npm run build` (npm test does it in pretest).');
   }
   await discovery.getInstances('user-service');
-  const child = spawn(process.execPath, ['dist/apps/provider/main.js'], {
+  const child = spawnTracked(process.execPath, ['dist/apps/provider/main.js'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
