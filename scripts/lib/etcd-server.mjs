@@ -38,6 +38,14 @@ export class EtcdServer {
     return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.clientPort}`;
   }
 
+  /**
+   * The URL clients dial: {@link url}, but with `tls` the host name on the test certificate
+   * (`localhost`), since Node 26 refuses an IP address as TLS server name and grpc-js sends one.
+   */
+  get clientUrl() {
+    return this.tls ? `https://localhost:${this.clientPort}` : this.url;
+  }
+
   /** Where /health and /metrics are served over plain http. */
   get #monitorUrl() {
     return this.metricsPort ? `http://127.0.0.1:${this.metricsPort}` : this.url;
@@ -90,7 +98,7 @@ export class EtcdServer {
       privateKey: readFileSync(this.tls.key),
       certChain: readFileSync(this.tls.cert),
     };
-    return new Etcd3({ hosts: this.url, ...(credentials ? { credentials } : {}), ...(auth ? { auth } : {}) });
+    return new Etcd3({ hosts: this.clientUrl, ...(credentials ? { credentials } : {}), ...(auth ? { auth } : {}) });
   }
 
   /** Prometheus metrics text of the server. */

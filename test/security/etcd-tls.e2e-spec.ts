@@ -15,8 +15,9 @@ let pki: TestCertificates;
 let server: EtcdServer;
 const apps = new TrackedApps();
 
-const options = (credentials: EtcdCredentials): RegistryModuleOptions => ({
-  backend: etcd({ hosts: server.url, credentials }),
+// Clients dial the name on the server certificate (localhost): Node 26 refuses an IP as TLS server name.
+const options = (credentials: EtcdCredentials, hosts = server.clientUrl): RegistryModuleOptions => ({
+  backend: etcd({ hosts, credentials }),
   host: '127.0.0.1',
   ttl: 3,
 });
@@ -48,6 +49,19 @@ describe('etcd over mutual TLS', () => {
     expect(await registryHealth(provider)).toMatchObject({ status: 'up', lastError: null });
   });
 
+  it('an https endpoint addressed by IP: fails bootstrap naming backend.hosts on Node 26 and later, connects before', async () => {
+    const paths = { rootCertificate: pki.ca.cert, privateKey: pki.client.key, certChain: pki.client.cert };
+    const start = () => apps.track(startProviderWithHealth(options(paths, server.url)));
+    if (Number(process.versions.node.split('.')[0]) >= 26) {
+      await expect(start()).rejects.toThrow(
+        `Invalid registry option "backend.hosts": got "${server.url}", expected a host name, not an IP address, for an https:// endpoint`,
+      );
+    } else {
+      const provider = await start();
+      await eventually(async () => expect(await registryHealth(provider)).toMatchObject({ status: 'up', registrations: 1 }));
+    }
+  });
+
   it('an untrusted server certificate: keeps running, health down saying it is a TLS problem at that endpoint', async () => {
     const app = await apps.track(
       startProviderWithHealth(options({ rootCertificate: pki.rogueCa.cert, privateKey: pki.client.key, certChain: pki.client.cert })),
@@ -56,7 +70,7 @@ describe('etcd over mutual TLS', () => {
       const health = await registryHealth(app);
       expect(health.status).toBe('down');
       expect(health.lastError).toContain(
-        `TLS with the etcd registry at ${server.url} failed (unable to verify the first certificate). This is a TLS problem`,
+        `TLS with the etcd registry at ${server.clientUrl} failed (unable to verify the first certificate). This is a TLS problem`,
       );
     });
   });

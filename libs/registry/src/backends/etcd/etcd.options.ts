@@ -1,4 +1,5 @@
 import { invalidOption } from '../../options/resolve-options.js';
+import { TLS_HOST_NAME_RULE, unreachableTlsEndpoint } from './tls-host-name.js';
 import { resolveEtcdCredentials, type EtcdCredentials, type ResolvedEtcdCredentials } from './etcd-credentials.js';
 
 /**
@@ -125,6 +126,8 @@ function hostList(input: EtcdBackendOptions['hosts']): readonly string[] {
 /** Validates etcd options and fills in defaults. Throws naming `backend.<option>`. @internal */
 export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcdOptions {
   const hosts = hostList(input.hosts);
+  const unreachable = unreachableTlsEndpoint(hosts);
+  if (unreachable !== undefined) invalidOption('backend.hosts', unreachable, TLS_HOST_NAME_RULE);
   if (input.auth !== undefined && (typeof input.auth?.username !== 'string' || typeof input.auth?.password !== 'string')) {
     invalidOption('backend.auth', '(hidden)', '{ username: string, password: string }');
   }
