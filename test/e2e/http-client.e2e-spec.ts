@@ -3,7 +3,14 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { createServer, type Server } from 'node:http';
-import { CallFailedError, DiscoveryClient, RegistryHttpClient, RegistryModule, ServiceRegistry } from 'nest-service-registry';
+import {
+  CallFailedError,
+  CallOutcomeUnknownError,
+  DiscoveryClient,
+  RegistryHttpClient,
+  RegistryModule,
+  ServiceRegistry,
+} from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import { testOptions } from '../support/apps.js';
 import { steadyStream } from '../support/steady-stream.js';
@@ -100,6 +107,34 @@ describe('RegistryHttpClient: load-balanced fetch with failover (real etcd)', ()
     for (let i = 0; i < 4; i++) statuses.push((await http.fetch('flaky', '/x', { method: 'POST', body: '{}' })).status);
     expect(bad.hits.get('POST') ?? 0).toBe(statuses.filter((s) => s === 503).length); // each sent once, never retried
     expect((bad.hits.get('POST') ?? 0) + (good.hits.get('POST') ?? 0)).toBe(4);
+    for (const key of keys) await registry.deregister(key);
+  });
+
+  it('fails a POST whose connection was lost after it was sent with CallOutcomeUnknownError, sent once; retries such a GET', async () => {
+    const registry = consumer.get(ServiceRegistry);
+    const cutHits = new Map<string, number>();
+    const cutter = createServer((request) => {
+      cutHits.set(request.method!, (cutHits.get(request.method!) ?? 0) + 1);
+      request.socket.destroy(); // read the request, then lose the connection: it may have been processed
+    });
+    servers.push(cutter);
+    await new Promise<void>((resolve) => cutter.listen(0, '127.0.0.1', resolve));
+    const cutPort = (cutter.address() as { port: number }).port;
+    const good = await fixedServer(200);
+    const keys = [
+      (await registry.register({ serviceName: 'cut', servicePort: cutPort })).key,
+      (await registry.register({ serviceName: 'cut', servicePort: good.port })).key,
+    ];
+    await eventually(async () => expect(await consumer.get(DiscoveryClient).getInstances('cut')).toHaveLength(2));
+    const posts = await Promise.allSettled([0, 1].map(() => http.fetch('cut', '/orders', { method: 'POST', body: '{}' })));
+    const lost = posts.filter((p) => p.status === 'rejected').map((p) => p.reason as CallOutcomeUnknownError);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toBeInstanceOf(CallOutcomeUnknownError);
+    expect(lost[0]).toMatchObject({ code: 'CALL_OUTCOME_UNKNOWN', serviceName: 'cut', address: `127.0.0.1:${cutPort}` });
+    expect(lost[0]!.message).toContain('may have processed it');
+    expect([cutHits.get('POST'), good.hits.get('POST')]).toEqual([1, 1]); // never sent again
+    for (let i = 0; i < 2; i++) expect((await http.fetch('cut', '/users/1')).status).toBe(200);
+    expect(good.hits.get('GET')).toBe(2);
     for (const key of keys) await registry.deregister(key);
   });
 

@@ -132,6 +132,15 @@ export const MESSAGES = {
     `Call to ${show(service)} failed on every instance tried: ` +
     attempts.map((a) => `${safe(a.address)} (${errorText(a.error)})`).join('; ') +
     '. The instances were ejected from choice for a while; the call can be tried again.',
+  drained: (ms: number, inFlight: number) =>
+    `Drained in ${ms} ms: consumers had drainDelay to see the deregistration, then the listeners stopped accepting` +
+    (inFlight > 0 ? ` and the ${inFlight} call(s) in flight finished` : ' with no call in flight'),
+  drainCutOff: (count: number, ms: number) =>
+    `${count} call(s) were still in flight after shutdownTimeout (${ms} ms) of draining: their connections are closed now. ` +
+    'Raise shutdownTimeout if handlers take that long.',
+  callOutcomeUnknown: (service: string, address: string, error: unknown) =>
+    `Call to ${show(service)} on ${safe(address)} was sent, then lost (${errorText(error)}): the instance may have processed it. ` +
+    'It was not sent again (not declared idempotent); check its outcome before repeating it.',
   notLoaded: (service: string, version: string) =>
     `${service}:${version} is not loaded yet: call getInstances()/choose() once (or preload) before reading it synchronously.`,
   connectFailed: (endpoints: readonly string[], ms: number, error: unknown) =>

@@ -1,5 +1,5 @@
 import { MESSAGES } from '../registry.messages.js';
-import { CallFailedError, NoInstancesError, type CallAttempt } from '../errors/registry.error.js';
+import { CallFailedError, CallOutcomeUnknownError, NoInstancesError, type CallAttempt } from '../errors/registry.error.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from './discovery-client.js';
 import type { ChooseOptions } from './discovery.interfaces.js';
@@ -42,4 +42,10 @@ export function chooseUntried(
 export function callFailure(service: string, version: string, protocol: string, attempts: readonly CallAttempt[]): Error {
   if (attempts.length === 0) return new NoInstancesError(MESSAGES.noInstances(service, version, protocol), service, version);
   return new CallFailedError(MESSAGES.callFailed(service, attempts), service, attempts);
+}
+
+/** The error of a call that was sent to `instance` and then lost (`error`): it may have been processed. @internal */
+export function unknownOutcome(service: string, instance: ServiceInstance, error: unknown): CallOutcomeUnknownError {
+  const address = addressOf(instance);
+  return new CallOutcomeUnknownError(MESSAGES.callOutcomeUnknown(service, address, error), service, address, instance.id, error);
 }

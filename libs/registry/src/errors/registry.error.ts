@@ -11,6 +11,7 @@ export type RegistryErrorCode =
   | 'TIMEOUT'
   | 'CLOSED'
   | 'CALL_FAILED'
+  | 'CALL_OUTCOME_UNKNOWN'
   | 'MISSING_DEPENDENCY'
   | 'ACCESS_DENIED';
 
@@ -105,5 +106,25 @@ export class CallFailedError extends RegistryError {
     readonly attempts: readonly CallAttempt[],
   ) {
     super(message, 'CALL_FAILED', { cause: attempts[attempts.length - 1]?.error });
+  }
+}
+
+/**
+ * A call was written to an instance and its connection was lost before the answer came: the
+ * instance may have processed it. Never sent again unless its pattern or method is declared
+ * idempotent; the caller decides (look the outcome up, or retry with an idempotency key).
+ * @publicApi
+ */
+export class CallOutcomeUnknownError extends RegistryError {
+  constructor(
+    message: string,
+    readonly serviceName: string,
+    /** `host:port` of the instance the call was written to. */
+    readonly address: string,
+    /** The instance's id (`name:version@host:port`). */
+    readonly instanceId: string,
+    cause: unknown,
+  ) {
+    super(message, 'CALL_OUTCOME_UNKNOWN', { cause });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
 import { MESSAGES } from '../registry.messages.js';
 import type { CallAttempt } from '../errors/registry.error.js';
-import { attemptOf, callFailure, chooseUntried } from '../discovery/call-attempts.js';
+import { attemptOf, callFailure, chooseUntried, unknownOutcome } from '../discovery/call-attempts.js';
 import { DEFAULTS } from '../registry.constants.js';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { LoadBalancingStrategy } from '../discovery/load-balancer.js';
@@ -94,8 +94,11 @@ export class RegistryHttpClient {
         response = await fetch(`${originOf(instance, options.scheme)}${path}`, { ...init, signal });
       } catch (error) {
         if (init.signal?.aborted) throw error; // the caller gave up: not the instance's fault
-        failed(attempt.signal.aborted ? attempt.signal.reason : error);
-        if ((retryAny || failureKind(error) === 'never-delivered') && attempts.length <= retries) continue;
+        const cause: unknown = attempt.signal.aborted ? attempt.signal.reason : error;
+        failed(cause);
+        // Sent, then lost or timed out: it may have been processed, so only an idempotent method goes again.
+        if (!retryAny && failureKind(error) === 'maybe-delivered') throw unknownOutcome(service, instance, cause);
+        if (attempts.length <= retries) continue;
         throw this.failure(service, version, attempts);
       } finally {
         clearTimeout(timer);

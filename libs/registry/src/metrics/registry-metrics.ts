@@ -21,7 +21,7 @@ const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 export function outcomeOf(error: unknown, failedAttempts = 0): ClientOutcome {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   if (code === 'NO_INSTANCES') return 'no_instance';
-  if (code === 'CALL_FAILED') return 'failed';
+  if (code === 'CALL_FAILED' || code === 'CALL_OUTCOME_UNKNOWN') return 'failed';
   return failedAttempts > 0 ? 'retried' : 'ok';
 }
 

@@ -20,10 +20,12 @@ export interface FailoverHost {
   eject(instance: ServiceInstance): void;
   /** The error to end with: no instance at all, or every attempt failed. */
   failure(attempts: readonly CallAttempt[]): Error;
+  /** The error of a call written to `instance` whose connection was then lost (`error`), not sent again. */
+  unknownOutcome(instance: ServiceInstance, error: unknown): Error;
 }
 
-/** Whether `error` is how Nest's TCP client fails the calls in flight when their connection closes. @internal */
-export const isConnectionLoss = (error: unknown): boolean =>
+/** Whether `error` is how Nest's TCP client fails the calls in flight when their connection closes. */
+const isConnectionLoss = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { message?: unknown }).message === 'Connection closed';
 
 const NONE_TRIED: ReadonlySet<string> = new Set();
@@ -32,8 +34,9 @@ const NONE_TRIED: ReadonlySet<string> = new Set();
  * Sends one request with failover. A call that was never delivered (no connection within the
  * connect timeout, connection refused, socket gone before the write) is retried on another
  * instance, never the same one twice, up to `retries` times; so is a delivered call lost with its
- * connection, when its pattern is idempotent. Each such instance is ejected. An error the
- * instance answered with is the caller's, not retried. Every attempt feeds `track()`. `callback`
+ * connection, when its pattern is idempotent; when it is not, the call ends with the host's
+ * `unknownOutcome` error (it may have been processed). Each such instance is ejected. An error
+ * the instance answered with is the caller's, not retried. Every attempt feeds `track()`. `callback`
  * also gets how many attempts had failed before this reply. Returns the teardown (the caller
  * unsubscribed, e.g. RxJS `timeout`). @internal
  */
@@ -81,7 +84,9 @@ export function failoverRequest(
         if (lost) {
           tracked.failed();
           host.eject(instance);
-        } else tracked.succeeded(); // the instance answered: an application error
+          return callback({ err: host.unknownOutcome(instance, error), isDisposed: true }, attempts.length);
+        }
+        tracked.succeeded(); // the instance answered: an application error
         callback({ err: error, isDisposed: true }, attempts.length);
       });
       // A request that failed inside request() has already started the next attempt: keep its teardown.

@@ -3,26 +3,28 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { Subscription } from 'rxjs';
 import { MESSAGES } from '../registry.messages.js';
 import { RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
-import { attemptOf, callFailure, chooseUntried } from '../discovery/call-attempts.js';
+import { attemptOf, callFailure, chooseUntried, unknownOutcome } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { ChooseOptions } from '../discovery/discovery.interfaces.js';
-import { failoverRequest, isConnectionLoss, type FailoverHost } from './failover-request.js';
+import { failoverRequest, type FailoverHost } from './failover-request.js';
 import type { ResolvedClientOptions } from './registry-client.options.js';
 import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
-import { TcpConnectionPool } from './tcp-connection-pool.js';
+import { InstanceConnection, TcpConnectionPool } from './tcp-connection-pool.js';
 
 /**
  * A Nest `ClientProxy` whose calls go to the live `tcp` instances of one registered service: used
  * exactly like Nest's own (`firstValueFrom(client.send(pattern, data))`, `emit`, RxJS `timeout`).
  * Each call picks an instance from the `DiscoveryClient` cache (no registry I/O per call) and uses
- * one pooled connection per instance (Nest's `ClientTCP`), opened on first use and closed when the
- * instance leaves the registry or fails. Calls that were never delivered fail over to another
- * instance (see `RegistryClientOptions.retries` and `idempotent`). Provided by
+ * one pooled connection per instance (Nest's `ClientTCP`), opened on first use, closed when the
+ * instance fails, and closed once its calls in flight have answered when the instance leaves the
+ * registry (a deploy cuts no call). Calls that were never delivered fail over to another instance
+ * (see `RegistryClientOptions.retries` and `idempotent`); a call that was written and then lost
+ * fails with `CallOutcomeUnknownError` unless its pattern is idempotent. Provided by
  * `RegistryClientsModule`. @publicApi
  */
 export class RegistryClientProxy extends ClientProxy implements OnApplicationShutdown {
-  private readonly pool: TcpConnectionPool;
+  private readonly pool: TcpConnectionPool<InstanceConnection>;
   private readonly host: FailoverHost;
   /** What every call chooses by, built once. */
   private readonly chooseOptions: ChooseOptions;
@@ -36,7 +38,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
     private readonly metrics: RegistryMetrics = new RegistryMetrics(),
   ) {
     super();
-    this.pool = new TcpConnectionPool(options);
+    this.pool = new TcpConnectionPool(options, (instance) => new InstanceConnection(instance, options));
     const { version, group, strategy } = options;
     this.chooseOptions = Object.freeze({ version, group, strategy, protocol: 'tcp' });
     this.host = {
@@ -48,6 +50,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
       ready: (instance) => this.pool.ready(instance),
       eject: (instance) => this.eject(instance),
       failure: (attempts) => this.failure(attempts),
+      unknownOutcome: (instance, error) => unknownOutcome(options.service, instance, error),
     };
   }
 
@@ -92,9 +95,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const done = this.metrics.startCall(this.options.service, 'tcp');
     return failoverRequest(this.host, packet, (reply, failedAttempts) => {
-      // A call lost with its connection got no answer: failed, like one that found no instance to reach.
-      if (reply.err !== undefined && reply.err !== null)
-        done(isConnectionLoss(reply.err) ? 'failed' : outcomeOf(reply.err, failedAttempts));
+      if (reply.err !== undefined && reply.err !== null) done(outcomeOf(reply.err, failedAttempts));
       else if (reply.isDisposed) done(outcomeOf(undefined, failedAttempts));
       callback(reply);
     });

@@ -32,6 +32,12 @@ export interface RegistryClientOptions {
   idempotent?: PatternMatcher;
   /** Milliseconds to open a connection to an instance before trying another. Default 1000. */
   connectTimeout?: number;
+  /**
+   * Milliseconds the connection to an instance that left the registry (deregistered, drained)
+   * stays open for the calls still in flight on it; it closes as soon as they have answered.
+   * Default 10000.
+   */
+  drainTimeout?: number;
   /** Options of Nest's `ClientTCP` for every connection (serializer, deserializer, TLS...); `host` and `port` come from the registry. */
   tcp?: Omit<NonNullable<TcpClientOptions['options']>, 'host' | 'port'>;
 }
@@ -45,6 +51,7 @@ export interface ResolvedClientOptions {
   readonly retries: number;
   readonly idempotent: (pattern: unknown) => boolean;
   readonly connectTimeout: number;
+  readonly drainTimeout: number;
   readonly tcp: NonNullable<RegistryClientOptions['tcp']>;
 }
 
@@ -65,6 +72,9 @@ export function resolveClientOptions(options: RegistryClientOptions): ResolvedCl
   const connectTimeout = options.connectTimeout ?? 1000;
   if (typeof connectTimeout !== 'number' || !(connectTimeout > 0))
     invalidOption(at('connectTimeout'), connectTimeout, 'a number of milliseconds > 0');
+  const drainTimeout = options.drainTimeout ?? 10_000;
+  if (typeof drainTimeout !== 'number' || !(drainTimeout > 0))
+    invalidOption(at('drainTimeout'), drainTimeout, 'a number of milliseconds > 0');
   const declared = options.idempotent ?? [];
   let idempotent: (pattern: unknown) => boolean;
   if (typeof declared === 'function') idempotent = declared;
@@ -80,6 +90,7 @@ export function resolveClientOptions(options: RegistryClientOptions): ResolvedCl
     retries,
     idempotent,
     connectTimeout,
+    drainTimeout,
     tcp: options.tcp ?? {},
   });
 }

@@ -35,9 +35,37 @@ export class InstanceConnection extends ClientTCP {
     super.handleClose();
   }
 
-  /** Sends one request packet; `callback` gets the answer(s). Returns the teardown. */
+  /** Requests sent on this connection that have not answered yet. */
+  private pending = 0;
+  private onIdle: (() => void) | undefined;
+
+  /** Sends one request packet; `callback` gets the answer(s). Returns the teardown. Counted until it answers or is torn down. */
   request(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    return this.publish(packet, callback);
+    this.pending++;
+    let open = true;
+    // Counted down after the caller got its answer and Nest forgot the call, and a retiring
+    // connection closed in a later turn: a close inside Nest's answer handling would fail this very
+    // call again with "Connection closed".
+    const settle = (): void => {
+      if (!open) return;
+      open = false;
+      const onIdle = this.onIdle;
+      if (--this.pending === 0 && onIdle) setImmediate(onIdle);
+    };
+    const teardown = this.publish(packet, (reply) => {
+      callback(reply);
+      if (reply.isDisposed || (reply.err !== undefined && reply.err !== null)) settle();
+    });
+    return () => {
+      teardown();
+      settle();
+    };
+  }
+
+  /** Runs `then` once no request is pending on this connection: now, when none is. */
+  whenIdle(then: () => void): void {
+    if (this.pending === 0) then();
+    else this.onIdle = then;
   }
 
   /** Writes one event packet. */
@@ -50,31 +78,46 @@ export class InstanceConnection extends ClientTCP {
   }
 }
 
+/** What the pool needs of a connection (an {@link InstanceConnection}; a fake in the unit spec). @internal */
+export type PooledConnection = Pick<InstanceConnection, 'instance' | 'ready' | 'connect' | 'close' | 'whenIdle'>;
+
 /**
- * One connection per instance, opened on first use and closed when the instance leaves the
- * registry ({@link retain}) or fails ({@link drop}). @internal
+ * One connection per instance, opened on first use. A connection that failed is closed at once
+ * ({@link drop}); one whose instance left the registry ({@link retain}) is no longer handed out
+ * and closes once its calls in flight have answered, or after `drainTimeout`, so a deploy never
+ * cuts a call the pool itself could have let finish. @internal
  */
-export class TcpConnectionPool {
-  private readonly connections = new Map<string, InstanceConnection>();
+export class TcpConnectionPool<C extends PooledConnection = InstanceConnection> {
+  private readonly connections = new Map<string, C>();
+  /** Connections of instances that left, each with the timer that closes it at the latest. */
+  private readonly retiring = new Map<C, NodeJS.Timeout>();
 
-  constructor(private readonly options: ResolvedClientOptions) {}
+  constructor(
+    private readonly options: Pick<ResolvedClientOptions, 'connectTimeout' | 'drainTimeout'>,
+    private readonly create: (instance: ServiceInstance) => C,
+  ) {}
 
-  /** `host:port` of every open connection. */
+  /** `host:port` of every open connection that calls may use. */
   addresses(): string[] {
     return [...this.connections.values()].map((c) => addressOf(c.instance)).sort();
   }
 
+  /** How many connections of instances that left are still open for their calls in flight. */
+  get draining(): number {
+    return this.retiring.size;
+  }
+
   /** The client of `instance` when it is connected now (the common case: no promise, no timer). */
-  ready(instance: ServiceInstance): InstanceConnection | undefined {
+  ready(instance: ServiceInstance): C | undefined {
     const connection = this.connections.get(instance.id);
     return connection?.ready ? connection : undefined;
   }
 
   /** The connected client of `instance`, connecting (within `connectTimeout`) when needed. Rejects when it cannot connect. */
-  async connect(instance: ServiceInstance): Promise<InstanceConnection> {
+  async connect(instance: ServiceInstance): Promise<C> {
     let connection = this.connections.get(instance.id);
     if (!connection) {
-      connection = new InstanceConnection(instance, this.options);
+      connection = this.create(instance);
       this.connections.set(instance.id, connection);
     }
     try {
@@ -86,7 +129,7 @@ export class TcpConnectionPool {
     }
   }
 
-  /** Closes the connection of an instance that failed. */
+  /** Closes the connection of an instance that failed, at once. */
   drop(instance: ServiceInstance): void {
     const connection = this.connections.get(instance.id);
     if (!connection) return;
@@ -94,14 +137,29 @@ export class TcpConnectionPool {
     connection.close();
   }
 
-  /** Closes the connections of instances no longer in `live`. */
+  /** Retires the connections of instances no longer in `live`: closed once their calls in flight answered. */
   retain(live: readonly ServiceInstance[]): void {
     const ids = new Set(live.map((i) => i.id));
-    for (const connection of [...this.connections.values()]) if (!ids.has(connection.instance.id)) this.drop(connection.instance);
+    for (const [id, connection] of [...this.connections]) {
+      if (ids.has(id)) continue;
+      this.connections.delete(id);
+      const latest = setTimeout(() => this.finish(connection), this.options.drainTimeout);
+      latest.unref();
+      this.retiring.set(connection, latest);
+      connection.whenIdle(() => this.finish(connection));
+    }
   }
 
-  /** Closes every connection. */
+  /** Closes every connection, retiring ones included. */
   close(): void {
     for (const connection of [...this.connections.values()]) this.drop(connection.instance);
+    for (const connection of [...this.retiring.keys()]) this.finish(connection);
+  }
+
+  private finish(connection: C): void {
+    if (!this.retiring.has(connection)) return; // closed already: its calls answered, or its time ran out
+    clearTimeout(this.retiring.get(connection));
+    this.retiring.delete(connection);
+    connection.close();
   }
 }
