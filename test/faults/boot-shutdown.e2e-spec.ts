@@ -49,7 +49,8 @@ describe('shutdown and boot while etcd is down', () => {
       await exited;
       const took = Date.now() - signalledAt;
       console.log(`SIGTERM with etcd down: exited after ${took} ms`);
-      expectWithin('SIGTERM while etcd is down -> the provider exits', took, 5_000);
+      // The drain's wait (the default drainDelay, 1 s) is deliberate: what comes beyond it is bounded.
+      expectWithin('SIGTERM while etcd is down -> the provider exits, beyond drainDelay 1 s', took - 1_000, 4_000);
     } finally {
       child.kill('SIGKILL');
       await exited;

@@ -75,7 +75,8 @@ export class TrackedApps {
 
 /** Registry options pointing at a test etcd, loopback host, short TTL. */
 export function testOptions(etcdUrl: string, overrides: RegistryModuleOptions = {}): RegistryModuleOptions {
-  return { backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1', ttl: 2, ...overrides };
+  // No drain wait: these apps have no consumer to wait for. The drain tests set it themselves.
+  return { backend: etcd({ hosts: etcdUrl }), host: '127.0.0.1', ttl: 2, drainDelay: 0, ...overrides };
 }
 
 /** A module hosting `services` (controllers or providers decorated with @RpcService). */

@@ -18,7 +18,7 @@ export const DEFAULTS = Object.freeze({
   /** Bound on deregistration at shutdown, milliseconds. */
   shutdownTimeout: 5_000,
   /** Wait after deregistration before the HTTP server stops, milliseconds. */
-  drainDelay: 0,
+  drainDelay: 1_000,
   /** First retry delay after a failed registry operation, milliseconds. */
   retryInitialDelay: 200,
   /** Health check deadline, milliseconds. */

@@ -19,6 +19,7 @@ import { RegistryGauges } from './metrics/registry-gauges.js';
 import { RegistryMetrics } from './metrics/registry-metrics.js';
 import { HealthGateRunner } from './health-gate/health-gate.runner.js';
 import { RegistryOutage } from './registry-outage.js';
+import { ShutdownDrain } from './drain/shutdown-drain.js';
 
 /** Resolves the module options, with the default etcd backend when none is given. */
 async function resolveOptions(options: RegistryModuleOptions): Promise<ResolvedRegistryOptions> {
@@ -67,7 +68,9 @@ function createBackend(options: ResolvedRegistryOptions): RegistryBackend {
     RegistryMetrics,
     RegistryGauges,
     HealthGateRunner,
+    ShutdownDrain,
   ],
-  exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient, RegistryHttpClient, RegistryMetrics],
+  // ShutdownDrain: for the interceptor that @RpcService puts on each class, in the app's modules.
+  exports: [REGISTRY_OPTIONS, RegistryBackend, ServiceRegistry, DiscoveryClient, RegistryHttpClient, RegistryMetrics, ShutdownDrain],
 })
 export class RegistryModule extends ConfigurableRegistryModule {}

@@ -1,4 +1,6 @@
+import { UseInterceptors } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { RpcCallsInFlight } from '../drain/rpc-calls.interceptor.js';
 
 /** What `@RpcService()` declares about the class it marks. Every field is optional. @publicApi */
 export interface RpcServiceOptions {
@@ -26,14 +28,19 @@ export interface RpcServiceOptions {
   transport?: RpcTransport;
 }
 
+/** The metadata half of `@RpcService`, which the explorer reads back. @internal */
+export const rpcServiceMarker = DiscoveryService.createDecorator<RpcServiceOptions | undefined>();
+
 /** The servers an `@RpcService` class can be registered for. @publicApi */
 export type RpcTransport = 'http' | 'microservice' | 'both';
 
 /**
  * Marks a provider or controller class as a service this app hosts. The class is registered in
  * the registry once the server that hosts it listens (the HTTP server, or a Nest microservice
- * server: see {@link RpcServiceOptions.transport}), and removed at shutdown.
- * The decorator only stores metadata; it is validated at `onModuleInit` so errors name the class.
+ * server: see {@link RpcServiceOptions.transport}), and removed at shutdown, where its message
+ * handlers still running are waited for before the servers close.
+ * The decorator only stores metadata (its options, and an interceptor that counts the class's
+ * message handlers in flight); it is validated at `onModuleInit` so errors name the class.
  *
  * @example
  * ```ts
@@ -43,4 +50,11 @@ export type RpcTransport = 'http' | 'microservice' | 'both';
  * ```
  * @publicApi
  */
-export const RpcService = DiscoveryService.createDecorator<RpcServiceOptions | undefined>();
+export const RpcService: ((options?: RpcServiceOptions) => ClassDecorator) & { KEY: string } = Object.assign(
+  (options?: RpcServiceOptions): ClassDecorator =>
+    (target) => {
+      rpcServiceMarker(options)(target);
+      UseInterceptors(RpcCallsInFlight)(target);
+    },
+  { KEY: rpcServiceMarker.KEY },
+);

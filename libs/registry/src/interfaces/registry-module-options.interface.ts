@@ -27,9 +27,17 @@ export interface RegistryModuleOptions {
   port?: number;
   /** Per-request deadline for backend calls, milliseconds. Default 2000. */
   requestTimeout?: number;
-  /** Upper bound for deregistration at shutdown, milliseconds. Default 5000. */
+  /**
+   * Upper bound, at shutdown, for deregistration, and again for the calls in flight to finish once
+   * the listeners stopped accepting, milliseconds. Default 5000.
+   */
   shutdownTimeout?: number;
-  /** Wait after deregistration, before the HTTP server stops accepting, milliseconds. Default 0. */
+  /**
+   * Wait after deregistration, before the servers stop accepting, milliseconds: consumers see the
+   * removal through their watch (tens of milliseconds on one network) and stop sending; calls that
+   * arrive meanwhile are served. Skipped when the process registered nothing. Default 1000
+   * (docs/shutdown.md says how to size it).
+   */
   drainDelay?: number;
   /** First delay of the jittered retry backoff, milliseconds. Default 200. */
   retryInitialDelay?: number;

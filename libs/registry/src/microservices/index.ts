@@ -6,11 +6,12 @@ import { MESSAGES } from '../registry.messages.js';
 import { RegistryError } from '../errors/registry.error.js';
 import type { Registration } from '../registration/registration-state.js';
 import { RegistrationOrchestrator } from '../registration/registration.orchestrator.js';
+import { ShutdownDrain } from '../drain/shutdown-drain.js';
 
 export { RegistryClientsModule, type RegistryClientAsyncOptions } from './registry-clients.module.js';
 export { RegistryClientProxy } from './registry-client-proxy.js';
 export type { PatternMatcher, RegistryClientOptions } from './registry-client.options.js';
-export { CallFailedError, type CallAttempt } from '../errors/registry.error.js';
+export { CallFailedError, CallOutcomeUnknownError, type CallAttempt } from '../errors/registry.error.js';
 
 /** What `registerMicroservices(app, options)` takes. @publicApi */
 export interface RegisterMicroservicesOptions {
@@ -28,7 +29,10 @@ const GRPC_UNWRAP = /not supported for gRPC/;
  * The endpoint a listening Nest microservice server bound, or `undefined` when its transport has
  * none to advertise (a broker client). Throws when the server is not listening yet.
  */
-function boundEndpoint(server: INestMicroservice, grpcPort: number | undefined): { port: number; protocol: string } | undefined {
+function boundEndpoint(
+  server: INestMicroservice,
+  grpcPort: number | undefined,
+): { port: number; protocol: string; listener?: Server } | undefined {
   let inner: unknown;
   try {
     inner = server.unwrap<unknown>();
@@ -45,7 +49,7 @@ function boundEndpoint(server: INestMicroservice, grpcPort: number | undefined):
   const address = inner.address();
   if (address === null || typeof address !== 'object')
     throw new RegistryError(MESSAGES.microserviceNotListening('no address'), 'INVALID_OPTIONS');
-  return { port: address.port, protocol: 'tcp' };
+  return { port: address.port, protocol: 'tcp', listener: inner };
 }
 
 /** Resolves once `host:port` accepts a TCP connection (the gRPC server listens there); rejects naming it otherwise. */
@@ -73,6 +77,8 @@ function probe(host: string, port: number): Promise<void> {
  * with `"protocol": "grpc"`, once a connection to it succeeds. Call it once the servers listen: nothing is advertised before. Deregistration is the
  * module's, at shutdown, before the servers close (for a standalone microservice, through
  * `enableShutdownHooks()` and a signal: its `close()` stops the server before running hooks).
+ * At shutdown, after `drainDelay`, the TCP servers stop accepting and the `@RpcService` handlers
+ * still running finish (bounded by `shutdownTimeout`) before Nest closes the servers.
  *
  * ```ts
  * app.connectMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { port: 0 } });
@@ -98,6 +104,9 @@ export async function registerMicroservices(
   const orchestrator = app.get(RegistrationOrchestrator, { strict: false });
   const { host } = app.get<symbol, ResolvedRegistryOptions>(REGISTRY_OPTIONS, { strict: false });
   for (const { port, protocol } of endpoints) if (protocol === 'grpc') await probe(host, port);
+  // At shutdown, after the drain wait, the TCP listeners stop accepting while their calls in flight finish.
+  const drain = app.get(ShutdownDrain, { strict: false });
+  for (const { listener } of endpoints) if (listener) drain.addListener(() => listener.close());
   const registrations: Registration[] = [];
   for (const { port, protocol } of endpoints) registrations.push(...(await orchestrator.registerMicroservice(port, protocol)));
   return Object.freeze(registrations);

@@ -25,7 +25,7 @@ describe('resolveRegistryOptions', () => {
       hostIsFallback: false,
       requestTimeout: 2000,
       shutdownTimeout: 5000,
-      drainDelay: 0,
+      drainDelay: 1000,
       retryInitialDelay: 200,
       retryMaxDelay: 3333,
     });

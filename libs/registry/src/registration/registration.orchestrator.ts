@@ -6,10 +6,11 @@ import { MESSAGES } from '../registry.messages.js';
 import { RegistryError } from '../errors/registry.error.js';
 import { RegistryBackend } from '../backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
-import { delay, withTimeout } from '../util/with-timeout.js';
+import { withTimeout } from '../util/with-timeout.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { OwnKeysWatcher } from './own-keys.watcher.js';
 import { RenewalJobs } from './renewal-jobs.js';
+import { ShutdownDrain } from '../drain/shutdown-drain.js';
 import type { Registration } from './registration-state.js';
 import { RpcServiceExplorer, type RpcServiceDefinition } from './rpc-service.explorer.js';
 import type { Endpoint } from './served-endpoints.js';
@@ -24,8 +25,10 @@ import { ServiceRegistry } from './service-registry.js';
  *   register them at once on the `port` option.
  * - {@link registerMicroservice}: registers the classes served by a Nest microservice server once
  *   it listens (called by `registerMicroservices(app)` from `nest-service-registry/microservices`).
- * - `onModuleDestroy` (the first shutdown hook, before the HTTP server closes): revokes the lease
- *   so every key disappears, bounded by `shutdownTimeout`, then waits `drainDelay`.
+ * - `onModuleDestroy` (the first shutdown hook, before the servers close): revokes the lease so
+ *   every key disappears, bounded by `shutdownTimeout`, then drains ({@link ShutdownDrain}):
+ *   `drainDelay` for consumers to see the removal, the listeners stop accepting, and the work in
+ *   flight on every transport finishes, bounded by `shutdownTimeout`.
  * @internal
  */
 @Injectable()
@@ -40,6 +43,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
     private readonly ownKeys: OwnKeysWatcher,
     private readonly backend: RegistryBackend,
     private readonly jobs: RenewalJobs,
+    private readonly drain: ShutdownDrain,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
@@ -77,6 +81,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
   }
 
   async onModuleDestroy(): Promise<void> {
+    const registered = this.registry.registrations().length > 0;
     try {
       await withTimeout(
         // The revoke goes out first; cancelling the own-keys watch must not delay it.
@@ -92,7 +97,9 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
           : MESSAGES.deregistrationFailed(this.backend.endpoints, error),
       );
     }
-    if (this.options.drainDelay > 0) await delay(this.options.drainDelay);
+    const { tookMs, inFlightAtStop, cutOff } = await this.drain.run(registered);
+    if (cutOff > 0) this.logger.warn(MESSAGES.drainCutOff(cutOff, this.options.shutdownTimeout));
+    else if (registered) this.logger.log(MESSAGES.drained(tookMs, inFlightAtStop));
   }
 
   /**

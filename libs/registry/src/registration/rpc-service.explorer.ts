@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
 import { InvalidServiceError } from '../errors/registry.error.js';
-import { RpcService, type RpcServiceOptions, type RpcTransport } from '../decorators/rpc-service.decorator.js';
+import { RpcService, rpcServiceMarker, type RpcServiceOptions, type RpcTransport } from '../decorators/rpc-service.decorator.js';
 import { fieldDefaults, FIELD_RULES, serviceKey, type FieldRule, type InstanceField } from '../model/index.js';
 import { servedEndpoints, servesGrpc, type Endpoint } from './served-endpoints.js';
 
@@ -88,7 +88,7 @@ export class RpcServiceExplorer implements OnModuleInit {
     for (const wrapper of wrappers) {
       const type = wrapper.metatype as RpcServiceClass | null;
       if (typeof type !== 'function' || byClass.has(type)) continue;
-      byClass.set(type, this.discovery.getMetadataByDecorator(RpcService, wrapper));
+      byClass.set(type, this.discovery.getMetadataByDecorator(rpcServiceMarker, wrapper));
     }
     const definitions = [...byClass].map(([type, options]) => toDefinition(type, options));
     const classesByKey = new Map<string, string[]>();
