@@ -5,13 +5,17 @@
 // GET /users/:id (load-balanced HTTP client), GET /rpc/users/:id (discovery-backed ClientProxy
 // over TCP) and GET /grpc/users/:id (ClientGrpc on a registry:/// target) to show round-robin;
 // keeps a steady stream of calls on all three paths while it stops one provider gracefully
-// (SIGTERM) and crashes another (SIGKILL); prints what the consumer saw, how long each
-// change took and how many calls failed (expected 0). Leaves nothing running, unless started with
+// (SIGTERM) and crashes another (SIGKILL); then rolls a deploy of every provider under a steady
+// stream of non-idempotent orders; prints what the consumer saw, how long each change took and how
+// many calls failed (expected 0) and orders failed / duplicated / lost (expected 0 / 0 / 0). Leaves nothing running, unless started with
 // `npm run demo -- --keep`: then everything stays up (the dashboard can be looked at) until Ctrl-C.
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInstalled } from './lib/binaries.mjs';
+import { rollingDeploy } from './lib/demo-deploy.mjs';
 import { EtcdServer } from './lib/etcd-server.mjs';
 import { freePort } from './lib/ports.mjs';
 import { RedisServer } from './lib/redis-server.mjs';
@@ -21,6 +25,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TTL = Number(process.env.REGISTRY_TTL_SECONDS ?? 5);
 const children = [];
 let registry;
+const ordersDir = mkdtempSync(join(tmpdir(), 'demo-orders-')); // each provider's ORDERS_LOG
 const BACKEND = process.env.REGISTRY_BACKEND || 'etcd';
 const KEEP = process.argv.includes('--keep');
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -106,6 +111,7 @@ async function cleanup() {
     }
   }
   await registry?.stop();
+  rmSync(ordersDir, { recursive: true, force: true });
 }
 
 async function main() {
@@ -143,23 +149,19 @@ async function main() {
     PORT: '0',
   };
   say(`== Starting three providers (PORT=0, TTL ${TTL} s) and a consumer on port ${consumerPort}`);
-  const grpcPorts = [await freePort(), await freePort(), await freePort()];
-  const providers = await Promise.all(
-    ['provider-a', 'provider-b', 'provider-c'].map((name, i) =>
-      start(
-        name,
-        process.execPath,
-        ['dist/apps/provider/main.js'],
-        { ...env, RPC_PORT: '0', GRPC_PORT: String(grpcPorts[i]) },
-        /Provider rpc bound to (\d+)[\s\S]*listening on (\d+)/,
-      ),
-    ),
-  );
-  providers.forEach((p, i) => {
-    p.rpcPort = Number(p.match[1]);
-    p.port = Number(p.match[2]);
-    p.grpcPort = grpcPorts[i];
-  });
+  const startProvider = async (name) => {
+    const [grpcPort, log] = [await freePort(), join(ordersDir, `${name}.log`)];
+    const provider = await start(
+      name,
+      process.execPath,
+      ['dist/apps/provider/main.js'],
+      { ...env, RPC_PORT: '0', GRPC_PORT: String(grpcPort), ORDERS_LOG: log },
+      /Provider rpc bound to (\d+)[\s\S]*listening on (\d+)/,
+    );
+    return { ...provider, rpcPort: Number(provider.match[1]), port: Number(provider.match[2]), grpcPort, log };
+  };
+  const providers = await Promise.all(['provider-a', 'provider-b', 'provider-c'].map(startProvider));
+  const grpcPorts = providers.map((p) => p.grpcPort);
   say(
     `   providers: HTTP on ${providers.map((p) => p.port).join(', ')}; TCP on ${providers.map((p) => p.rpcPort).join(', ')}; ` +
       `gRPC on ${grpcPorts.join(', ')}`,
@@ -252,7 +254,25 @@ async function main() {
     for (const e of [...new Set(errors)].slice(0, 3)) say(`      failure: ${e}`);
   }
 
-  say('\n== GET /users/:id three more times (only the survivor answers):');
+  const sees = (provider, present) =>
+    waitFor(`the consumer to ${present ? 'see' : 'drop'} ${provider.name}`, async () => {
+      const list = await (await fetch(`${api}/registry/services/user-service`)).json();
+      return list.some((i) => i.servicePort === provider.port) === present;
+    });
+  say('\n== Two more providers, then a rolling deploy of all three under 50 orders/s on POST /orders and POST /rpc/orders');
+  say('   (not idempotent: an order is never sent twice; each provider logs what it processed)');
+  const more = [await startProvider('provider-d'), await startProvider('provider-e')];
+  for (const p of more) await sees(p, true);
+  let next = 0;
+  const { live } = await rollingDeploy({
+    consumerPort,
+    old: [providers[2], ...more],
+    startProvider: () => startProvider(`provider-${['f', 'g', 'h'][next++]}`),
+    seen: sees,
+    say,
+  });
+
+  say(`\n== GET /users/:id three more times (round-robin over ${live.map((p) => p.name).join(', ')}):`);
   for (let id = 7; id <= 9; id++) {
     const body = await (await fetch(`${api}/users/${id}`)).json();
     say(`   /users/${id} -> ${JSON.stringify(body)}`);

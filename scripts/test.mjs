@@ -2,7 +2,7 @@
 // `npm test`'s runner (after pretest's typecheck, lint and build): Jest in two phases, so that the
 // heavy suites never share this machine's 2 cores with each other.
 //   1. unit, e2e, conformance and packaging suites, two at a time (Jest's 2 workers);
-//   2. faults, fresh-app, interop, browser and the bench smoke run, one at a time (--runInBand).
+//   2. faults, deploy, fresh-app, interop, browser and the bench smoke run, one at a time (--runInBand).
 // Every test file belongs to exactly one group (checked first, so a new folder is never left out).
 // It names one ledger for every process the tests start, reaps it at the end (scripts/lib/pid-ledger.mjs),
 // prints the timing bounds the tests measured against (test/support/bounds.ts) and closes with
@@ -31,6 +31,7 @@ const GROUPS = {
   conformance: { serial: false, patterns: under('test/conformance/') },
   packaging: { serial: false, patterns: under('test/packaging/') },
   faults: { serial: true, patterns: under('test/faults/') },
+  deploy: { serial: true, patterns: under('test/deploy/') },
   'fresh-app': { serial: true, patterns: under('test/fresh-app/fresh-app.e2e-spec.ts') },
   interop: { serial: true, patterns: under('test/interop/') },
   browser: { serial: true, patterns: under('test/browser/') },

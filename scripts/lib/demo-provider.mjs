@@ -43,7 +43,7 @@ export class DemoProvider {
 
   /**
    * @param {string} etcdUrl @param {number} [ttlSeconds]
-   * @param {{ grpcPort?: number }} [options] grpcPort: serve user-grpc on that port (GRPC_PORT)
+   * @param {{ grpcPort?: number, env?: Record<string, string> }} [options] grpcPort: serve user-grpc on that port (GRPC_PORT); env: more variables (ORDERS_LOG, DRAIN_MS...)
    * @returns {Promise<DemoProvider>}
    */
   static async start(etcdUrl, ttlSeconds = 2, options = {}) {
@@ -58,6 +58,7 @@ export class DemoProvider {
         RPC_PORT: '0',
         REGISTRY_TTL_SECONDS: String(ttlSeconds),
         ...(options.grpcPort === undefined ? {} : { GRPC_PORT: String(options.grpcPort) }),
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

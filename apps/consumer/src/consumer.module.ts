@@ -11,11 +11,13 @@ import { RegistryController } from './registry.controller.js';
 import { USER_GRPC, UsersGrpcController } from './users-grpc.controller.js';
 import { USER_RPC, UsersRpcController } from './users-rpc.controller.js';
 import { UsersController } from './users.controller.js';
+import { OrdersController } from './orders.controller.js';
 
 @Module({
   imports: [
     RegistryModule.forRootAsync({ useFactory: () => registryOptionsFromEnv(process.env) }),
-    // users.get is a read: a call lost with its connection may be repeated on another instance.
+    // users.get is a read: a call lost with its connection may be repeated on another instance;
+    // orders.create is not: such a call fails with CallOutcomeUnknownError (502) instead.
     RegistryClientsModule.register([{ name: USER_RPC, service: 'user-rpc', idempotent: ['users.get'] }]),
     // gRPC: the registry's resolver serves registry:/// targets; gRPC balances round_robin over them.
     // UserService.Get is a read: a call lost with its instance is retried on another (retry policy).
@@ -36,6 +38,14 @@ import { UsersController } from './users.controller.js';
     RegistryHealthModule,
     RegistryDashboardModule.forRoot({ path: '/registry/dashboard' }), // read-only: no drain buttons
   ],
-  controllers: [UsersController, UsersRpcController, UsersGrpcController, RegistryController, HealthController, MetricsController],
+  controllers: [
+    UsersController,
+    OrdersController,
+    UsersRpcController,
+    UsersGrpcController,
+    RegistryController,
+    HealthController,
+    MetricsController,
+  ],
 })
 export class ConsumerModule {}

@@ -7,6 +7,7 @@ import { RegistryHealthModule } from 'nest-service-registry/health';
 import { UsersGrpcController } from './users-grpc.controller.js';
 import { UsersRpcController } from './users-rpc.controller.js';
 import { UsersController } from './users.controller.js';
+import { Orders } from './orders.js';
 
 @Module({
   imports: [
@@ -23,5 +24,6 @@ import { UsersController } from './users.controller.js';
     HealthController,
     MetricsController,
   ],
+  providers: [Orders],
 })
 export class ProviderModule {}

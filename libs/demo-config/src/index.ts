@@ -56,6 +56,7 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
     namespace: env.REGISTRY_NAMESPACE || undefined,
     ttl: intFromEnv(env, 'REGISTRY_TTL_SECONDS', 10),
     host: env.HOST || undefined,
+    ...(env.DRAIN_MS ? { drainDelay: intFromEnv(env, 'DRAIN_MS', 0) } : {}),
   };
   switch (kind) {
     case 'etcd': {
