@@ -15,6 +15,7 @@ import { coldRead, fanOut, lookup, memory } from './figures/discovery.mjs';
 import { crashToGone, requestsPerMinute } from './figures/lease.mjs';
 import { clientOverhead, failedDuringCrash } from './figures/calls.mjs';
 import { grpcResolver } from './figures/grpc.mjs';
+import { deployOrders } from './figures/deploy.mjs';
 import { deregistrationLatency, listeningToVisible, registrationLatency } from './figures/registration.mjs';
 import { cleanups, log, results, root, smoke } from './lib/harness.mjs';
 import { round } from './lib/stats.mjs';
@@ -37,6 +38,7 @@ const FIGURES = {
   clients: clientOverhead,
   failover: failedDuringCrash,
   grpc: grpcResolver,
+  deploy: deployOrders,
 };
 
 async function main() {

@@ -45,6 +45,7 @@ describe('bench smoke run', () => {
         'HTTP through RegistryHttpClient',
         'failed calls while a provider is SIGKILLed',
         'gRPC through the registry resolver',
+        'orders per rolling deploy (HTTP + TCP)',
       ]);
       for (const result of report.results) expect(result.ours).not.toBeUndefined();
       expect(output).toContain('| figure | ours | reference (same run) | goal | met |');
