@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
-import { freePort } from '../../scripts/lib/ports.mjs';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 import { launchChromium } from '../support/browser.js';
+import { startDemoConsumer } from '../../scripts/lib/demo-consumer.mjs';
 
 // Issue 12, item 4: the demo consumer's dashboard in a real headless Chromium, against a real etcd
 // and demo providers in child processes. Rows change live (no reload) as providers stop, crash
@@ -31,20 +31,7 @@ afterAll(async () => {
   await etcd?.stop();
 });
 
-async function startConsumer(): Promise<number> {
-  const port = await freePort();
-  const env = { ...process.env, ETCD_HOSTS: etcd.url, HOST: '127.0.0.1', PORT: String(port), REGISTRY_TTL_SECONDS: String(TTL) };
-  await consumer.start(
-    process.execPath,
-    ['dist/apps/consumer/main.js'],
-    async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
-    30_000,
-    {
-      env,
-    },
-  );
-  return port;
-}
+const startConsumer = (): Promise<number> => startDemoConsumer(consumer, etcd.url, TTL);
 
 async function startProvider(): Promise<DemoProvider> {
   const provider = await DemoProvider.start(etcd.url, TTL);

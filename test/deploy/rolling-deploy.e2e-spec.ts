@@ -6,9 +6,9 @@ import { eventually } from 'nest-service-registry/testing';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { auditLine, auditOrders, orderStream } from '../../scripts/lib/orders.mjs';
-import { freePort } from '../../scripts/lib/ports.mjs';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 import { expectWithin } from '../support/bounds.js';
+import { startDemoConsumer } from '../../scripts/lib/demo-consumer.mjs';
 
 // Deploys no caller notices (DESIGN §3, §7): the demo consumer and demo providers as processes, a
 // steady stream of non-idempotent orders on both paths (HTTP client: POST /orders; TCP ClientProxy:
@@ -59,17 +59,7 @@ const more = (stream: { sent: number }, count: number) => {
 beforeAll(async () => {
   etcd = await EtcdServer.start();
   dir = mkdtempSync(join(tmpdir(), 'deploy-'));
-  port = await freePort();
-  const env = { ...process.env, ETCD_HOSTS: etcd.url, HOST: '127.0.0.1', PORT: String(port), REGISTRY_TTL_SECONDS: String(TTL) };
-  await consumer.start(
-    process.execPath,
-    ['dist/apps/consumer/main.js'],
-    async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
-    30_000,
-    {
-      env,
-    },
-  );
+  port = await startDemoConsumer(consumer, etcd.url, TTL);
 }, 60_000);
 
 afterEach(async () => {

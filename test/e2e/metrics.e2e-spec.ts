@@ -6,6 +6,7 @@ import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
+import { startDemoConsumer } from '../../scripts/lib/demo-consumer.mjs';
 
 // Issue 12, items 1 and 2: the demo apps serve /metrics (OpenTelemetry SDK, Prometheus exporter)
 // and the registry's counters move with real events: renewals, a lease revoked from outside, a
@@ -38,18 +39,9 @@ async function metric(port: number, name: string, labels: Record<string, string>
 }
 
 async function startConsumer(): Promise<number> {
-  const port = await freePort();
   const consumer = new ServerProcess('consumer');
   stoppers.push(() => consumer.stop());
-  const env = { ...process.env, ETCD_HOSTS: etcd.url, HOST: '127.0.0.1', PORT: String(port), REGISTRY_TTL_SECONDS: '3' };
-  await consumer.start(
-    process.execPath,
-    ['dist/apps/consumer/main.js'],
-    async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
-    30_000,
-    { env },
-  );
-  return port;
+  return startDemoConsumer(consumer, etcd.url, 3);
 }
 
 describe('Prometheus metrics of the demo apps', () => {
