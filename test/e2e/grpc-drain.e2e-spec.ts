@@ -15,7 +15,7 @@ import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 
 // The consumer side of a deploy over gRPC, checked rather than assumed: when the registry's
 // resolver drops an address (its instance deregistered), gRPC lets the call already in flight on
-// that subchannel finish. Real grpc-js servers in child processes that answer after 1.5 s.
+// that subchannel finish. Real grpc-js servers in child processes that answer after 5 s.
 interface UserService {
   get(request: { id: string }): Observable<{ servedBy: string }>;
 }
@@ -29,7 +29,7 @@ async function slowServer(): Promise<number> {
   const port = await freePort();
   const server = new ServerProcess(`slow gRPC users server ${port}`);
   servers.push(server);
-  const env = { ...process.env, PORT: String(port), MODE: 'slow', DELAY_MS: '1500' };
+  const env = { ...process.env, PORT: String(port), MODE: 'slow', DELAY_MS: '5000' };
   await server.start(
     process.execPath,
     ['test/fixtures/grpc-user-server.mjs'],
@@ -81,14 +81,18 @@ describe('gRPC through the registry resolver while an instance leaves', () => {
     const registry = app.get(ServiceRegistry);
     const discovery = app.get(DiscoveryClient);
     const leavingKey = (await registry.register({ serviceName: 'slow-grpc', servicePort: leaving, protocol: 'grpc' })).key;
-    const inFlight = firstValueFrom(users.get({ id: '1' }).pipe(timeout(10_000)));
+    const inFlight = firstValueFrom(users.get({ id: '1' }).pipe(timeout(20_000)));
     await eventually(() => expect(servers[0]!.output).toContain('call 1 received'));
     await registry.register({ serviceName: 'slow-grpc', servicePort: staying, protocol: 'grpc' });
     await registry.deregister(leavingKey);
     await eventually(async () =>
       expect((await discovery.getInstances('slow-grpc', { protocol: 'grpc' })).map((i) => i.servicePort)).toEqual([staying]),
     );
+    let answered = false;
+    void inFlight.then(() => (answered = true));
+    await Promise.resolve();
+    expect(answered).toBe(false); // the address was dropped while the call was still running there
     expect((await inFlight).servedBy).toBe(String(leaving));
-    expect((await firstValueFrom(users.get({ id: '2' }).pipe(timeout(10_000)))).servedBy).toBe(String(staying));
+    expect((await firstValueFrom(users.get({ id: '2' }).pipe(timeout(20_000)))).servedBy).toBe(String(staying));
   }, 60_000);
 });
