@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { HealthController, MetricsController, registryOptionsFromEnv, USERS_PACKAGE, USERS_PROTO } from '@app/demo-config';
-import { RegistryModule } from 'nest-service-registry';
+import { APP_FILTER } from '@nestjs/core';
+import { RegistryExceptionFilter, RegistryModule } from 'nest-service-registry';
 import { RegistryDashboardModule } from 'nest-service-registry/dashboard';
 import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
 import { RegistryHealthModule } from 'nest-service-registry/health';
@@ -38,6 +39,9 @@ import { OrdersController } from './orders.controller.js';
     RegistryHealthModule,
     RegistryDashboardModule.forRoot({ path: '/registry/dashboard' }), // read-only: no drain buttons
   ],
+  // The registry's errors become 503 (no instance, registry unreachable) or 502 (every attempt
+  // failed, outcome unknown) with their code, without a stack in the log.
+  providers: [{ provide: APP_FILTER, useClass: RegistryExceptionFilter }],
   controllers: [
     UsersController,
     OrdersController,

@@ -1,14 +1,14 @@
-import { BadGatewayException, type HttpException, ServiceUnavailableException } from '@nestjs/common';
-import { NoInstancesError, RegistryError } from 'nest-service-registry';
+import { BadGatewayException } from '@nestjs/common';
+import { RegistryError } from 'nest-service-registry';
 
 /**
- * The demo's answer to an upstream failure: 503 when no instance exists, 502 otherwise, naming
- * the cause, with the registry error's `code` when there is one (`CALL_OUTCOME_UNKNOWN`: the call
- * may have been processed, `CALL_FAILED`: it was not).
+ * What the demo's forwarding endpoints throw for an upstream failure. The registry's own errors
+ * (no instance, registry unreachable, every attempt failed, outcome unknown) go as they are to
+ * `RegistryExceptionFilter`, which answers 503 / 502 with their `code`; anything else (an
+ * instance's error status, a timeout) is a 502 naming the cause.
  */
-export function upstreamError(service: string, error: unknown): HttpException {
-  const code = error instanceof RegistryError ? error.code : undefined;
-  if (error instanceof NoInstancesError) return new ServiceUnavailableException({ statusCode: 503, code, message: error.message });
+export function upstreamError(service: string, error: unknown): Error {
+  if (error instanceof RegistryError) return error;
   const cause = error instanceof Error ? error.message : JSON.stringify(error);
-  return new BadGatewayException({ statusCode: 502, code, message: `${service} failed: ${cause}` });
+  return new BadGatewayException({ statusCode: 502, message: `${service} failed: ${cause}` });
 }

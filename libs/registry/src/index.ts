@@ -12,6 +12,8 @@ export type { LeaseState, Registration, RegistrationStatus } from './registratio
 export { DiscoveryClient } from './discovery/discovery-client.js';
 export { createDiscoveryClient } from './discovery/create-discovery-client.js';
 export { RegistryHttpClient, type HttpCallOptions } from './http/registry-http-client.js';
+export { RegistryExceptionFilter } from './http/registry-exception.filter.js';
+export type { RegistryErrorBody } from './http/registry-error-response.js';
 export type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery/discovery.interfaces.js';
 export type { DiscoveryEvent, EjectedEvent, InstanceEvent, ResyncedEvent, StaleEvent } from './discovery/discovery-event.js';
 export { STRATEGIES, type LoadBalancingStrategy } from './discovery/load-balancer.js';
