@@ -43,6 +43,11 @@ export function errorText(error: unknown): string {
 
 /** Every user-visible message of the library, one function each, so wording lives in one place. @internal */
 export const MESSAGES = {
+  unknownOption: (option: string, nearest: string | undefined, known: readonly string[]) =>
+    `Unknown registry option "${option}"${nearest === undefined ? '.' : `: did you mean "${nearest}"?`} Valid options: ${known.join(', ')}.`,
+  unknownRpcServiceOption: (className: string, key: string, nearest: string | undefined, known: readonly string[]) =>
+    `@RpcService() on ${className} has an unknown option "${key}"${nearest === undefined ? '.' : `: did you mean "${nearest}"?`} ` +
+    `Valid options: ${known.join(', ')}.`,
   invalidOption: (option: string, value: unknown, rule: string) =>
     `Invalid registry option "${option}": got ${show(value)}, expected ${rule}.`,
   missingBackend: () => 'a backend factory such as etcd({ hosts }) from "nest-service-registry/etcd"',
@@ -98,8 +103,9 @@ export const MESSAGES = {
   outageStarted: (kind: string, endpoints: readonly string[], what: string, error: unknown) =>
     `The ${kind} registry at ${list(endpoints)} is not answering (${what}: ${errorText(error)}); ` +
     'serving from memory and retrying until it answers.',
-  retrying: (what: string, error: unknown, retryMs: number | undefined) =>
-    `${what} failed: ${errorText(error)}${retryMs === undefined ? '' : `; retrying in ${Math.round(retryMs)} ms`}`,
+  stillDown: (failures: number, ms: number, what: string, error: unknown, retryMs: number | undefined) =>
+    `Still not answering after ${(ms / 1000).toFixed(0)} s and ${failures} failed attempt(s); the last: ${what} failed: ${errorText(error)}` +
+    (retryMs === undefined ? '' : `; retrying in ${Math.round(retryMs)} ms`),
   outageEnded: (kind: string, endpoints: readonly string[], ms: number, failures: number) =>
     `The ${kind} registry at ${list(endpoints)} answers again after ${(ms / 1000).toFixed(1)} s (${failures} failed attempt(s))`,
   deregistrationFailed: (endpoints: readonly string[], error: unknown) =>
@@ -107,8 +113,8 @@ export const MESSAGES = {
   deregistrationTimedOut: (ms: number) =>
     `Deregistration did not finish within shutdownTimeout (${ms} ms); the instances disappear when the lease expires`,
   malformedValue: (key: string, reason: string) => `Skipping malformed registry value at ${safe(key)}: ${safe(reason)}`,
-  resyncing: (service: string, reason: string) => `Re-listing ${service}: ${safe(reason)}`,
-  resynced: (service: string, count: number, revision: string) => `Re-listed ${service}: ${count} instance(s) at revision ${revision}`,
+  resynced: (service: string, reason: string, count: number, revision: string) =>
+    `Re-listed ${service} (${safe(reason)}): ${count} instance(s) at revision ${revision}`,
   listFailed: (service: string, endpoints: readonly string[], error: unknown) =>
     `Cannot read ${service} from ${list(endpoints)}: ${errorText(error)}` +
     ((error as { code?: unknown } | undefined)?.code === 'ACCESS_DENIED' ? '' : '. Check that the registry is reachable.'),

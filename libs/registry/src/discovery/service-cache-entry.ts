@@ -9,6 +9,7 @@ import { firstRead, type FirstRead } from './first-read.js';
 import { EntryHealth } from './entry-health.js';
 import { InstanceSet, type InstanceChange } from './instance-set.js';
 import { newBalancerState } from './load-balancer.js';
+import { endsAnOutage } from '../metrics/registry-metrics.js';
 
 /**
  * The local copy of one service (`name:version`): one prefix read, then one watch from the read's
@@ -178,7 +179,6 @@ export class ServiceCacheEntry {
     this.phase = 'relisting';
     await previous?.cancel();
     try {
-      this.context.debug(MESSAGES.resyncing(this.label, reason));
       const list = await this.context.backend.list(this.prefix);
       if (this.phase !== 'relisting') return;
       this.apply(list.entries, true);
@@ -186,7 +186,7 @@ export class ServiceCacheEntry {
       this.backoff.reset();
       this.context.outage.succeeded();
       this.startWatch(list.revision);
-      this.context.debug(MESSAGES.resynced(this.label, this.instances.size, list.revision));
+      if (!endsAnOutage(reason)) this.context.debug(MESSAGES.resynced(this.label, reason, this.instances.size, list.revision));
       this.context.emit({ type: 'resynced', ...this.ref, reason, instances: this.all });
     } catch (error) {
       if (this.phase !== 'relisting') return;

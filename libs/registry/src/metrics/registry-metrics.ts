@@ -38,6 +38,12 @@ export function resyncReason(text: string): ResyncReason {
 }
 
 /**
+ * Whether a resync (its reason text) is the backend coming back after a lost connection: such a
+ * re-list logs nothing, since the outage's own two lines (RegistryOutage) cover it. @internal
+ */
+export const endsAnOutage = (text: string): boolean => ['reconnected', 'failed'].includes(resyncReason(text));
+
+/**
  * The library's metrics, through `@opentelemetry/api`: no-ops until the app registers an SDK
  * meter provider, so nothing is exported unless the app asks. Names are the Prometheus ones
  * (the Prometheus exporter adds `_total` to counters). Labels are bounded: service names and fixed

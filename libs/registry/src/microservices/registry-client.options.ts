@@ -3,6 +3,7 @@ import { DEFAULTS } from '../registry.constants.js';
 import { FIELD_RULES } from '../model/index.js';
 import { STRATEGIES, type LoadBalancingStrategy } from '../discovery/load-balancer.js';
 import { invalidOption } from '../options/resolve-options.js';
+import { keysOf, rejectUnknownKeys } from '../options/unknown-keys.js';
 
 /** A message pattern, or a test of one (patterns are compared by their JSON form). @publicApi */
 export type PatternMatcher = readonly unknown[] | ((pattern: unknown) => boolean);
@@ -57,9 +58,23 @@ export interface ResolvedClientOptions {
 
 const json = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
+const CLIENT_OPTION_KEYS = keysOf<RegistryClientOptions>()([
+  'name',
+  'service',
+  'version',
+  'group',
+  'strategy',
+  'retries',
+  'idempotent',
+  'connectTimeout',
+  'drainTimeout',
+  'tcp',
+]);
+
 /** Validates one client's options (each error names the option, the value and the rule). @internal */
 export function resolveClientOptions(options: RegistryClientOptions): ResolvedClientOptions {
   const at = (option: string) => `clients[${String(options.name)}].${option}`;
+  rejectUnknownKeys(`clients[${String(options.name)}]`, options, CLIENT_OPTION_KEYS);
   if (!FIELD_RULES.serviceName.valid(options.service)) invalidOption(at('service'), options.service, FIELD_RULES.serviceName.rule);
   const version = options.version ?? DEFAULTS.serviceVersion;
   if (!FIELD_RULES.serviceVersion.valid(version)) invalidOption(at('version'), version, FIELD_RULES.serviceVersion.rule);

@@ -5,6 +5,7 @@ import { RegistryOptionsError } from '../errors/registry.error.js';
 import { isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
 import { resolveHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
+import { keysOf, rejectUnknownKeys } from './unknown-keys.js';
 
 /** Throws the standard error naming the option, the value and the rule. @internal */
 export function invalidOption(option: string, value: unknown, rule: string): never {
@@ -35,7 +36,29 @@ export function firstExternalIPv4(): string | undefined {
  * `backend` is required here: `RegistryModule` (and `createDiscoveryClient`) put the default
  * `etcd()` in when the caller gave none. @internal
  */
+/** Every option of `RegistryModule.forRoot()`: an unknown key fails bootstrap (a typo never passes silently). */
+const REGISTRY_OPTION_KEYS = keysOf<RegistryModuleOptions>()([
+  'backend',
+  'namespace',
+  'ttl',
+  'renewInterval',
+  'host',
+  'port',
+  'requestTimeout',
+  'shutdownTimeout',
+  'drainDelay',
+  'retryInitialDelay',
+  'retryMaxDelay',
+  'healthTimeout',
+  'ejectionTime',
+  'failFast',
+  'connectTimeout',
+  'snapshotFile',
+  'healthGate',
+]);
+
 export function resolveRegistryOptions(input: RegistryModuleOptions = {}): ResolvedRegistryOptions {
+  rejectUnknownKeys('', input, REGISTRY_OPTION_KEYS);
   if (typeof input !== 'object' || input === null) invalidOption('options', input, 'an object');
 
   const namespace = input.namespace ?? DEFAULTS.namespace;

@@ -170,6 +170,17 @@ describe('LeaseKeeper (memory backend, fake timers)', () => {
     await keeper.close();
   });
 
+  it('close() of a process whose keys the registry never held reports and logs none', async () => {
+    const { keeper, backend } = setup();
+    jest.spyOn(backend, 'grantLease').mockRejectedValue(new Error('connect ECONNREFUSED'));
+    const log = jest.spyOn(Logger.prototype, 'log');
+    void keeper.put(keyOf(1), instance(1)).catch(() => undefined);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(keeper.registrations()).toMatchObject([{ confirmed: false }]);
+    expect(await keeper.close()).toBe(0);
+    expect(log.mock.calls.filter(([message]) => String(message).startsWith('Deregistered'))).toEqual([]);
+  });
+
   it('close() revokes the lease, stops its jobs and refuses new registrations', async () => {
     const { keeper, scheduler, stored } = setup();
     await keeper.put(keyOf(1), instance(1));

@@ -97,15 +97,16 @@ export class LeaseKeeper {
     });
   }
 
-  /** Revokes the lease (removing every key) and stops all jobs. Bounded by `shutdownTimeout` by the caller. */
+  /** Revokes the lease and stops the jobs; resolves and logs how many keys the registry held. Bounded by the caller. */
   async close(): Promise<number> {
     if (this.closed) return 0;
     this.state = 'closed';
     this.stopJobs();
-    const count = this.table.size;
     await this.queue.idle();
+    // A key never written (the registry down since boot) was not there to remove.
+    const count = this.registrations().filter((r) => r.confirmed).length;
     const leaseId = await this.holder.revoke();
-    this.logger.log(MESSAGES.deregistered(count, leaseId));
+    if (count > 0) this.logger.log(MESSAGES.deregistered(count, leaseId));
     return count;
   }
 

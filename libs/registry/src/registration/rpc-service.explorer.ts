@@ -6,6 +6,7 @@ import { InvalidServiceError } from '../errors/registry.error.js';
 import { RpcService, rpcServiceMarker, type RpcServiceOptions, type RpcTransport } from '../decorators/rpc-service.decorator.js';
 import { fieldDefaults, FIELD_RULES, serviceKey, type FieldRule, type InstanceField } from '../model/index.js';
 import { servedEndpoints, servesGrpc, type Endpoint } from './served-endpoints.js';
+import { keysOf, nearestKey } from '../options/unknown-keys.js';
 
 /** A class marked with `@RpcService`. @internal */
 export type RpcServiceClass = abstract new (...args: never[]) => unknown;
@@ -40,8 +41,16 @@ const OPTION_FIELDS = {
 const TRANSPORTS: readonly RpcTransport[] = ['http', 'microservice', 'both'];
 
 /** Validates one class's `@RpcService` options with the instance field rules; throws naming the class, option, value and rule. @internal */
+const RPC_SERVICE_KEYS = keysOf<RpcServiceOptions>()(['name', 'version', 'group', 'weight', 'zone', 'metadata', 'protocol', 'transport']);
+
 export function toDefinition(type: RpcServiceClass, options: RpcServiceOptions = {}): RpcServiceDefinition {
   const className = type.name;
+  const unknown = Object.keys(options).find((key) => !RPC_SERVICE_KEYS.includes(key));
+  if (unknown !== undefined) {
+    throw new InvalidServiceError(
+      MESSAGES.unknownRpcServiceOption(className, unknown, nearestKey(unknown, RPC_SERVICE_KEYS), RPC_SERVICE_KEYS),
+    );
+  }
   const given = { ...options, name: options.name ?? className };
   if (given.transport !== undefined && !TRANSPORTS.includes(given.transport)) {
     throw new InvalidServiceError(MESSAGES.invalidRpcService(className, 'transport', given.transport, TRANSPORTS.join(' | ')));

@@ -1,6 +1,7 @@
 import { invalidOption } from '../../options/resolve-options.js';
 import { TLS_HOST_NAME_RULE, unreachableTlsEndpoint } from './tls-host-name.js';
 import { resolveEtcdCredentials, type EtcdCredentials, type ResolvedEtcdCredentials } from './etcd-credentials.js';
+import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';
 
 /**
  * Options of the etcd backend, `etcd(options)` from `nest-service-registry/etcd`.
@@ -123,8 +124,24 @@ function hostList(input: EtcdBackendOptions['hosts']): readonly string[] {
   return Object.freeze(hosts);
 }
 
+const ETCD_OPTION_KEYS = keysOf<EtcdBackendOptions>()([
+  'hosts',
+  'auth',
+  'credentials',
+  'attemptTimeout',
+  'retryAttempts',
+  'retryInitialDelay',
+  'retryMaxDelay',
+  'watchBackoffMaxDelay',
+  'reconnectBackoffMaxDelay',
+  'hostCooldown',
+  'keepaliveTime',
+  'keepaliveTimeout',
+]);
+
 /** Validates etcd options and fills in defaults. Throws naming `backend.<option>`. @internal */
 export function resolveEtcdOptions(input: EtcdBackendOptions = {}): ResolvedEtcdOptions {
+  rejectUnknownKeys('backend', input, ETCD_OPTION_KEYS);
   const hosts = hostList(input.hosts);
   const unreachable = unreachableTlsEndpoint(hosts);
   if (unreachable !== undefined) invalidOption('backend.hosts', unreachable, TLS_HOST_NAME_RULE);

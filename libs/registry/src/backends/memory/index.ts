@@ -1,6 +1,7 @@
 import type { RegistryBackendFactory } from '../registry-backend.js';
 import { MemoryBackend } from './memory.backend.js';
 import { MemoryRegistryStore } from './memory-registry.store.js';
+import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';
 
 export { MemoryBackend } from './memory.backend.js';
 export { MemoryRegistryStore } from './memory-registry.store.js';
@@ -21,7 +22,7 @@ export function memory(options: MemoryBackendOptions = {}): RegistryBackendFacto
   return {
     kind: 'memory',
     minTtl: 1,
-    validate: () => undefined,
+    validate: () => rejectUnknownKeys('backend', options, keysOf<MemoryBackendOptions>()(['store'])),
     create: () => new MemoryBackend(store),
   };
 }

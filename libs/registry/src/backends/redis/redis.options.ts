@@ -1,6 +1,7 @@
 import { invalidOption } from '../../options/resolve-options.js';
 import { readPem, type PemSource } from '../pem.js';
 import { redactUrl } from '../../util/redact-url.js';
+import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';
 
 /** Options of the Redis backend, `redis(options)` from `nest-service-registry/redis`. @publicApi */
 export interface RedisBackendOptions {
@@ -56,7 +57,10 @@ function resolveTls(input: RedisBackendOptions['tls'], url: string): ResolvedRed
 }
 
 /** Validates Redis options and fills in defaults. Throws naming `backend.<option>`. @internal */
+const REDIS_OPTION_KEYS = keysOf<RedisBackendOptions>()(['url', 'tls', 'keyPrefix', 'sweepInterval', 'historyLength', 'reconnectMaxDelay']);
+
 export function resolveRedisOptions(input: RedisBackendOptions = {}): ResolvedRedisOptions {
+  rejectUnknownKeys('backend', input, REDIS_OPTION_KEYS);
   const url = input.url ?? 'redis://127.0.0.1:6379';
   if (typeof url !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(url)) {
     invalidOption('backend.url', typeof url === 'string' ? redactUrl(url) : url, 'a redis:// or rediss:// URL');

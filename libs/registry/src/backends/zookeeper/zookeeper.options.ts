@@ -1,5 +1,6 @@
 import { invalidOption } from '../../options/resolve-options.js';
 import type { CuratorLayoutOptions } from './zk-layout.js';
+import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';
 
 /** Java class of the payload the design this project descends from registers (yu-rpc's service metadata). */
 export const DEFAULT_PAYLOAD_CLASS = 'com.yupi.yurpc.model.ServiceMetaInfo';
@@ -63,7 +64,18 @@ function resolveCurator(input: ZooKeeperBackendOptions): CuratorLayoutOptions {
 }
 
 /** Validates ZooKeeper options and fills in defaults. Throws naming `backend.<option>`. @internal */
+const ZOOKEEPER_OPTION_KEYS = keysOf<ZooKeeperBackendOptions>()([
+  'hosts',
+  'spinDelay',
+  'auth',
+  'layout',
+  'basePath',
+  'versionInPath',
+  'payloadClass',
+]);
+
 export function resolveZooKeeperOptions(input: ZooKeeperBackendOptions = {}): ResolvedZooKeeperOptions {
+  rejectUnknownKeys('backend', input, ZOOKEEPER_OPTION_KEYS);
   const hosts = input.hosts ?? '127.0.0.1:2181';
   if (typeof hosts !== 'string' || !/^[^\s,/]+:\d{1,5}(,[^\s,/]+:\d{1,5})*$/.test(hosts)) {
     invalidOption('backend.hosts', input.hosts, 'a connection string such as "127.0.0.1:2181" or "zk1:2181,zk2:2181"');
