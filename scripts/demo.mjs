@@ -9,13 +9,15 @@
 // stream of non-idempotent orders; prints what the consumer saw, how long each change took and how
 // many calls failed (expected 0) and orders failed / duplicated / lost (expected 0 / 0 / 0). Leaves nothing running, unless started with
 // `npm run demo -- --keep`: then everything stays up (the dashboard can be looked at) until Ctrl-C.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInstalled } from './lib/binaries.mjs';
 import { rollingDeploy } from './lib/demo-deploy.mjs';
+import { followEvents, startChild, waitFor } from './lib/demo-kit.mjs';
+import { stopAndCrash } from './lib/demo-failures.mjs';
 import { EtcdServer } from './lib/etcd-server.mjs';
 import { freePort } from './lib/ports.mjs';
 import { RedisServer } from './lib/redis-server.mjs';
@@ -30,76 +32,7 @@ const BACKEND = process.env.REGISTRY_BACKEND || 'etcd';
 const KEEP = process.argv.includes('--keep');
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-/** Starts a child, keeps its output, resolves the first match of `ready` in it. */
-function start(name, command, args, env, ready) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const entry = { name, child, output: '', exited: new Promise((resolve) => child.once('exit', resolve)) };
-  children.push(entry);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not get ready in 20 s:\n${entry.output}`)), 20_000);
-    const onData = (chunk) => {
-      entry.output = (entry.output + chunk.toString()).slice(-8000);
-      const match =
-        ready &&
-        entry.output
-          .replace(/\u001b\[[0-9;]*m/g, '') // eslint-disable-line no-control-regex -- strips ANSI colour codes
-          .match(ready);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ ...entry, match });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited early (code ${code}):\n${entry.output}`));
-    });
-  });
-}
-
-/** Calls `${api}${path}/<n>` every 20 ms until stopped; counts calls, failures and who answered when. */
-function steady(api, path) {
-  const result = { path, calls: 0, failed: 0, errors: [], answers: [] };
-  const pending = [];
-  let running = true;
-  const loop = (async () => {
-    for (let id = 1; running; id++) {
-      result.calls++;
-      pending.push(
-        fetch(`${api}${path}/${id}`, { signal: AbortSignal.timeout(5_000) })
-          .then(async (response) => {
-            const body = await response.json();
-            if (!response.ok) throw new Error(`${response.status} ${body.message ?? ''}`);
-            result.answers.push({ at: Date.now(), by: body.servedBy });
-          })
-          .catch((error) => {
-            result.failed++;
-            result.errors.push(error.message);
-          }),
-      );
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      await Promise.all(pending);
-      return result;
-    },
-  };
-}
-
-async function waitFor(what, check, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const result = await check().catch(() => undefined);
-    if (result) return result;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const start = (...args) => startChild(children, root, ...args);
 
 async function cleanup() {
   for (const entry of children.reverse()) {
@@ -170,25 +103,7 @@ async function main() {
   const api = `http://127.0.0.1:${consumerPort}`;
   say(`   live dashboard: ${api}/registry/dashboard${KEEP ? '' : '   (run `npm run demo -- --keep` to keep it up after the demo)'}`);
 
-  const events = [];
-  const sse = new AbortController();
-  const stream = await fetch(`${api}/registry/events?ejected=true`, { signal: sse.signal });
-  (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of stream.body) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = buffer
-          .slice(0, end)
-          .split('\n')
-          .find((l) => l.startsWith('data:'));
-        buffer = buffer.slice(end + 2);
-        if (data) events.push({ at: Date.now(), ...JSON.parse(data.slice(5)) });
-      }
-    }
-  })().catch(() => undefined);
+  const { events, stop: stopEvents } = await followEvents(api);
 
   const seen = await waitFor('the consumer to see three instances', async () => {
     const list = await (await fetch(`${api}/registry/services/user-service`)).json();
@@ -217,42 +132,7 @@ async function main() {
     say(`   /grpc/users/${id} -> ${JSON.stringify(body)}`);
   }
 
-  const stopped = []; // { addresses, ports, at }: providers stopped, for the stream summary
-  const removal = async (provider, signal, label) => {
-    const since = Date.now();
-    stopped.push({
-      addresses: [`127.0.0.1:${provider.port}`, `127.0.0.1:${provider.rpcPort}`, `127.0.0.1:${provider.grpcPort}`],
-      ports: { '/users': provider.port, '/rpc/users': provider.rpcPort, '/grpc/users': provider.grpcPort },
-      at: since,
-    });
-    provider.child.kill(signal);
-    const event = await waitFor(
-      `the consumer to drop ${provider.name}`,
-      async () => events.find((e) => e.type === 'removed' && e.instance.servicePort === provider.port),
-      TTL * 1000 + 10_000,
-    );
-    say(`   ${label}: ${provider.name} (:${provider.port}) gone from the consumer's view after ${event.at - since} ms`);
-  };
-  say('\n== Stopping and crashing providers under a steady stream of calls (50/s on each path):');
-  const streams = [steady(api, '/users'), steady(api, '/rpc/users'), steady(api, '/grpc/users')];
-  await new Promise((r) => setTimeout(r, 1_000));
-  await removal(providers[0], 'SIGTERM', 'graceful stop (SIGTERM)');
-  await removal(providers[1], 'SIGKILL', `crash (SIGKILL, lease TTL ${TTL} s)`);
-  for (const s of streams) {
-    const { path, calls, failed, errors, answers } = await s.stop();
-    const late = answers.filter((a) => stopped.some((p) => p.addresses.includes(a.by) && a.at > p.at + 100)).length;
-    // Each call that reached a stopped instance failed there, ejected it (an "ejected" event) and went to another one.
-    const reached = events.filter(
-      (e) => e.type === 'ejected' && stopped.some((p) => e.instance.servicePort === p.ports[path] && e.at >= p.at),
-    ).length;
-    // gRPC balances and retries by itself (round_robin, retry policy on UNAVAILABLE): no ejected events to count.
-    const retried =
-      path === '/grpc/users'
-        ? "gRPC's retry policy and the registry's re-send cover calls in flight to a stopped provider"
-        : `${reached} reached a stopped provider and were retried elsewhere`;
-    say(`   ${path.padEnd(11)} ${calls} calls, ${failed} failed (expected 0); ${retried}; ${late} answered by a provider after it stopped`);
-    for (const e of [...new Set(errors)].slice(0, 3)) say(`      failure: ${e}`);
-  }
+  await stopAndCrash({ api, providers, events, ttl: TTL, say });
 
   const sees = (provider, present) =>
     waitFor(`the consumer to ${present ? 'see' : 'drop'} ${provider.name}`, async () => {
@@ -282,7 +162,7 @@ async function main() {
 
   say('\n== What the consumer streamed on /registry/events:');
   for (const e of events) say(`   ${new Date(e.at).toISOString()} ${e.type.padEnd(7)} ${e.instance.id}`);
-  sse.abort();
+  stopEvents();
   if (KEEP) {
     say(`\n== --keep: everything stays up. Dashboard: ${api}/registry/dashboard  (Ctrl-C stops it all)`);
     await new Promise((resolve) => {
