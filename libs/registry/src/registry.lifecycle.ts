@@ -6,7 +6,7 @@ import { RegistryBackend } from './backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
 import { delay, withTimeout } from './util/with-timeout.js';
 import { DiscoveryClient } from './discovery/discovery-client.js';
-import { LeaseKeeper } from './registration/lease-keeper.js';
+import { RegistrationKeeper } from './registration/registration-keeper.js';
 import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
 
 /**
@@ -22,7 +22,7 @@ import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
 @Injectable()
 export class RegistryLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    private readonly keeper: LeaseKeeper,
+    private readonly keeper: RegistrationKeeper,
     private readonly ownKeys: OwnKeysWatcher,
     private readonly discovery: DiscoveryClient,
     private readonly backend: RegistryBackend,

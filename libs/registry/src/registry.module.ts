@@ -8,7 +8,7 @@ import { DiscoveryClient } from './discovery/discovery-client.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
 import { withDefaultBackend } from './options/default-backend.js';
 import { resolveRegistryOptions } from './options/resolve-options.js';
-import { LeaseKeeper } from './registration/lease-keeper.js';
+import { RegistrationKeeper } from './registration/registration-keeper.js';
 import { OwnKeysWatcher } from './registration/own-keys.watcher.js';
 import { RegistrationOrchestrator } from './registration/registration.orchestrator.js';
 import { RenewalJobs } from './registration/renewal-jobs.js';
@@ -57,7 +57,7 @@ function createBackend(options: ResolvedRegistryOptions): RegistryBackend {
     { provide: RegistryBackend, useFactory: createBackend, inject: [REGISTRY_OPTIONS] },
     RpcServiceExplorer,
     RenewalJobs,
-    LeaseKeeper,
+    RegistrationKeeper,
     OwnKeysWatcher,
     ServiceRegistry,
     RegistrationOrchestrator,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { invalidOption } from '../options/resolve-options.js';
+import { invalidOption } from '../options/option-rules.js';
 
 /** A PEM file's path, or its contents (a `Buffer`, or a string that contains `-----BEGIN`). @publicApi */
 export type PemSource = Buffer | string;

@@ -34,6 +34,32 @@ export type WatchEvent =
   | { readonly type: 'put'; readonly key: string; readonly value: string; readonly lease?: string; readonly revision: string }
   | { readonly type: 'delete'; readonly key: string; readonly revision: string };
 
+/**
+ * Why a watch ended with a resync: a bounded set, chosen where the resync arises (the metric
+ * label of `registry_resyncs_total{reason}`). @publicApi
+ */
+export type ResyncReason =
+  /** The stream dropped or reconnected: events may have been missed. */
+  | 'reconnected'
+  /** The revision to resume from is gone from the backend's history. */
+  | 'compacted'
+  /** The backend now answers with other data (etcd's cluster id changed, memory restarted). */
+  | 'cluster_changed'
+  /** The backend never confirmed the new watch within its deadline. */
+  | 'unconfirmed'
+  /** The backend refused the watch (authentication or permission). */
+  | 'refused'
+  /** The revision to resume from is not a read this backend can continue (ZooKeeper). */
+  | 'stale_revision'
+  /** The backend's reader session was lost and replaced (ZooKeeper). */
+  | 'session_lost'
+  /** Any other failure of the watch, including one that could not be started. */
+  | 'failed'
+  /** The stream ended without being asked to. */
+  | 'ended'
+  /** The backend was closed. */
+  | 'closed';
+
 /** Receiver of a watch's changes. Called asynchronously (never from inside `watch()`); must not throw. @publicApi */
 export interface WatchListener {
   /** Changes in revision order; one call per backend response. */
@@ -41,9 +67,10 @@ export interface WatchListener {
   /**
    * The watch can no longer guarantee a gap-free stream (compaction, reconnect, server restarted
    * with other data, unexpected end, backend closed or unreachable). The watch is finished:
-   * re-list and watch again. Every watch failure arrives here.
+   * re-list and watch again. Every watch failure arrives here: `detail` says what happened in
+   * words (for logs), `error` is the cause if any, `reason` the bounded kind.
    */
-  onResync(reason: string, error?: unknown): void;
+  onResync(detail: string, error: unknown, reason: ResyncReason): void;
   /** The stream to the backend dropped (`false`) or came back (`true`). Informational. */
   onConnectionChange(connected: boolean, error?: unknown): void;
 }

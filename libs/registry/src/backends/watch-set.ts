@@ -1,4 +1,4 @@
-import type { WatchListener, WatchSubscription } from './registry-backend.js';
+import type { ResyncReason, WatchListener, WatchSubscription } from './registry-backend.js';
 
 const NOTHING: WatchSubscription = { cancel: async () => undefined };
 
@@ -19,19 +19,19 @@ export class WatchSet<W extends WatchSubscription> {
 
   /** Creates a watch with `create(listener)`, tracked until it resyncs or is cancelled. */
   add(listener: WatchListener, create: (tracked: WatchListener) => W): WatchSubscription {
-    if (this.closed) return this.failed(listener, 'the backend is closed');
+    if (this.closed) return this.failed(listener, 'the backend is closed', undefined, 'closed');
     let watch: W;
     try {
       watch = create({
         onEvents: (events) => listener.onEvents(events),
         onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
-        onResync: (reason, error) => {
+        onResync: (detail, error, reason) => {
           this.items.delete(watch);
-          listener.onResync(reason, error);
+          listener.onResync(detail, error, reason);
         },
       });
     } catch (error) {
-      return this.failed(listener, 'the watch could not be started', error);
+      return this.failed(listener, 'the watch could not be started', error, 'failed');
     }
     this.items.add(watch);
     return {
@@ -60,8 +60,8 @@ export class WatchSet<W extends WatchSubscription> {
     await Promise.all(watches.map((watch) => watch.cancel()));
   }
 
-  private failed(listener: WatchListener, reason: string, error?: unknown): WatchSubscription {
-    queueMicrotask(() => listener.onResync(reason, error));
+  private failed(listener: WatchListener, detail: string, error: unknown, reason: ResyncReason): WatchSubscription {
+    queueMicrotask(() => listener.onResync(detail, error, reason));
     return NOTHING;
   }
 }

@@ -6,6 +6,7 @@ import { renderDashboardPage } from './assets/dashboard-page.js';
 import type { DashboardSnapshot } from './dashboard-snapshot.js';
 import type { ResolvedDashboardOptions } from './dashboard.options.js';
 import { DashboardState } from './dashboard.state.js';
+import { asHttpException } from '../http/registry-error-response.js';
 
 /** Every asset comes from the module itself: no CDN, no inline script. */
 const CONTENT_SECURITY_POLICY =
@@ -61,13 +62,19 @@ export function createDashboardController(options: ResolvedDashboardOptions): Ty
     @Post('instances/:id/drain')
     @HttpCode(200)
     drain(@Param('id') id: string): Promise<DashboardSnapshot> {
-      return this.state.setStatus(id, 'OUT_OF_SERVICE');
+      return this.setStatus(id, 'OUT_OF_SERVICE');
     }
 
     @Post('instances/:id/undrain')
     @HttpCode(200)
     undrain(@Param('id') id: string): Promise<DashboardSnapshot> {
-      return this.state.setStatus(id, 'UP');
+      return this.setStatus(id, 'UP');
+    }
+
+    private setStatus(id: string, status: 'UP' | 'OUT_OF_SERVICE'): Promise<DashboardSnapshot> {
+      return this.state.setStatus(id, status).catch((error: unknown) => {
+        throw asHttpException(error);
+      });
     }
   }
   return RegistryDashboardController;

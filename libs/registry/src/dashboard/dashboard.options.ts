@@ -1,5 +1,5 @@
 import type { CanActivate, Type } from '@nestjs/common';
-import { invalidOption } from '../options/resolve-options.js';
+import { invalidOption } from '../options/option-rules.js';
 
 /** A Nest guard: a class (instantiated by Nest, with injection) or an instance. @publicApi */
 export type DashboardGuard = Type<CanActivate> | CanActivate;

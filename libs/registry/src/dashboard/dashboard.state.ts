@@ -1,4 +1,5 @@
-import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { RegistryError } from '../errors/registry.error.js';
 import {
   auditTime,
   defer,
@@ -92,11 +93,18 @@ export class DashboardState implements OnModuleDestroy {
   /** Drains (`OUT_OF_SERVICE`) or undrains (`UP`) one of this process's instances, by id. */
   async setStatus(instanceId: string, status: InstanceStatus): Promise<DashboardSnapshot> {
     if (this.options.readOnly) {
-      throw new ForbiddenException('The registry dashboard is read-only: mount it with readOnly: false and a guard to drain instances.');
+      throw new RegistryError(
+        'The registry dashboard is read-only: mount it with readOnly: false and a guard to drain instances.',
+        'READ_ONLY',
+      );
     }
     const own = this.registry.registrations().find((r: Registration) => r.instance.id === instanceId);
-    if (!own) throw new NotFoundException(`"${instanceId}" is not an instance registered by this process; only those can be drained here.`);
-    await this.registry.register({ ...own.instance, status });
+    if (!own)
+      throw new RegistryError(
+        `"${instanceId}" is not an instance registered by this process; only those can be drained here.`,
+        'NOT_OWN_INSTANCE',
+      );
+    await this.registry.updateStatus((r) => r.key === own.key, status);
     this.logger.log(`${status === 'UP' ? 'Undrained' : 'Drained'} ${instanceId} from the dashboard`);
     this.changes.next();
     return this.snapshot();

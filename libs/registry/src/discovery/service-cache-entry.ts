@@ -1,8 +1,8 @@
 import { Subject, type Observable } from 'rxjs';
 import { MESSAGES } from '../registry.messages.js';
-import type { BackendEntry, WatchEvent, WatchSubscription } from '../backends/registry-backend.js';
+import type { BackendEntry, WatchEvent } from '../backends/registry-backend.js';
+import { PrefixSync, type Relist } from '../backends/prefix-sync.js';
 import type { ServiceInstance } from '../model/index.js';
-import { Backoff } from '../util/backoff.js';
 import type { EntryContext, EntryPhase, EntryStatus } from './entry-context.js';
 import { Ejections } from './ejections.js';
 import { firstRead, type FirstRead } from './first-read.js';
@@ -12,7 +12,8 @@ import { newBalancerState } from './load-balancer.js';
 import { endsAnOutage } from '../metrics/registry-metrics.js';
 
 /**
- * The local copy of one service (`name:version`): one prefix read, then one watch from the read's
+ * The local copy of one service (`name:version`): one prefix read (falling back to the snapshot
+ * file), then the library's list → watch → resync loop ({@link PrefixSync}) from the read's
  * revision. Phases: `idle → loading → watching ⇄ waiting → relisting → watching` (a failed first
  * read with a snapshot goes to `waiting`; a failed re-read back to `waiting`). Each watch event
  * updates only its key ({@link InstanceSet}); a resync re-reads the prefix and applies only the
@@ -26,12 +27,11 @@ export class ServiceCacheEntry {
   private readonly changes = new Subject<void>();
   /** Emits after every change of the instance set. */
   readonly changed$: Observable<void> = this.changes.asObservable();
-  private readonly backoff: Backoff;
-  private phase: EntryPhase = 'idle';
+  private readonly sync: PrefixSync;
+  /** The entry's own phase; once loaded (`following`), the loop's phase is the entry's. */
+  private phase: 'idle' | 'loading' | 'following' | 'closed' = 'idle';
   private hasData = false;
   private loading: Promise<void> | undefined;
-  private subscription: WatchSubscription | undefined;
-  private retry: NodeJS.Timeout | undefined;
   private readonly health: EntryHealth;
   private readonly label: string;
   private readonly ref: { readonly serviceName: string; readonly serviceVersion: string };
@@ -44,7 +44,13 @@ export class ServiceCacheEntry {
   ) {
     this.label = `${serviceName}:${serviceVersion}`;
     this.ref = { serviceName, serviceVersion };
-    this.backoff = new Backoff(context.retryInitialDelay, context.retryMaxDelay);
+    this.sync = new PrefixSync(context.backend, prefix, context, {
+      onList: (entries, revision, cause) => this.onRelisted(entries, revision, cause),
+      onListFailed: (error, wait) => this.onRelistFailed(error, wait),
+      onEvents: (events) => this.onEvents(events),
+      onConnectionChange: (connected, error) => this.health.connection(connected, connected ? undefined : (error ?? 'disconnected')),
+      onResync: () => this.health.connection(false),
+    });
     this.ejections = new Ejections(context.ejectionTime);
     this.instances = new InstanceSet({ namespace: context.namespace, ...this.ref }, (key, reason) =>
       context.warn(MESSAGES.malformedValue(key, reason)),
@@ -71,7 +77,8 @@ export class ServiceCacheEntry {
 
   /** What the entry is doing, and how fresh it is (read-only copy). */
   status(): EntryStatus {
-    return Object.freeze({ phase: this.phase, loaded: this.hasData, ...this.health.current });
+    const phase: EntryPhase = this.phase === 'following' ? this.sync.phase : this.phase;
+    return Object.freeze({ phase, loaded: this.hasData, ...this.health.current });
   }
 
   /** `UP` instances of a group and/or protocol (`undefined`: any), memoised until the next change. */
@@ -98,48 +105,43 @@ export class ServiceCacheEntry {
   /** Keeps `instance` out of choice for the ejection time and re-reads the service. */
   eject(instance: ServiceInstance): void {
     this.ejections.eject(instance.id);
-    if (this.phase === 'watching') this.scheduleRelist('a failure was reported', 0);
+    if (this.sync.phase === 'watching') this.sync.relist({ reason: 'requested', detail: 'a failure was reported' });
   }
 
   async close(): Promise<void> {
     this.phase = 'closed';
-    clearTimeout(this.retry);
     this.changes.complete();
-    const subscription = this.subscription;
-    this.subscription = undefined;
-    await subscription?.cancel();
+    await this.sync.close();
   }
 
   private onFirstRead(read: FirstRead): void {
     if (this.phase === 'closed') return;
     this.apply(read.entries, false);
     this.hasData = true;
+    this.phase = 'following';
     if (read.from === 'snapshot') {
       this.health.stale(read.error);
-      this.scheduleRelist('the registry was unreachable at the first read', this.backoff.next());
+      this.sync.relist({ reason: 'first_read', detail: 'the registry was unreachable at the first read' }, this.sync.nextDelay());
       return;
     }
     this.health.read(read.revision);
     this.context.outage.succeeded();
-    this.phase = 'watching';
-    // Started from the read's revision, the watch misses nothing even a tick later; the caller
-    // gets its instances without waiting for the watch to be set up.
-    setImmediate(() => {
-      if (this.phase === 'watching' && !this.subscription) this.startWatch(read.revision);
-    });
+    // The caller gets its instances without waiting for the watch to be set up.
+    this.sync.watchFrom(read.revision);
   }
 
-  private startWatch(revision: string): void {
-    this.phase = 'watching';
-    this.subscription = this.context.backend.watch(this.prefix, revision, {
-      onEvents: (events) => this.onEvents(events),
-      onConnectionChange: (connected, error) => this.health.connection(connected, connected ? undefined : (error ?? 'disconnected')),
-      onResync: (reason) => {
-        this.subscription = undefined;
-        this.health.connection(false);
-        this.scheduleRelist(reason, 0);
-      },
-    });
+  /** A re-read after a resync: applies the difference and announces it. */
+  private onRelisted(entries: readonly BackendEntry[], revision: string, cause: Relist): void {
+    this.apply(entries, true);
+    this.health.read(revision);
+    this.context.outage.succeeded();
+    if (!endsAnOutage(cause.reason)) this.context.debug(MESSAGES.resynced(this.label, cause.detail, this.instances.size, revision));
+    this.context.emit({ type: 'resynced', ...this.ref, reason: cause.detail, instances: this.all });
+  }
+
+  private onRelistFailed(error: unknown, wait: number): void {
+    this.health.stale(error);
+    this.context.outage.failed(`re-reading ${this.label}`, error, wait);
   }
 
   private onEvents(events: readonly WatchEvent[]): void {
@@ -159,42 +161,5 @@ export class ServiceCacheEntry {
     this.balancer.loads.retain(this.instances.all);
     this.changes.next();
     this.context.changed();
-  }
-
-  /** From `watching` (or a first read served from the snapshot): cancels the watch and re-reads after `wait`. */
-  private scheduleRelist(reason: string, wait: number): void {
-    if (this.phase !== 'watching' && this.phase !== 'loading') return;
-    this.phase = 'waiting';
-    const previous = this.subscription;
-    this.subscription = undefined;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      void this.relist(reason, previous);
-    }, wait);
-  }
-
-  /** Re-reads the service, applies the difference, restarts the watch. Retries with backoff. Never rejects. */
-  private async relist(reason: string, previous: WatchSubscription | undefined): Promise<void> {
-    if (this.phase !== 'waiting') return;
-    this.phase = 'relisting';
-    await previous?.cancel();
-    try {
-      const list = await this.context.backend.list(this.prefix);
-      if (this.phase !== 'relisting') return;
-      this.apply(list.entries, true);
-      this.health.read(list.revision);
-      this.backoff.reset();
-      this.context.outage.succeeded();
-      this.startWatch(list.revision);
-      if (!endsAnOutage(reason)) this.context.debug(MESSAGES.resynced(this.label, reason, this.instances.size, list.revision));
-      this.context.emit({ type: 'resynced', ...this.ref, reason, instances: this.all });
-    } catch (error) {
-      if (this.phase !== 'relisting') return;
-      this.health.stale(error);
-      const wait = this.backoff.next();
-      this.context.outage.failed(`re-reading ${this.label}`, error, wait);
-      this.phase = 'watching';
-      this.scheduleRelist(reason, wait);
-    }
   }
 }

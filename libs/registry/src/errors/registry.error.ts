@@ -13,7 +13,11 @@ export type RegistryErrorCode =
   | 'CALL_FAILED'
   | 'CALL_OUTCOME_UNKNOWN'
   | 'MISSING_DEPENDENCY'
-  | 'ACCESS_DENIED';
+  | 'ACCESS_DENIED'
+  /** The dashboard is mounted read-only and was asked to drain. */
+  | 'READ_ONLY'
+  /** An instance id that is not one of this process's registrations. */
+  | 'NOT_OWN_INSTANCE';
 
 /**
  * Base class of every error the registry throws. `code` is stable and meant for
@@ -39,8 +43,9 @@ export class RegistryOptionsError extends RegistryError {
     readonly option: string,
     /** The value that was rejected. */
     readonly value: unknown,
+    options?: { cause?: unknown },
   ) {
-    super(message, 'INVALID_OPTIONS');
+    super(message, 'INVALID_OPTIONS', options);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Interceptor } from '@grpc/grpc-js';
-import { invalidOption } from '../options/resolve-options.js';
+import { invalidOption } from '../options/option-rules.js';
 import { grpcJs } from './grpc-js.peer.js';
 import { resendInterceptor } from './resend-interceptor.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
-import { invalidOption } from '../options/resolve-options.js';
+import { invalidOption } from '../options/option-rules.js';
 import { REGISTRY_GRPC_SCHEME } from './grpc-target.js';
 import { grpcJs } from './grpc-js.peer.js';
 import { createRegistryResolver } from './registry-resolver.js';

@@ -1,4 +1,4 @@
-import { invalidOption } from '../options/resolve-options.js';
+import { invalidOption, milliseconds } from '../options/option-rules.js';
 
 /**
  * Ties the status of this process's instances to the app's own health (`RegistryModule.forRoot({
@@ -30,9 +30,6 @@ export function resolveHealthGate(input: unknown, renewIntervalMs: number): Reso
   if (typeof gate.check !== 'function') invalidOption('healthGate.check', typeof gate.check, 'a function (resolve = healthy)');
   const threshold = gate.threshold ?? 3;
   if (!Number.isInteger(threshold) || threshold < 1) invalidOption('healthGate.threshold', threshold, 'an integer ≥ 1');
-  const interval = gate.interval ?? renewIntervalMs;
-  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
-    invalidOption('healthGate.interval', interval, 'a number of milliseconds > 0');
-  }
+  const interval = milliseconds('healthGate.interval', gate.interval ?? undefined, renewIntervalMs);
   return Object.freeze({ check: gate.check, threshold, interval });
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { RegistryError } from '../errors/registry.error.js';
 import { HEALTH_GATE_JOB, REGISTRY_OPTIONS } from '../registry.constants.js';
 import { errorText, MESSAGES } from '../registry.messages.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import type { InstanceStatus } from '../model/index.js';
-import { LeaseKeeper } from '../registration/lease-keeper.js';
+import { ServiceRegistry } from '../registration/service-registry.js';
+import { requireScheduler } from '../registration/renewal-jobs.js';
 import { withTimeout } from '../util/with-timeout.js';
 import { GateState } from './gate-state.js';
 import type { ResolvedHealthGate } from './health-gate.options.js';
@@ -29,18 +29,18 @@ export class HealthGateRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
-    private readonly keeper: LeaseKeeper,
+    private readonly registry: ServiceRegistry,
     @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     const gate = this.options.healthGate;
     if (!gate) return;
-    if (!this.scheduler) throw new RegistryError(MESSAGES.noScheduler(), 'INVALID_OPTIONS');
+    const scheduler = requireScheduler(this.scheduler);
     this.state = new GateState(gate.threshold);
     this.timer = setInterval(() => void this.tick(gate), gate.interval);
     this.timer.unref();
-    this.scheduler.addInterval(HEALTH_GATE_JOB, this.timer);
+    scheduler.addInterval(HEALTH_GATE_JOB, this.timer);
   }
 
   onModuleDestroy(): void {
@@ -80,10 +80,10 @@ export class HealthGateRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Rewrites with status `to` the registrations in status `from` (down: every UP one; up: those the gate set down). */
   private async publish(from: InstanceStatus, to: InstanceStatus): Promise<void> {
-    for (const registration of this.keeper.registrations()) {
-      if (registration.instance.status !== from || (to === 'UP' && !this.gated.has(registration.key))) continue;
-      if (to === 'DOWN') this.gated.add(registration.key);
-      await this.keeper.put(registration.key, Object.freeze({ ...registration.instance, status: to }));
+    for (const { key, instance } of this.registry.registrations()) {
+      if (instance.status !== from || (to === 'UP' && !this.gated.has(key))) continue;
+      if (to === 'DOWN') this.gated.add(key);
+      await this.registry.updateStatus((registration) => registration.key === key, to);
     }
     if (to === 'UP') this.gated.clear();
   }

@@ -1,9 +1,10 @@
+import { HttpException } from '@nestjs/common';
 import {
   BackendUnavailableError,
   CallFailedError,
   CallOutcomeUnknownError,
   NoInstancesError,
-  type RegistryError,
+  RegistryError,
   type RegistryErrorCode,
 } from '../errors/registry.error.js';
 
@@ -28,10 +29,10 @@ export interface RegistryErrorResponse {
 const RETRY_AFTER_SECONDS = 1;
 
 /**
- * The one mapping from the call path's errors to HTTP (no `HttpException` anywhere else):
+ * The one mapping from the library's errors to HTTP (no `HttpException` anywhere else):
  * `NoInstancesError` and `BackendUnavailableError` → 503 with `Retry-After`; `CallFailedError`
- * (every attempt failed) and `CallOutcomeUnknownError` (sent, then lost: it may have run) → 502.
- * `undefined` for any other error. @internal
+ * (every attempt failed) and `CallOutcomeUnknownError` (sent, then lost: it may have run) → 502;
+ * the dashboard's `READ_ONLY` → 403 and `NOT_OWN_INSTANCE` → 404. `undefined` for any other error. @internal
  */
 export function registryErrorResponse(error: unknown): RegistryErrorResponse | undefined {
   const answer = (status: number, e: RegistryError, service?: string): RegistryErrorResponse => ({
@@ -42,5 +43,13 @@ export function registryErrorResponse(error: unknown): RegistryErrorResponse | u
   if (error instanceof NoInstancesError) return answer(503, error, error.serviceName);
   if (error instanceof BackendUnavailableError) return answer(503, error);
   if (error instanceof CallFailedError || error instanceof CallOutcomeUnknownError) return answer(502, error, error.serviceName);
+  if (error instanceof RegistryError && error.code === 'READ_ONLY') return answer(403, error);
+  if (error instanceof RegistryError && error.code === 'NOT_OWN_INSTANCE') return answer(404, error);
   return undefined;
+}
+
+/** `error` as the `HttpException` of {@link registryErrorResponse}, or `error` itself when it has no mapping. @internal */
+export function asHttpException(error: unknown): unknown {
+  const answer = registryErrorResponse(error);
+  return answer ? new HttpException(answer.body, answer.status, { cause: error }) : error;
 }

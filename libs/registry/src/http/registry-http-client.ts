@@ -6,6 +6,7 @@ import { attemptOf, callFailure, chooseUntried, unknownOutcome } from '../discov
 import { DEFAULTS } from '../registry.constants.js';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { LoadBalancingStrategy } from '../discovery/load-balancer.js';
+import { milliseconds, retriesOption } from '../options/option-rules.js';
 import { failureKind, isIdempotent, originOf, RETRYABLE_STATUSES } from './http-retry.js';
 
 /** How {@link RegistryHttpClient.fetch} picks and retries. Every field is optional. @publicApi */
@@ -15,9 +16,9 @@ export interface HttpCallOptions {
   group?: string;
   /** Default `round-robin`; `p2c` learns from every attempt. */
   strategy?: Exclude<LoadBalancingStrategy, 'consistent-hash'>;
-  /** Other instances to try after a failed attempt (see the class doc for which). Default 2. */
+  /** Other instances to try after a failed attempt (see the class doc for which): an integer in 0..10. Default 2. */
   retries?: number;
-  /** Milliseconds each attempt may take until the response headers arrive. Default 5000. */
+  /** Milliseconds (> 0) each attempt may take until the response headers arrive. Default 5000. */
   timeout?: number;
   /** URL scheme; default `http`. */
   scheme?: 'http' | 'https';
@@ -35,7 +36,8 @@ export interface HttpCallOptions {
  *   instance twice; each such instance is reported (`reportFailure`: ejected for a while).
  * - Every attempt feeds `DiscoveryClient.track()`, so `strategy: 'p2c'` prefers fast instances.
  * - No instance: `NoInstancesError`; every attempt failed: `CallFailedError` listing them. Any
- *   other status (4xx, 500...) is the caller's to read, as with `fetch`.
+ *   other status (4xx, 500...) is the caller's to read, as with `fetch`. An invalid `retries` or
+ *   `timeout` rejects with a `RegistryOptionsError` naming it, before anything is sent.
  * @publicApi
  */
 @Injectable()
@@ -66,8 +68,8 @@ export class RegistryHttpClient {
     attempts: CallAttempt[],
   ): Promise<Response> {
     const version = options.version ?? DEFAULTS.serviceVersion;
-    const retries = options.retries ?? 2;
-    const timeout = options.timeout ?? 5000;
+    const retries = retriesOption('retries', options.retries, 2);
+    const timeout = milliseconds('timeout', options.timeout, 5000);
     const retryAny = isIdempotent(init.method);
     await this.discovery.getInstances(service, { version });
     const tried = new Set<string>();

@@ -14,7 +14,10 @@ export interface RegistryModuleOptions {
   backend?: RegistryBackendFactory;
   /** First key segment: `/{namespace}/{service}:{version}/{host}:{port}`. Default `rpc`. */
   namespace?: string;
-  /** Lease TTL, whole seconds, ≥ 2. A crashed process disappears within about this long. Default 10. */
+  /**
+   * Lease TTL, whole seconds, at least the backend's minimum (2 for etcd and ZooKeeper, 1 for Redis
+   * and memory). A crashed process disappears within about this long. Default 10.
+   */
   ttl?: number;
   /** Seconds between two keep-alives of the lease; must be below `ttl`. Default `ttl / 3`. */
   renewInterval?: number;

@@ -18,9 +18,9 @@ export function meteredWatches(backend: RegistryBackend, metrics: RegistryMetric
           listener.onEvents(events);
         },
         onConnectionChange: (connected, error) => listener.onConnectionChange(connected, error),
-        onResync: (reason, error) => {
+        onResync: (detail, error, reason) => {
           metrics.resynced(reason);
-          listener.onResync(reason, error);
+          listener.onResync(detail, error, reason);
         },
       }),
   };

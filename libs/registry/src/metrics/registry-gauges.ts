@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
-import { LeaseKeeper } from '../registration/lease-keeper.js';
+import { RegistrationKeeper } from '../registration/registration-keeper.js';
 import { RegistryMetrics } from './registry-metrics.js';
 
 /**
@@ -12,7 +12,7 @@ import { RegistryMetrics } from './registry-metrics.js';
 export class RegistryGauges implements OnModuleInit {
   constructor(
     private readonly metrics: RegistryMetrics,
-    private readonly keeper: LeaseKeeper,
+    private readonly keeper: RegistrationKeeper,
     private readonly discovery: DiscoveryClient,
   ) {}
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ResyncReason } from '../backends/registry-backend.js';
 import { metrics, type Attributes, type Counter, type Histogram, type Meter, type ObservableGauge } from '@opentelemetry/api';
 
 /** Renewal outcomes (`registry_renewals_total{outcome}`). @publicApi */
@@ -7,8 +8,8 @@ export type RenewalOutcome = 'renewed' | 'lost' | 'failed';
 export type RepairReason = 'lease_lost' | 'key_deleted' | 'key_overwritten';
 /** Outcome of one call through a registry client (`registry_client_requests_total{outcome}`). @publicApi */
 export type ClientOutcome = 'ok' | 'retried' | 'failed' | 'no_instance';
-/** Why a cache re-listed a service (`registry_resyncs_total{reason}`), from the backend's resync reason. @publicApi */
-export type ResyncReason = 'reconnected' | 'compacted' | 'cluster_changed' | 'revision_back' | 'unconfirmed' | 'failed' | 'ended' | 'other';
+/** Why a cache re-listed a service (`registry_resyncs_total{reason}`): the backend's own reason. @publicApi */
+export type { ResyncReason } from '../backends/registry-backend.js';
 
 /** Seconds buckets for call and renewal latencies (1 ms .. 5 s). */
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -25,23 +26,11 @@ export function outcomeOf(error: unknown, failedAttempts = 0): ClientOutcome {
   return failedAttempts > 0 ? 'retried' : 'ok';
 }
 
-/** The bounded reason of a resync text (never the text itself: label values must stay few). @internal */
-export function resyncReason(text: string): ResyncReason {
-  if (/reconnected/i.test(text)) return 'reconnected';
-  if (/compact/i.test(text)) return 'compacted';
-  if (/cluster id changed|replaced|restarted empty/i.test(text)) return 'cluster_changed';
-  if (/backwards|went back/i.test(text)) return 'revision_back';
-  if (/not confirmed/i.test(text)) return 'unconfirmed';
-  if (/failed|cancel/i.test(text)) return 'failed';
-  if (/ended/i.test(text)) return 'ended';
-  return 'other';
-}
-
 /**
- * Whether a resync (its reason text) is the backend coming back after a lost connection: such a
- * re-list logs nothing, since the outage's own two lines (RegistryOutage) cover it. @internal
+ * Whether a resync is the backend coming back after a lost connection: such a re-list logs
+ * nothing, since the outage's own two lines (RegistryOutage) cover it. @internal
  */
-export const endsAnOutage = (text: string): boolean => ['reconnected', 'failed'].includes(resyncReason(text));
+export const endsAnOutage = (reason: string): boolean => reason === 'reconnected' || reason === 'failed';
 
 /**
  * The library's metrics, through `@opentelemetry/api`: no-ops until the app registers an SDK
@@ -88,8 +77,8 @@ export class RegistryMetrics {
     if (count > 0) this.watchEvents.add(count, { type });
   }
 
-  resynced(reason: string): void {
-    this.resyncs.add(1, { reason: resyncReason(reason) });
+  resynced(reason: ResyncReason): void {
+    this.resyncs.add(1, { reason });
   }
 
   request(service: string, protocol: string, outcome: ClientOutcome, seconds: number): void {

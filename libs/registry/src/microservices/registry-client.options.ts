@@ -2,7 +2,7 @@ import type { TcpClientOptions } from '@nestjs/microservices';
 import { DEFAULTS } from '../registry.constants.js';
 import { FIELD_RULES } from '../model/index.js';
 import { STRATEGIES, type LoadBalancingStrategy } from '../discovery/load-balancer.js';
-import { invalidOption } from '../options/resolve-options.js';
+import { invalidOption, milliseconds, retriesOption } from '../options/option-rules.js';
 import { keysOf, rejectUnknownKeys } from '../options/unknown-keys.js';
 
 /** A message pattern, or a test of one (patterns are compared by their JSON form). @publicApi */
@@ -82,14 +82,9 @@ export function resolveClientOptions(options: RegistryClientOptions): ResolvedCl
   if (!STRATEGIES.includes(strategy) || strategy === 'consistent-hash') {
     invalidOption(at('strategy'), strategy, STRATEGIES.filter((s) => s !== 'consistent-hash').join(' | '));
   }
-  const retries = options.retries ?? 2;
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) invalidOption(at('retries'), retries, 'an integer in 0..10');
-  const connectTimeout = options.connectTimeout ?? 1000;
-  if (typeof connectTimeout !== 'number' || !(connectTimeout > 0))
-    invalidOption(at('connectTimeout'), connectTimeout, 'a number of milliseconds > 0');
-  const drainTimeout = options.drainTimeout ?? 10_000;
-  if (typeof drainTimeout !== 'number' || !(drainTimeout > 0))
-    invalidOption(at('drainTimeout'), drainTimeout, 'a number of milliseconds > 0');
+  const retries = retriesOption(at('retries'), options.retries ?? undefined, 2);
+  const connectTimeout = milliseconds(at('connectTimeout'), options.connectTimeout ?? undefined, 1000);
+  const drainTimeout = milliseconds(at('drainTimeout'), options.drainTimeout ?? undefined, 10_000);
   const declared = options.idempotent ?? [];
   let idempotent: (pattern: unknown) => boolean;
   if (typeof declared === 'function') idempotent = declared;

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { decodeInstance, encodeInstance } from './instance.codec.js';
 import { INSTANCE_STATUSES } from './instance-fields.js';
-import { instanceKey, parseInstanceKey } from './key-layout.js';
 import { createServiceInstance, sameInstance, type ServiceInstance } from './service-instance.js';
 import { validateInstance } from './validate-instance.js';
 
@@ -89,25 +88,6 @@ describe('instance codec (properties)', () => {
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       { numRuns: 300 },
-    );
-  });
-
-  it('keys: every instance key parses back to its address, and nothing else parses as an instance key', () => {
-    fc.assert(
-      fc.property(validInstance, (instance) => {
-        expect(parseInstanceKey('rpc', instanceKey('rpc', instance))).toEqual({
-          serviceName: instance.serviceName,
-          serviceVersion: instance.serviceVersion,
-          serviceHost: instance.serviceHost,
-          servicePort: instance.servicePort,
-        });
-      }),
-    );
-    fc.assert(
-      fc.property(fc.string(), (key) => {
-        const parsed = parseInstanceKey('rpc', key);
-        if (parsed) expect(key.startsWith('/rpc/')).toBe(true);
-      }),
     );
   });
 });

@@ -68,23 +68,3 @@ export function parseServiceKeyOf(namespace: string, key: string): { serviceName
   if (slash <= 0) return undefined;
   return splitServiceKey(rest.slice(0, slash));
 }
-
-/**
- * Every part of an instance key, or `undefined` when the key does not follow the layout exactly
- * (another namespace, a missing or extra level, no port). The host may itself contain `:` (IPv6):
- * the port is what follows the last one. @internal
- */
-export function parseInstanceKey(namespace: string, key: string): InstanceAddress | undefined {
-  const prefix = namespacePrefix(namespace);
-  if (!key.startsWith(prefix)) return undefined;
-  const parts = key.slice(prefix.length).split('/');
-  if (parts.length !== 2) return undefined;
-  const service = splitServiceKey(parts[0]!);
-  const endpoint = parts[1]!;
-  const colon = endpoint.lastIndexOf(':');
-  if (!service || colon <= 0) return undefined;
-  const portText = endpoint.slice(colon + 1);
-  const servicePort = Number(portText);
-  if (!/^\d{1,5}$/.test(portText) || servicePort < 1 || servicePort > 65535) return undefined;
-  return { ...service, serviceHost: endpoint.slice(0, colon), servicePort };
-}

@@ -1,24 +1,11 @@
 import { networkInterfaces } from 'node:os';
 import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { RegistryOptionsError } from '../errors/registry.error.js';
 import { isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
 import { resolveHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { keysOf, rejectUnknownKeys } from './unknown-keys.js';
-
-/** Throws the standard error naming the option, the value and the rule. @internal */
-export function invalidOption(option: string, value: unknown, rule: string): never {
-  throw new RegistryOptionsError(MESSAGES.invalidOption(option, value, rule), option, value);
-}
-
-function positiveMs(option: string, value: unknown, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    invalidOption(option, value, allowZero ? 'a number of milliseconds ≥ 0' : 'a number of milliseconds > 0');
-  }
-  return value;
-}
+import { invalidOption, milliseconds, portOption } from './option-rules.js';
 
 /** First non-internal IPv4 address of this machine, or `undefined`. @internal */
 export function firstExternalIPv4(): string | undefined {
@@ -89,18 +76,16 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
   host ??= detected ?? '127.0.0.1';
 
   const port = input.port;
-  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
-    invalidOption('port', port, 'an integer in 1..65535');
-  }
+  if (port !== undefined) portOption('port', port);
 
   if (input.failFast !== undefined && typeof input.failFast !== 'boolean') invalidOption('failFast', input.failFast, 'true or false');
   if (input.snapshotFile !== undefined && (typeof input.snapshotFile !== 'string' || input.snapshotFile.trim() === '')) {
     invalidOption('snapshotFile', input.snapshotFile, 'a non-empty file path');
   }
 
-  const requestTimeout = positiveMs('requestTimeout', input.requestTimeout, DEFAULTS.requestTimeout);
-  const retryInitialDelay = positiveMs('retryInitialDelay', input.retryInitialDelay, DEFAULTS.retryInitialDelay);
-  const retryMaxDelay = positiveMs('retryMaxDelay', input.retryMaxDelay, Math.max(renewIntervalMs, retryInitialDelay));
+  const requestTimeout = milliseconds('requestTimeout', input.requestTimeout, DEFAULTS.requestTimeout);
+  const retryInitialDelay = milliseconds('retryInitialDelay', input.retryInitialDelay, DEFAULTS.retryInitialDelay);
+  const retryMaxDelay = milliseconds('retryMaxDelay', input.retryMaxDelay, Math.max(renewIntervalMs, retryInitialDelay));
   if (retryMaxDelay < retryInitialDelay) {
     invalidOption('retryMaxDelay', retryMaxDelay, `a number of milliseconds ≥ retryInitialDelay (${retryInitialDelay})`);
   }
@@ -114,14 +99,14 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     hostIsFallback,
     port,
     requestTimeout,
-    shutdownTimeout: positiveMs('shutdownTimeout', input.shutdownTimeout, DEFAULTS.shutdownTimeout),
-    drainDelay: positiveMs('drainDelay', input.drainDelay, DEFAULTS.drainDelay, true),
+    shutdownTimeout: milliseconds('shutdownTimeout', input.shutdownTimeout, DEFAULTS.shutdownTimeout),
+    drainDelay: milliseconds('drainDelay', input.drainDelay, DEFAULTS.drainDelay, { allowZero: true }),
     retryInitialDelay,
     retryMaxDelay,
-    healthTimeout: positiveMs('healthTimeout', input.healthTimeout, DEFAULTS.healthTimeout),
-    ejectionTime: positiveMs('ejectionTime', input.ejectionTime, DEFAULTS.ejectionTime),
+    healthTimeout: milliseconds('healthTimeout', input.healthTimeout, DEFAULTS.healthTimeout),
+    ejectionTime: milliseconds('ejectionTime', input.ejectionTime, DEFAULTS.ejectionTime),
     failFast: input.failFast ?? false,
-    connectTimeout: positiveMs('connectTimeout', input.connectTimeout, DEFAULTS.connectTimeout),
+    connectTimeout: milliseconds('connectTimeout', input.connectTimeout, DEFAULTS.connectTimeout),
     snapshotFile: input.snapshotFile,
     healthGate: resolveHealthGate(input.healthGate, renewIntervalMs),
   });

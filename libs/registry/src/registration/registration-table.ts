@@ -24,6 +24,15 @@ export interface WriteTicket {
   readonly generation: number;
 }
 
+/** A write of one of our keys seen in the registry: the value and the lease it hangs off. @internal */
+export interface ObservedWrite {
+  readonly value: string;
+  readonly lease?: string;
+}
+
+/** What to do about a write (or delete) of one of our keys seen in the registry. @internal */
+export type ObservedVerdict = 'ignore' | 'repair' | 'yielded';
+
 /**
  * What this process wants registered, key by key, and which of it the backend has confirmed on
  * which lease. Pure: no I/O, no timers, no logging.
@@ -31,6 +40,8 @@ export interface WriteTicket {
  */
 export class RegistrationTable {
   private readonly wanted = new Map<string, Wanted>();
+  /** Every lease this process held while its keys were watched: writes on them are ours, even late. */
+  private readonly ownLeases = new Set<string>();
 
   get size(): number {
     return this.wanted.size;
@@ -59,6 +70,24 @@ export class RegistrationTable {
     return this.wanted.delete(key);
   }
 
+  /**
+   * Someone wrote `key` (`seen`) or deleted it (`undefined`) while `lease` is ours. Not our key, or
+   * our own write: `ignore`. Deleted, or overwritten with another value and no other live owner:
+   * `repair`. Written on another owner's lease: that owner keeps it (no write war), `yielded` the
+   * first time (to warn once). A foreign write seen late and followed by ours: we hold it again.
+   * Also remembers `lease` as ours, so a late event of an earlier lease of ours is not foreign.
+   */
+  observe(key: string, seen: ObservedWrite | undefined, lease: string | undefined): ObservedVerdict {
+    const entry = this.wanted.get(key);
+    if (!entry) return 'ignore';
+    if (!seen) return 'repair';
+    if (lease !== undefined) this.ownLeases.add(lease);
+    if (seen.lease !== undefined && !this.ownLeases.has(seen.lease)) return this.yieldTo(key, seen.lease) ? 'yielded' : 'ignore';
+    if (seen.value !== entry.value) return 'repair';
+    if (seen.lease !== undefined) this.reclaim(key, seen.lease);
+    return 'ignore';
+  }
+
   /** The value wanted at `key`, or `undefined` if the key is not one of ours. */
   expectedValue(key: string): string | undefined {
     return this.wanted.get(key)?.value;
@@ -73,7 +102,7 @@ export class RegistrationTable {
   }
 
   /**
-   * Another owner (`lease`) holds `key`: stop writing it until {@link invalidate} (its key was
+   * Another owner (`lease`) holds the key: stop writing it until {@link invalidate} (its key was
    * deleted). Returns `true` when this is news (a different owner than before), to warn once.
    */
   yieldTo(key: string, lease: string): boolean {
@@ -90,7 +119,7 @@ export class RegistrationTable {
     entry.heldBy = heldBy;
   }
 
-  /** The latest write of `key` seen in the registry is ours after all (`lease`, our value): no other owner holds it. */
+  /** The latest write of the key seen in the registry is ours after all (`lease`, our value): no other owner holds it. */
   reclaim(key: string, lease: string): void {
     const entry = this.wanted.get(key);
     if (!entry || entry.heldBy === undefined) return;

@@ -3,11 +3,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { RegistryError } from '../errors/registry.error.js';
+import { RegistryError, RegistryOptionsError } from '../errors/registry.error.js';
 import { RegistryBackend } from '../backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { withTimeout } from '../util/with-timeout.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { RegistrationKeeper } from './registration-keeper.js';
 import { OwnKeysWatcher } from './own-keys.watcher.js';
 import { RenewalJobs } from './renewal-jobs.js';
 import { ShutdownDrain } from '../drain/shutdown-drain.js';
@@ -39,7 +39,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
   constructor(
     private readonly explorer: RpcServiceExplorer,
     private readonly registry: ServiceRegistry,
-    private readonly keeper: LeaseKeeper,
+    private readonly keeper: RegistrationKeeper,
     private readonly ownKeys: OwnKeysWatcher,
     private readonly backend: RegistryBackend,
     private readonly jobs: RenewalJobs,
@@ -56,7 +56,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
     if (!adapter) {
       if (definitions.length === 0) return; // a standalone microservice: registerMicroservices(app) does it
       if (this.options.port === undefined) {
-        throw new RegistryError(MESSAGES.noPortForRegistration(definitions.map((d) => d.serviceName)), 'INVALID_OPTIONS');
+        throw new RegistryOptionsError(MESSAGES.noPortForRegistration(definitions.map((d) => d.serviceName)), 'port', undefined);
       }
       this.start(definitions, this.options.port);
       return;

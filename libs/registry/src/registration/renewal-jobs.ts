@@ -2,7 +2,13 @@ import { Injectable, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { LEASE_RENEWAL_JOB, LEASE_RETRY_JOB } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { RegistryError } from '../errors/registry.error.js';
+import { RegistryOptionsError } from '../errors/registry.error.js';
+
+/** The app's scheduler, or the error that says to import `ScheduleModule.forRoot()`: the one check of it. @internal */
+export function requireScheduler(scheduler: SchedulerRegistry | undefined): SchedulerRegistry {
+  if (!scheduler) throw new RegistryOptionsError(MESSAGES.noScheduler(), 'ScheduleModule', undefined);
+  return scheduler;
+}
 
 /**
  * The lease keeper's two jobs in the app's `SchedulerRegistry` (the library never calls
@@ -16,8 +22,7 @@ export class RenewalJobs {
 
   /** The app's scheduler, or the error that says to import `ScheduleModule.forRoot()`. */
   require(): SchedulerRegistry {
-    if (!this.scheduler) throw new RegistryError(MESSAGES.noScheduler(), 'INVALID_OPTIONS');
-    return this.scheduler;
+    return requireScheduler(this.scheduler);
   }
 
   /** Starts the renewal interval unless it runs already. */

@@ -14,7 +14,7 @@ import {
   type ServiceInstanceInit,
 } from '../model/index.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { RegistrationKeeper } from './registration-keeper.js';
 import { OwnKeysWatcher } from './own-keys.watcher.js';
 import type { Registration, RegistrationStatus } from './registration-state.js';
 
@@ -29,7 +29,7 @@ export type RegistrationInit = Omit<ServiceInstanceInit, 'serviceHost'> & { serv
 @Injectable()
 export class ServiceRegistry {
   constructor(
-    private readonly keeper: LeaseKeeper,
+    private readonly keeper: RegistrationKeeper,
     private readonly ownKeys: OwnKeysWatcher,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
   ) {}
@@ -59,11 +59,20 @@ export class ServiceRegistry {
    * Sets the status of every instance of `serviceName` (optionally one `version`) registered by
    * this process. `OUT_OF_SERVICE` drains: consumers stop choosing it, the key stays.
    */
-  async setStatus(serviceName: string, status: InstanceStatus, version?: string): Promise<readonly Registration[]> {
+  setStatus(serviceName: string, status: InstanceStatus, version?: string): Promise<readonly Registration[]> {
+    return this.updateStatus(
+      (r) => r.instance.serviceName === serviceName && (version === undefined || r.instance.serviceVersion === version),
+      status,
+    );
+  }
+
+  /**
+   * Rewrites with `status` this process's registrations that `select` picks: the one way an
+   * instance's status changes (`setStatus`, the health gate and the dashboard all come here). @internal
+   */
+  async updateStatus(select: (registration: Registration) => boolean, status: InstanceStatus): Promise<readonly Registration[]> {
     if (!FIELD_RULES.status.valid(status)) throw new InvalidServiceError(MESSAGES.invalidLookup('status', status, FIELD_RULES.status.rule));
-    const targets = this.keeper
-      .registrations()
-      .filter((r) => r.instance.serviceName === serviceName && (version === undefined || r.instance.serviceVersion === version));
+    const targets = this.keeper.registrations().filter(select);
     return Promise.all(targets.map((r) => this.keeper.put(r.key, Object.freeze({ ...r.instance, status }))));
   }
 

@@ -1,4 +1,4 @@
-import { invalidOption } from '../../options/resolve-options.js';
+import { invalidOption } from '../../options/option-rules.js';
 import { readPem, type PemSource } from '../pem.js';
 
 /** TLS material of the etcd backend. @publicApi */

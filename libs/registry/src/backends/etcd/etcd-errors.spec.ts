@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { BackendUnavailableError } from '../../errors/registry.error.js';
 import { explainEtcdError } from './etcd-errors.js';
 
 const HOSTS = ['https://127.0.0.1:2379'];
@@ -43,5 +44,15 @@ describe('explainEtcdError', () => {
   it('returns every other error as it is', () => {
     const down = new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:2379');
     expect(explainEtcdError(down, HOSTS, 'u')).toBe(down);
+  });
+
+  it('turns "no server answered" into a BackendUnavailableError with the same message, and leaves other errors alone', () => {
+    class GRPCUnavailableError extends Error {}
+    const unavailable = new GRPCUnavailableError('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED');
+    const explained = explainEtcdError(unavailable, HOSTS, undefined);
+    expect(explained).toBeInstanceOf(BackendUnavailableError);
+    expect(explained).toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: unavailable.message, cause: unavailable });
+    const other = new Error('9 FAILED_PRECONDITION: something else');
+    expect(explainEtcdError(other, HOSTS, undefined)).toBe(other);
   });
 });

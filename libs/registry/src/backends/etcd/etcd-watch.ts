@@ -1,5 +1,5 @@
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
-import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
+import type { ResyncReason, WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { isAuthTokenError, renewAuthToken } from './etcd-auth-token.js';
 
@@ -13,6 +13,9 @@ const CANCEL_TIMEOUT = 2_000;
  */
 export const CONNECT_TIMEOUT = 5_000;
 
+/** etcd's cancel reason when the start revision was compacted ("mvcc: required revision has been compacted"). */
+const COMPACTED = /compacted/i;
+
 /** Facts about the etcd cluster a watch's consumer last read from. @internal */
 export interface ClusterView {
   /** `header.cluster_id` seen by the read that precedes the watch. */
@@ -22,9 +25,11 @@ export interface ClusterView {
 /**
  * Adapts an `etcd3` prefix watcher to the backend contract, turning every situation in which
  * the stream may have skipped events into one `onResync` call (after which the watch is over):
- * an `error` (compaction, cancel), an `end` we did not ask for, a reconnect (the client resumes
- * from a revision that may be wrong after an empty restart, and advances it before delivering
- * replayed events), a different `cluster_id`, or a server revision that went backwards.
+ * an `error` (compaction, a refused create, a cancel), an `end` we did not ask for, a reconnect
+ * (the client resumes from a revision that may be wrong after an empty restart, and advances it
+ * before delivering replayed events), a different `cluster_id`, or no confirmation in time.
+ * There is no check of the revision going backwards: a restore from a snapshot keeps the cluster
+ * id, and the reconnect it causes already re-lists.
  * @internal
  */
 export class EtcdWatch implements WatchSubscription {
@@ -32,7 +37,6 @@ export class EtcdWatch implements WatchSubscription {
   private finished = false;
   private cancelled: Promise<void> | undefined;
   private disconnected = false;
-  private highestRevision: bigint;
   private connectTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -42,22 +46,21 @@ export class EtcdWatch implements WatchSubscription {
     private readonly cluster: ClusterView,
     private readonly listener: WatchListener,
   ) {
-    this.highestRevision = BigInt(afterRevision);
     this.watcher = client
       .watch()
       .prefix(prefix)
-      .startRevision((this.highestRevision + 1n).toString())
+      .startRevision((BigInt(afterRevision) + 1n).toString())
       .watcher();
     this.watcher
       .on('connected', (res) => this.onConnected(res))
       .on('disconnected', (error) => this.onDisconnected(error))
       .on('data', (res) => this.onData(res))
       .on('error', (error) => this.onError(error))
-      .on('end', () => this.finish('the watch ended'));
+      .on('end', () => this.finish('the watch ended', undefined, 'ended'));
     this.connectTimer = setTimeout(() => {
       const error = new Error(`the watch of ${prefix} was not confirmed by etcd within ${CONNECT_TIMEOUT} ms`);
       this.onDisconnected(error);
-      this.finish(error.message, error);
+      this.finish(error.message, error, 'unconfirmed');
     }, CONNECT_TIMEOUT);
     this.connectTimer.unref();
   }
@@ -74,7 +77,7 @@ export class EtcdWatch implements WatchSubscription {
     clearTimeout(this.connectTimer);
     if (this.finished) return;
     if (this.disconnected) {
-      this.finish('the watch reconnected; events may have been missed');
+      this.finish('the watch reconnected; events may have been missed', undefined, 'reconnected');
       return;
     }
     if (this.checkHeader(res)) this.listener.onConnectionChange(true);
@@ -83,8 +86,14 @@ export class EtcdWatch implements WatchSubscription {
   /** Refused (a stale auth token), compacted or cancelled by etcd: the consumer re-lists. */
   private onError(error: unknown): void {
     // A refused create stalls etcd3's shared watch stream: re-open it with a fresh token.
-    if (isAuthTokenError(error)) renewAuthToken(this.client, true, error);
-    this.finish('the watch failed or its revision was compacted', error);
+    if (isAuthTokenError(error)) {
+      renewAuthToken(this.client, true, error);
+      this.finish('etcd refused the watch', error, 'refused');
+    } else if (COMPACTED.test(String((error as Error | undefined)?.message))) {
+      this.finish('the revision to resume from was compacted', error, 'compacted');
+    } else {
+      this.finish('the watch failed', error, 'failed');
+    }
   }
 
   private onDisconnected(error: unknown): void {
@@ -110,21 +119,20 @@ export class EtcdWatch implements WatchSubscription {
     this.listener.onEvents(events);
   }
 
-  /** False (and resync) when the response comes from another cluster or an older revision. */
+  /** False (and resync) when the response comes from another cluster. */
   private checkHeader(res: IWatchResponse): boolean {
     const clusterId = res.header?.cluster_id;
     if (this.cluster.clusterId !== undefined && clusterId !== undefined && clusterId !== this.cluster.clusterId) {
-      this.finish(`the etcd cluster id changed (${this.cluster.clusterId} -> ${clusterId}): etcd was replaced or restarted empty`);
+      const detail = `the etcd cluster id changed (${this.cluster.clusterId} -> ${clusterId}): etcd was replaced or restarted empty`;
+      this.finish(detail, undefined, 'cluster_changed');
       return false;
     }
-    const revision = res.header?.revision === undefined ? undefined : BigInt(res.header.revision);
-    if (revision !== undefined && revision > this.highestRevision) this.highestRevision = revision;
     return true;
   }
 
-  private finish(reason: string, error?: unknown): void {
+  private finish(detail: string, error: unknown, reason: ResyncReason): void {
     if (this.finished) return;
     void this.cancel();
-    this.listener.onResync(reason, error);
+    this.listener.onResync(detail, error, reason);
   }
 }

@@ -1,4 +1,4 @@
-import { invalidOption } from '../../options/resolve-options.js';
+import { invalidOption } from '../../options/option-rules.js';
 import { TLS_HOST_NAME_RULE, unreachableTlsEndpoint } from './tls-host-name.js';
 import { resolveEtcdCredentials, type EtcdCredentials, type ResolvedEtcdCredentials } from './etcd-credentials.js';
 import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';

@@ -1,4 +1,4 @@
-import type { BackendEntry, ListResult, WatchEvent, WatchListener } from '../registry-backend.js';
+import type { BackendEntry, ListResult, ResyncReason, WatchEvent, WatchListener } from '../registry-backend.js';
 
 interface Stored {
   value: string;
@@ -59,7 +59,7 @@ export class MemoryRegistryStore {
       this.history = [];
       this.revision = 0;
     }
-    for (const watch of [...this.watches]) this.endWatch(watch, 'the memory registry restarted');
+    for (const watch of [...this.watches]) this.endWatch(watch, 'the memory registry restarted', 'cluster_changed');
     this.updateTimer();
   }
 
@@ -130,7 +130,7 @@ export class MemoryRegistryStore {
       if (!watch.active) return;
       const oldest = this.history.length > 0 ? Number(this.history[0]!.revision) : this.revision + 1;
       if (watch.after < this.revision && watch.after + 1 < oldest) {
-        this.endWatch(watch, `revision ${watch.after} was compacted (history starts at ${oldest})`);
+        this.endWatch(watch, `revision ${watch.after} was compacted (history starts at ${oldest})`, 'compacted');
         return;
       }
       listener.onConnectionChange(true);
@@ -185,9 +185,9 @@ export class MemoryRegistryStore {
     watch.listener.onEvents(fresh);
   }
 
-  private endWatch(watch: Watch, reason: string): void {
+  private endWatch(watch: Watch, detail: string, reason: ResyncReason): void {
     watch.active = false;
     this.watches.delete(watch);
-    queueMicrotask(() => watch.listener.onResync(reason));
+    queueMicrotask(() => watch.listener.onResync(detail, undefined, reason));
   }
 }

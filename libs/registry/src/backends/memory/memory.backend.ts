@@ -45,7 +45,7 @@ export class MemoryBackend extends RegistryBackend {
       this.guard();
     } catch (error) {
       // The contract: watch() never throws; a watch that cannot start ends at once with a resync.
-      queueMicrotask(() => listener.onResync('the memory registry is closed or unavailable', error));
+      queueMicrotask(() => listener.onResync('the memory registry is closed or unavailable', error, 'closed'));
       return { cancel: async () => undefined };
     }
     const stop = this.store.watch(prefix, afterRevision, listener);

@@ -1,4 +1,4 @@
-import { RegistryError } from '../../errors/registry.error.js';
+import { BackendUnavailableError, RegistryError } from '../../errors/registry.error.js';
 import { MESSAGES } from '../../registry.messages.js';
 import { tlsFailure } from '../access-errors.js';
 
@@ -23,7 +23,7 @@ export function explainRedisError(error: unknown, endpoints: readonly string[], 
   else if (/^NOPERM/.test(message)) explained = MESSAGES.accessDenied('redis', endpoints, username, message);
   if (explained !== undefined) return new RegistryError(explained, 'ACCESS_DENIED', { cause: error });
   if (/max retries per request|Connection is closed/i.test(text)) {
-    return new RegistryError(MESSAGES.notAnswering('redis', endpoints), 'BACKEND_UNAVAILABLE', { cause: error });
+    return new BackendUnavailableError(MESSAGES.notAnswering('redis', endpoints), { cause: error });
   }
   return error;
 }

@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
+import type { ResyncReason, WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
 import { compareStreamIds } from './redis-stream-id.js';
+
+/** Entries after the watch's id were trimmed from the change log. */
+class TrimmedError extends Error {}
 
 function toEvent(id: string, fields: string[]): WatchEvent | undefined {
   const map = new Map<string, string>();
@@ -31,7 +34,7 @@ export class RedisWatch implements WatchSubscription {
   ) {
     this.after = afterRevision;
     connection.on('error', () => undefined);
-    connection.once('close', () => this.finish('the connection to Redis dropped; events may have been missed'));
+    connection.once('close', () => this.finish('the connection to Redis dropped; events may have been missed', undefined, 'reconnected'));
     void this.run();
   }
 
@@ -56,7 +59,11 @@ export class RedisWatch implements WatchSubscription {
         if (events.length > 0) this.listener.onEvents(events);
       }
     } catch (error) {
-      this.finish('the watch failed', error);
+      this.finish(
+        error instanceof TrimmedError ? error.message : 'the watch failed',
+        error,
+        error instanceof TrimmedError ? 'compacted' : 'failed',
+      );
     }
   }
 
@@ -67,15 +74,15 @@ export class RedisWatch implements WatchSubscription {
     const index = info.indexOf('max-deleted-entry-id');
     const maxDeleted = index >= 0 ? String(info[index + 1]) : '0-0';
     if (compareStreamIds(maxDeleted, this.after) > 0) {
-      throw new Error(`history after ${this.after} was trimmed (compacted) up to ${maxDeleted}`);
+      throw new TrimmedError(`history after ${this.after} was trimmed (compacted) up to ${maxDeleted}`);
     }
   }
 
-  private finish(reason: string, error?: unknown): void {
+  private finish(detail: string, error: unknown, reason: ResyncReason): void {
     if (!this.active) return;
     this.active = false;
     this.connection.disconnect();
-    this.listener.onConnectionChange(false, error ?? reason);
-    this.listener.onResync(reason, error);
+    this.listener.onConnectionChange(false, error ?? detail);
+    this.listener.onResync(detail, error, reason);
   }
 }

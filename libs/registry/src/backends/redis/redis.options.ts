@@ -1,4 +1,4 @@
-import { invalidOption } from '../../options/resolve-options.js';
+import { invalidOption, milliseconds } from '../../options/option-rules.js';
 import { readPem, type PemSource } from '../pem.js';
 import { redactUrl } from '../../util/redact-url.js';
 import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';
@@ -73,8 +73,8 @@ export function resolveRedisOptions(input: RedisBackendOptions = {}): ResolvedRe
     url,
     tls: resolveTls(input.tls, url),
     keyPrefix,
-    sweepInterval: positive('backend.sweepInterval', input.sweepInterval, 250),
+    sweepInterval: milliseconds('backend.sweepInterval', input.sweepInterval, 250, { integer: true }),
     historyLength: positive('backend.historyLength', input.historyLength, 10_000),
-    reconnectMaxDelay: positive('backend.reconnectMaxDelay', input.reconnectMaxDelay, 500),
+    reconnectMaxDelay: milliseconds('backend.reconnectMaxDelay', input.reconnectMaxDelay, 500, { integer: true }),
   });
 }

@@ -1,4 +1,4 @@
-import type { WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
+import type { ResyncReason, WatchEvent, WatchListener, WatchSubscription } from '../registry-backend.js';
 import type { ZkClient } from './zk-client.js';
 import type { ZkLayout } from './zk-layout.js';
 
@@ -19,7 +19,7 @@ export class ZooKeeperWatch implements WatchSubscription {
     if (this.active) this.listener.onConnectionChange(false, 'disconnected from ZooKeeper');
   };
   private readonly onConnected = (): void => {
-    if (this.disconnected) this.finish('reconnected to ZooKeeper; changes may have been missed');
+    if (this.disconnected) this.finish('reconnected to ZooKeeper; changes may have been missed', undefined, 'reconnected');
   };
   private disconnected = false;
 
@@ -40,10 +40,10 @@ export class ZooKeeperWatch implements WatchSubscription {
   }
 
   /** Ends the watch with a resync (the backend calls this when it replaces a lost reader). */
-  finish(reason: string, error?: unknown): void {
+  finish(detail: string, error: unknown, reason: ResyncReason): void {
     if (!this.active) return;
     this.stop();
-    this.listener.onResync(reason, error);
+    this.listener.onResync(detail, error, reason);
   }
 
   private stop(): void {
@@ -65,7 +65,7 @@ export class ZooKeeperWatch implements WatchSubscription {
         await this.readAndDiff();
       } while (this.dirty && this.active);
     } catch (error) {
-      this.finish('the ZooKeeper watch failed', error);
+      this.finish('the ZooKeeper watch failed', error, 'failed');
     } finally {
       this.running = false;
     }

@@ -126,7 +126,7 @@ export class ZooKeeperBackend extends RegistryBackend {
     const snapshot = this.snapshots.get(afterRevision);
     const reader = this.readerClient;
     if (!snapshot || snapshot.prefix !== prefix || !reader || reader.lost) {
-      queueMicrotask(() => listener.onResync(`revision ${afterRevision} is not a current read of ${prefix}`));
+      queueMicrotask(() => listener.onResync(`revision ${afterRevision} is not a current read of ${prefix}`, undefined, 'stale_revision'));
       return { cancel: async () => undefined };
     }
     return this.watches.add(listener, (tracked) => new ZooKeeperWatch(reader, prefix, new Map(snapshot.values), tracked, this.layout));
@@ -177,7 +177,7 @@ export class ZooKeeperBackend extends RegistryBackend {
     this.clients.add(this.readerClient);
     const watches = this.watches.all();
     this.watches.clear();
-    for (const watch of watches) watch.finish(reason);
+    for (const watch of watches) watch.finish(reason, undefined, 'session_lost');
   }
 
   private drop(client: ZkClient): void {

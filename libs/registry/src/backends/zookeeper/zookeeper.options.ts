@@ -1,4 +1,4 @@
-import { invalidOption } from '../../options/resolve-options.js';
+import { invalidOption, milliseconds } from '../../options/option-rules.js';
 import type { CuratorLayoutOptions } from './zk-layout.js';
 import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';
 
@@ -80,8 +80,7 @@ export function resolveZooKeeperOptions(input: ZooKeeperBackendOptions = {}): Re
   if (typeof hosts !== 'string' || !/^[^\s,/]+:\d{1,5}(,[^\s,/]+:\d{1,5})*$/.test(hosts)) {
     invalidOption('backend.hosts', input.hosts, 'a connection string such as "127.0.0.1:2181" or "zk1:2181,zk2:2181"');
   }
-  const spinDelay = input.spinDelay ?? 150;
-  if (!Number.isInteger(spinDelay) || spinDelay <= 0) invalidOption('backend.spinDelay', spinDelay, 'a positive integer of milliseconds');
+  const spinDelay = milliseconds('backend.spinDelay', input.spinDelay ?? undefined, 150, { integer: true });
   const auth = input.auth;
   if (
     auth !== undefined &&

@@ -8,7 +8,7 @@ import { memory } from '../backends/memory/index.js';
 import { createServiceInstance, encodeInstance, instanceKey } from '../model/index.js';
 import { resolveRegistryOptions } from '../options/resolve-options.js';
 import { RegistryOutage } from '../registry-outage.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { RegistrationKeeper } from './registration-keeper.js';
 import { RegistryMetrics } from '../metrics/registry-metrics.js';
 import { RenewalJobs } from './renewal-jobs.js';
 
@@ -36,12 +36,12 @@ function setup() {
   const backend = new GatedBackend(store);
   const options = resolveRegistryOptions({ backend: memory({ store }), host: 'h', ttl: TTL, retryInitialDelay: 100 });
   const scheduler = new SchedulerRegistry();
-  const keeper = new LeaseKeeper(backend, options, new RenewalJobs(scheduler), new RegistryOutage(backend), new RegistryMetrics());
+  const keeper = new RegistrationKeeper(backend, options, new RenewalJobs(scheduler), new RegistryOutage(backend), new RegistryMetrics());
   const stored = () => store.list('/rpc/').entries.map((e) => ({ key: e.key, lease: e.lease }));
   return { store, backend, keeper, scheduler, stored };
 }
 
-describe('LeaseKeeper (memory backend, fake timers)', () => {
+describe('RegistrationKeeper (memory backend, fake timers)', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     Logger.overrideLogger(false);

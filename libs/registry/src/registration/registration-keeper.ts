@@ -9,20 +9,20 @@ import { RegistryOutage } from '../registry-outage.js';
 import { Backoff } from '../util/backoff.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { LeaseHolder } from './lease-holder.js';
-import { RegistrationTable } from './registration-table.js';
+import { RegistrationTable, type ObservedVerdict, type ObservedWrite } from './registration-table.js';
 import { registrationStatus, type LeaseState, type Registration, type RegistrationStatus } from './registration-state.js';
 import { RenewalJobs } from './renewal-jobs.js';
 import { RegistryMetrics } from '../metrics/registry-metrics.js';
 
 /**
- * Keeps every instance of this process registered under one lease ({@link RegistrationTable},
- * {@link LeaseHolder}, a {@link SerialQueue}); renewed by a job, healed and retried while the app runs. @internal
+ * Keeps every instance of this process registered under its one lease: what is wanted in a
+ * {@link RegistrationTable} (changed only here), the lease in a {@link LeaseHolder}, every write
+ * in order through a {@link SerialQueue}; renewed by a job, healed and retried while the app runs. @internal
  */
 @Injectable()
-export class LeaseKeeper {
-  private readonly logger = new Logger(LeaseKeeper.name);
-  /** What is wanted and confirmed; the own-keys watcher marks keys another process holds (`yieldTo`). */
-  readonly table = new RegistrationTable();
+export class RegistrationKeeper {
+  private readonly logger = new Logger(RegistrationKeeper.name);
+  private readonly table = new RegistrationTable();
   private readonly holder: LeaseHolder;
   private readonly queue = new SerialQueue();
   private readonly backoff: Backoff;
@@ -50,10 +50,7 @@ export class LeaseKeeper {
     return this.holder.current?.id;
   }
 
-  /**
-   * Registers (or rewrites) an instance. Resolves after the first attempt; failures are retried.
-   * Deregistered while the put was in flight: reports what was asked, unconfirmed.
-   */
+  /** Registers (or rewrites) an instance: resolves after the first attempt (failures are retried), unconfirmed if removed meanwhile. */
   async put(key: string, instance: ServiceInstance): Promise<Registration> {
     if (this.closed) throw new RegistryClosedError(MESSAGES.closed(`register ${instance.id}`));
     this.jobs.require();
@@ -68,6 +65,13 @@ export class LeaseKeeper {
     if (this.closed || this.holder.current) return;
     this.jobs.startRenewal(this.options.renewIntervalMs, () => this.renew());
     void this.enqueue('lease grant', () => this.holder.ensure().then(() => undefined));
+  }
+
+  /** What the own-keys watcher saw at one of our keys: a write (`seen`) or a delete (`undefined`); repairs it if needed. */
+  observed(key: string, seen: ObservedWrite | undefined): ObservedVerdict {
+    const verdict = this.table.observe(key, seen, this.leaseId);
+    if (verdict === 'repair') this.repair(key, seen ? 'overwritten' : 'deleted');
+    return verdict;
   }
 
   /** Removes one instance. Resolves after the first attempt; a failure leaves the key to the lease. */
@@ -186,15 +190,11 @@ export class LeaseKeeper {
         if (this.closed) return;
         this.state = 'degraded';
         this.lastError = { text: `${what}: ${errorText(error)}`, at: new Date() };
-        this.scheduleRetry(what, error);
+        if (this.jobs.retryPending()) return;
+        const wait = this.backoff.next();
+        this.outage.failed(what, error, wait);
+        this.jobs.retryIn(wait, () => this.renew());
       }
     });
-  }
-
-  private scheduleRetry(what: string, error: unknown): void {
-    if (this.closed || this.jobs.retryPending()) return;
-    const wait = this.backoff.next();
-    this.outage.failed(what, error, wait);
-    this.jobs.retryIn(wait, () => this.renew());
   }
 }
