@@ -27,6 +27,7 @@ export default {
     '^nest-service-registry/zookeeper$': '<rootDir>/libs/registry/src/backends/zookeeper/index.ts',
     '^nest-service-registry/redis$': '<rootDir>/libs/registry/src/backends/redis/index.ts',
     '^nest-service-registry/testing$': '<rootDir>/libs/registry/src/testing/index.ts',
+    '^nest-service-registry/backend-kit$': '<rootDir>/libs/registry/src/backend-kit/index.ts',
     '^@app/demo-config$': '<rootDir>/libs/demo-config/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { createServiceInstance, encodeInstance, RegistryModule } from 'nest-service-registry';
+import { RegistryModule } from 'nest-service-registry';
+import { createServiceInstance, encodeInstance } from 'nest-service-registry/backend-kit';
 import { etcd } from 'nest-service-registry/etcd';
 import { sleep } from './stats.mjs';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { etcd } from 'nest-service-registry/etcd';
-import { backendConformanceSuite } from 'nest-service-registry/testing';
+import { backendConformanceSuite } from 'nest-service-registry/backend-kit';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 
 let server: EtcdServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { memory, MemoryRegistryStore } from 'nest-service-registry';
-import { backendConformanceSuite } from 'nest-service-registry/testing';
+import { backendConformanceSuite } from 'nest-service-registry/backend-kit';
 
 // The memory backend has no server: "restart" is the store's own simulation of one.
 let store = new MemoryRegistryStore();

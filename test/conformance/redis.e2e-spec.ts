@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { redis } from 'nest-service-registry/redis';
-import { backendConformanceSuite } from 'nest-service-registry/testing';
+import { backendConformanceSuite } from 'nest-service-registry/backend-kit';
 import { RedisServer } from '../../scripts/lib/redis-server.mjs';
 
 let server: RedisServer;

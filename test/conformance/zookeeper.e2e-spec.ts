@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { zookeeper } from 'nest-service-registry/zookeeper';
-import { backendConformanceSuite } from 'nest-service-registry/testing';
+import { backendConformanceSuite } from 'nest-service-registry/backend-kit';
 import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
 
 let server: ZooKeeperServer;

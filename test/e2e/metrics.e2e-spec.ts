@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Etcd3 } from 'etcd3';
-import { createServiceInstance, encodeInstance, instanceKey } from 'nest-service-registry';
+import { createServiceInstance, encodeInstance, instanceKey } from 'nest-service-registry/backend-kit';
 import { eventually } from 'nest-service-registry/testing';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';

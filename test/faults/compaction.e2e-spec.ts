@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DiscoveryClient, type WatchEvent } from 'nest-service-registry';
+import { DiscoveryClient } from 'nest-service-registry';
+import type { WatchEvent } from 'nest-service-registry/backend-kit';
 import { etcd as etcdBackend, EtcdBackend } from 'nest-service-registry/etcd';
 import { eventually } from 'nest-service-registry/testing';
 import { resolveEtcdOptions } from '../../libs/registry/src/backends/etcd/etcd.options.js';

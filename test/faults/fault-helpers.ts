@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
-import { decodeInstance } from 'nest-service-registry';
+import { decodeInstance } from 'nest-service-registry/backend-kit';
 import { portOf } from '../support/apps.js';
 
 /** Ids of the `user-service` instances stored in etcd (read with a plain client). */

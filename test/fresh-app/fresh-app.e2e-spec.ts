@@ -3,7 +3,7 @@ import type { Etcd3 } from 'etcd3';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServiceInstance, encodeInstance, instanceKey } from 'nest-service-registry';
+import { createServiceInstance, encodeInstance, instanceKey } from 'nest-service-registry/backend-kit';
 import { eventually } from 'nest-service-registry/testing';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';

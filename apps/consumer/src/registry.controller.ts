@@ -1,6 +1,9 @@
 import { Controller, Get, Param, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { filter, map, type Observable } from 'rxjs';
-import { DiscoveryClient, type EjectedEvent, type InstanceEvent, type ServiceInstance } from 'nest-service-registry';
+import { DiscoveryClient, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
+
+/** The events that carry one instance. */
+type InstanceEvent = Extract<DiscoveryEvent, { type: 'added' | 'removed' | 'updated' | 'ejected' }>;
 
 /** What the consumer currently sees in the registry. */
 @Controller('registry')
@@ -25,7 +28,7 @@ export class RegistryController {
   events(@Query('ejected') ejected?: string): Observable<MessageEvent> {
     const types = new Set(['added', 'removed', 'updated', ...(ejected === 'true' ? ['ejected'] : [])]);
     return this.discovery.events$.pipe(
-      filter((event): event is InstanceEvent | EjectedEvent => types.has(event.type)),
+      filter((event): event is InstanceEvent => types.has(event.type)),
       map((event) => ({
         data: { type: event.type, serviceName: event.serviceName, serviceVersion: event.serviceVersion, instance: event.instance },
       })),

@@ -1,7 +1,7 @@
 /**
  * The contract every registry backend implements (DESIGN §6), after kratos' `Registrar` /
  * `Discovery` / `Watcher`: leases that own instance keys, prefix reads with a revision, and
- * prefix watches from a revision. One conformance suite (`nest-service-registry/testing`) checks
+ * prefix watches from a revision. One conformance suite (`nest-service-registry/backend-kit`) checks
  * every rule stated here against a real server.
  *
  * Vocabulary: a **lease** is the one liveness token of a process (an etcd lease, a ZooKeeper

@@ -4,7 +4,7 @@
  * `@grpc/grpc-js` ≥ 1.14 in the app.
  * @packageDocumentation
  */
-export { RegistryGrpcModule, RegistryGrpcResolver, type RegistryGrpcOptions } from './registry-grpc.module.js';
+export { RegistryGrpcModule, type RegistryGrpcOptions } from './registry-grpc.module.js';
 export {
   registryChannelOptions,
   type GrpcRetryOptions,

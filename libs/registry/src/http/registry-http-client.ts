@@ -2,7 +2,8 @@ import { Injectable, Optional } from '@nestjs/common';
 import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
 import { MESSAGES } from '../registry.messages.js';
 import type { CallAttempt } from '../errors/registry.error.js';
-import { attemptOf, callFailure, chooseUntried, unknownOutcome } from '../discovery/call-attempts.js';
+import { AttemptFailed, callFailure, chooseUntried, failover, unknownOutcome } from '../discovery/call-attempts.js';
+import type { ServiceInstance } from '../model/index.js';
 import { DEFAULTS } from '../registry.constants.js';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { LoadBalancingStrategy } from '../discovery/load-balancer.js';
@@ -71,52 +72,55 @@ export class RegistryHttpClient {
     const retries = retriesOption('retries', options.retries, 2);
     const timeout = milliseconds('timeout', options.timeout, 5000);
     const retryAny = isIdempotent(init.method);
+    const choice = { version, group: options.group, strategy: options.strategy, protocol: 'http' };
     await this.discovery.getInstances(service, { version });
-    const tried = new Set<string>();
-    for (;;) {
-      const instance = chooseUntried(
-        this.discovery,
-        service,
-        { version, group: options.group, strategy: options.strategy, protocol: 'http' },
-        tried,
-      );
-      if (!instance) throw this.failure(service, version, attempts);
-      tried.add(instance.id);
-      const tracked = this.discovery.track(instance);
-      const failed = (error: unknown): void => {
-        tracked.failed();
-        this.discovery.reportFailure(instance);
-        attempts.push(attemptOf(instance, error));
-      };
-      const attempt = new AbortController();
-      const timer = setTimeout(() => attempt.abort(new Error(MESSAGES.timeout(`HTTP ${service}`, timeout))), timeout);
-      const signal = init.signal ? AbortSignal.any([init.signal, attempt.signal]) : attempt.signal;
-      let response: Response;
-      try {
-        response = await fetch(`${originOf(instance, options.scheme)}${path}`, { ...init, signal });
-      } catch (error) {
-        if (init.signal?.aborted) throw error; // the caller gave up: not the instance's fault
-        const cause: unknown = attempt.signal.aborted ? attempt.signal.reason : error;
-        failed(cause);
-        // Sent, then lost or timed out: it may have been processed, so only an idempotent method goes again.
-        if (!retryAny && failureKind(error) === 'maybe-delivered') throw unknownOutcome(service, instance, cause);
-        if (attempts.length <= retries) continue;
-        throw this.failure(service, version, attempts);
-      } finally {
-        clearTimeout(timer);
-      }
-      if (!RETRYABLE_STATUSES.has(response.status)) {
-        tracked.succeeded();
-        return response;
-      }
-      if (!retryAny) {
-        tracked.failed(); // not retried (not idempotent), but p2c should know
-        return response;
-      }
-      await response.body?.cancel();
-      failed(new Error(`HTTP ${response.status}`));
-      if (attempts.length > retries) throw this.failure(service, version, attempts);
+    return failover(
+      {
+        retries,
+        choose: (tried) => chooseUntried(this.discovery, service, choice, tried),
+        attempt: (instance) => this.attempt(service, instance, path, init, options.scheme, timeout, retryAny),
+        failed: (instance) => this.discovery.reportFailure(instance),
+        failure: (failed) => this.failure(service, version, failed),
+      },
+      attempts,
+    );
+  }
+
+  /** One request to one instance: its response, or an `AttemptFailed` saying whether another instance may be tried. */
+  private async attempt(
+    service: string,
+    instance: ServiceInstance,
+    path: string,
+    init: RequestInit,
+    scheme: HttpCallOptions['scheme'],
+    timeout: number,
+    retryAny: boolean,
+  ): Promise<Response> {
+    const tracked = this.discovery.track(instance);
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(new Error(MESSAGES.timeout(`HTTP ${service}`, timeout))), timeout);
+    const signal = init.signal ? AbortSignal.any([init.signal, attempt.signal]) : attempt.signal;
+    let response: Response;
+    try {
+      response = await fetch(`${originOf(instance, scheme)}${path}`, { ...init, signal });
+    } catch (error) {
+      if (init.signal?.aborted) throw error; // the caller gave up: not the instance's fault
+      const cause: unknown = attempt.signal.aborted ? attempt.signal.reason : error;
+      tracked.failed();
+      // Sent, then lost or timed out: it may have been processed, so only an idempotent method goes again.
+      const end = !retryAny && failureKind(error) === 'maybe-delivered' ? unknownOutcome(service, instance, cause) : undefined;
+      throw new AttemptFailed(cause, end);
+    } finally {
+      clearTimeout(timer);
     }
+    if (!RETRYABLE_STATUSES.has(response.status)) {
+      tracked.succeeded();
+      return response;
+    }
+    tracked.failed(); // a retried status, or (not idempotent, not retried) one p2c should know about
+    if (!retryAny) return response;
+    await response.body?.cancel();
+    throw new AttemptFailed(new Error(`HTTP ${response.status}`));
   }
 
   private failure(service: string, version: string, attempts: readonly CallAttempt[]): Error {

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryClient } from '../discovery/discovery-client.js';
-import { RegistrationKeeper } from '../registration/registration-keeper.js';
+import { ServiceRegistry } from '../registration/service-registry.js';
 import { RegistryMetrics } from './registry-metrics.js';
 
 /**
@@ -12,13 +12,13 @@ import { RegistryMetrics } from './registry-metrics.js';
 export class RegistryGauges implements OnModuleInit {
   constructor(
     private readonly metrics: RegistryMetrics,
-    private readonly keeper: RegistrationKeeper,
+    private readonly registry: ServiceRegistry,
     private readonly discovery: DiscoveryClient,
   ) {}
 
   onModuleInit(): void {
     this.metrics.gauge('registry_registered_instances', 'Instances this process has registered (confirmed)', () => [
-      [this.keeper.registrations().filter((r) => r.confirmed).length],
+      [this.registry.registrations().filter((r) => r.confirmed).length],
     ]);
     this.metrics.gauge('registry_cached_instances', 'Instances in the discovery cache, by service', () => {
       const byService = new Map<string, number>();

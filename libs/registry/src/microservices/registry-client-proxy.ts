@@ -3,7 +3,7 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { Subscription } from 'rxjs';
 import { MESSAGES } from '../registry.messages.js';
 import { RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
-import { attemptOf, callFailure, chooseUntried, unknownOutcome } from '../discovery/call-attempts.js';
+import { AttemptFailed, callFailure, chooseUntried, failover, unknownOutcome } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { ChooseOptions } from '../discovery/discovery.interfaces.js';
@@ -102,22 +102,21 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   }
 
   /** Writes an event to one instance; one that cannot be reached is ejected and another tried. */
-  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    const attempts: CallAttempt[] = [];
-    const tried = new Set<string>();
-    for (;;) {
-      const instance = this.choose(tried);
-      if (!instance) throw this.failure(attempts);
-      tried.add(instance.id);
-      try {
-        const connection = await this.pool.connect(instance);
-        return (await connection.event(packet)) as T;
-      } catch (error) {
-        this.eject(instance);
-        attempts.push(attemptOf(instance, error));
-        if (attempts.length > this.options.retries) throw this.failure(attempts);
-      }
-    }
+  protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    return failover({
+      retries: this.options.retries,
+      choose: (tried) => this.choose(tried),
+      attempt: async (instance) => {
+        try {
+          const connection = await this.pool.connect(instance);
+          return (await connection.event(packet)) as T;
+        } catch (error) {
+          throw new AttemptFailed(error);
+        }
+      },
+      failed: (instance) => this.eject(instance),
+      failure: (attempts) => this.failure(attempts),
+    });
   }
 
   private choose(tried: ReadonlySet<string>): ServiceInstance | undefined {

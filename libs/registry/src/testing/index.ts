@@ -1,6 +1,5 @@
-// Test helpers for apps that use nest-service-registry, and the conformance suite that every
-// RegistryBackend (ours and third-party ones) passes.
+// Test helpers for apps that use nest-service-registry (the backend conformance suite is in
+// `nest-service-registry/backend-kit`).
 export { eventually, type EventuallyOptions } from './eventually.js';
-export { backendConformanceSuite, type ConformanceHarness, type ConformanceTestApi } from './conformance/index.js';
 export { RegistryTestingModule, type RegistryTestingOptions } from './registry-testing.module.js';
 export { TestRegistry, type TestInstanceInit } from './test-registry.js';

@@ -55,3 +55,35 @@ describe('EtcdWatch connect deadline', () => {
     expect(second.calls).toEqual([]);
   });
 });
+
+describe('EtcdWatch resync reasons', () => {
+  it('tells a compacted start revision (a cancel without reason) from any other failure', () => {
+    const seen: string[] = [];
+    const watch = (): EventEmitter => {
+      const { client, watcher } = fakeClient();
+      new EtcdWatch(
+        client,
+        '/rpc/s:1.0/',
+        '5',
+        { clusterId: undefined },
+        {
+          onEvents: () => undefined,
+          onConnectionChange: () => undefined,
+          onResync: (detail, _error, reason) => seen.push(`${reason}: ${detail}`),
+        },
+      );
+      return watcher;
+    };
+    watch().emit('error', new Error('Watcher canceled: '));
+    watch().emit('error', new Error('Watcher canceled: etcdserver: mvcc: required revision has been compacted'));
+    watch().emit('error', new Error('Watcher canceled: etcdserver: mvcc: required revision is a future revision'));
+    watch().emit('end');
+    watch().emit('connected', { header: { revision: '6', cluster_id: '2' } });
+    expect(seen).toEqual([
+      'compacted: the revision to resume from was compacted',
+      'compacted: the revision to resume from was compacted',
+      'failed: the watch failed',
+      'ended: the watch ended',
+    ]);
+  });
+});

@@ -13,8 +13,12 @@ const CANCEL_TIMEOUT = 2_000;
  */
 export const CONNECT_TIMEOUT = 5_000;
 
-/** etcd's cancel reason when the start revision was compacted ("mvcc: required revision has been compacted"). */
-const COMPACTED = /compacted/i;
+/**
+ * A cancel for compaction: etcd cancels a watch whose start revision was compacted with
+ * `compact_revision` set and no `cancel_reason`, and etcd3 passes on only the reason, so its error
+ * reads "Watcher canceled: " with nothing after (other cancels name their reason).
+ */
+const COMPACTED = /compacted|^Watcher canceled:\s*$/i;
 
 /** Facts about the etcd cluster a watch's consumer last read from. @internal */
 export interface ClusterView {

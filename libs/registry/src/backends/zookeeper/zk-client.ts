@@ -1,5 +1,6 @@
 import type { ACL, Client, Event, Exception, Stat } from 'node-zookeeper-client';
 import { zookeeperClient as zookeeper } from './zookeeper.peer.js';
+import { BackendUnavailableError } from '../../errors/registry.error.js';
 
 type ZkError = Error | Exception | null;
 
@@ -129,16 +130,18 @@ export class ZkClient {
   }
 
   createEphemeral(path: string, data: string): Promise<boolean> {
-    return withTimeout(
-      new Promise<boolean>((resolve, reject) =>
-        this.raw.create(path, Buffer.from(data), this.acls, zookeeper.CreateMode.EPHEMERAL, (error) => {
-          if (!error) resolve(true);
-          else if (codeOf(error) === zookeeper.Exception.NODE_EXISTS) resolve(false);
-          else reject(asError(error));
-        }),
+    return this.explained(
+      withTimeout(
+        new Promise<boolean>((resolve, reject) =>
+          this.raw.create(path, Buffer.from(data), this.acls, zookeeper.CreateMode.EPHEMERAL, (error) => {
+            if (!error) resolve(true);
+            else if (codeOf(error) === zookeeper.Exception.NODE_EXISTS) resolve(false);
+            else reject(asError(error));
+          }),
+        ),
+        this.timeout,
+        `zookeeper create ${path}`,
       ),
-      this.timeout,
-      `zookeeper create ${path}`,
     );
   }
 
@@ -154,19 +157,36 @@ export class ZkClient {
 
   /** Runs one call; NO_NODE resolves `undefined` (absent), other errors reject. */
   private call<T>(what: string, path: string, run: (done: (error: ZkError, value: T) => void) => void): Promise<T | undefined> {
-    return withTimeout(
-      new Promise<T | undefined>((resolve, reject) =>
-        run((error, value) => {
-          if (!error) resolve(value);
-          else if (codeOf(error) === zookeeper.Exception.NO_NODE) resolve(undefined);
-          else reject(asError(error));
-        }),
+    return this.explained(
+      withTimeout(
+        new Promise<T | undefined>((resolve, reject) =>
+          run((error, value) => {
+            if (!error) resolve(value);
+            else if (codeOf(error) === zookeeper.Exception.NO_NODE) resolve(undefined);
+            else reject(asError(error));
+          }),
+        ),
+        this.timeout,
+        `zookeeper ${what} ${path}`,
       ),
-      this.timeout,
-      `zookeeper ${what} ${path}`,
     );
   }
+
+  /** A call that failed while disconnected, or with a connection-loss code, could not reach ZooKeeper: a `BackendUnavailableError` (same message). */
+  private explained<T>(call: Promise<T>): Promise<T> {
+    return call.catch((error: unknown) => {
+      const lost = this.disconnectedAt !== undefined || UNREACHABLE.has(codeOf((error as Error).cause ?? error) ?? 0);
+      throw lost && error instanceof Error ? new BackendUnavailableError(error.message, { cause: error }) : error;
+    });
+  }
 }
+
+/** ZooKeeper's codes for "the server could not be reached" (node-zookeeper-client's `Exception`). */
+const UNREACHABLE = new Set<number>([
+  zookeeper.Exception.CONNECTION_LOSS,
+  zookeeper.Exception.SESSION_EXPIRED,
+  zookeeper.Exception.OPERATION_TIMEOUT,
+]);
 
 /** node-zookeeper-client rejects with `Exception` objects that are not `Error`s: wrap those. */
 function asError(error: Error | Exception): Error {

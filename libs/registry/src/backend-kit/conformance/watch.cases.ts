@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createDiscoveryClient } from '../../discovery/create-discovery-client.js';
-import { eventually } from '../eventually.js';
+import { eventually } from '../../testing/eventually.js';
 import { keyOf, prefixOf, recorder, TIMEOUT, value, type ConformanceContext } from './conformance-context.js';
 
 /** Watches: prefix isolation, no gap after the read, failures only through onResync, malformed values. @internal */

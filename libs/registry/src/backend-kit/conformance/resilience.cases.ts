@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryModule } from '../../registry.module.js';
 import { ServiceRegistry } from '../../registration/service-registry.js';
-import { eventually } from '../eventually.js';
+import { eventually } from '../../testing/eventually.js';
 import { keyOf, prefixOf, recorder, TIMEOUT, value, type ConformanceContext } from './conformance-context.js';
 
 /** Resource kinds that keep a Node process alive, counted. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { eventually } from '../eventually.js';
+import { eventually } from '../../testing/eventually.js';
 import { keyOf, pairs, prefixOf, recorder, TIMEOUT, value, type ConformanceContext } from './conformance-context.js';
 
 /** Leases and the keys they own: put, delete, many keys per lease, renewal, expiry, another owner. @internal */
