@@ -54,6 +54,8 @@ export class RegistryHealthIndicator {
       },
       registrations: status.registrations.length,
       lostRegistrations: [...status.lostRegistrations],
+      // Keys not registered yet (the registry has not confirmed their first write).
+      pendingRegistrations: [...status.pendingRegistrations],
       // Keys another process holds: the same address advertised twice (this instance is not registered).
       heldByOthers: status.registrations.filter((r) => r.heldBy !== undefined).map((r) => ({ key: r.key, lease: r.heldBy })),
       staleServices,
@@ -62,7 +64,11 @@ export class RegistryHealthIndicator {
     };
     // A stale service is one this process cannot watch although it may still read it: blind, so down.
     const healthy =
-      pingError === undefined && status.lostRegistrations.length === 0 && status.state !== 'degraded' && staleServices.length === 0;
+      pingError === undefined &&
+      status.lostRegistrations.length === 0 &&
+      status.pendingRegistrations.length === 0 &&
+      status.state !== 'degraded' &&
+      staleServices.length === 0;
     return healthy ? indicator.up(details) : indicator.down(details);
   }
 }

@@ -24,6 +24,8 @@ export interface Registration {
    * same address. This one does not overwrite it, and takes the key over once it is gone.
    */
   readonly heldBy: string | undefined;
+  /** When the backend first confirmed this key; `undefined` while it was never registered. */
+  readonly firstConfirmedAt?: Date;
 }
 
 /** Snapshot of the registration side, for `ServiceRegistry.status()` and health. @publicApi */
@@ -41,8 +43,10 @@ export interface RegistrationStatus {
   readonly renewals: number;
   /** Leases granted since start (1 + the number of times the lease had to be replaced). */
   readonly grants: number;
-  /** Keys not (or no longer) confirmed in the registry. */
+  /** Keys that were registered and are no longer confirmed (being put back). */
   readonly lostRegistrations: readonly string[];
+  /** Keys never registered yet (the registry did not confirm a first write, e.g. down since boot). */
+  readonly pendingRegistrations: readonly string[];
   /** Last error met, and when. Cleared by the next full success. */
   readonly lastError: string | undefined;
   readonly lastErrorAt: Date | undefined;
@@ -52,8 +56,10 @@ export interface RegistrationStatus {
 /** What the lease holder reports for the status snapshot. @internal */
 export type LeaseStats = Pick<RegistrationStatus, 'leaseId' | 'ttlLeftMs' | 'lastRenewal' | 'renewals' | 'grants'>;
 
-/** The frozen status snapshot; lost registrations are derived from the unconfirmed ones. @internal */
-export function registrationStatus(parts: Omit<RegistrationStatus, 'lostRegistrations'>): RegistrationStatus {
-  const lost = Object.freeze(parts.registrations.filter((r) => !r.confirmed).map((r) => r.key));
-  return Object.freeze({ ...parts, lostRegistrations: lost });
+/** The frozen status snapshot; lost and pending registrations are derived from the unconfirmed ones. @internal */
+export function registrationStatus(parts: Omit<RegistrationStatus, 'lostRegistrations' | 'pendingRegistrations'>): RegistrationStatus {
+  const unconfirmed = parts.registrations.filter((r) => !r.confirmed);
+  const keys = (registered: boolean) =>
+    Object.freeze(unconfirmed.filter((r) => (r.firstConfirmedAt !== undefined) === registered).map((r) => r.key));
+  return Object.freeze({ ...parts, lostRegistrations: keys(true), pendingRegistrations: keys(false) });
 }

@@ -11,8 +11,8 @@ interface Wanted {
   generation: number;
   /** Lease and generation of the last write the backend acknowledged. */
   confirmed: { readonly lease: string; readonly generation: number } | undefined;
-  /** Whether "Registered" was logged for this key. */
-  announced: boolean;
+  /** When the backend first confirmed this key ("Registered" was logged then). */
+  firstConfirmedAt: Date | undefined;
   /** Another owner's lease that holds this key: it is not written until that owner's key is gone. */
   heldBy: string | undefined;
 }
@@ -60,7 +60,7 @@ export class RegistrationTable {
       value: encodeInstance(instance),
       generation: (previous?.generation ?? 0) + 1,
       confirmed: undefined,
-      announced: previous?.announced ?? false,
+      firstConfirmedAt: previous?.firstConfirmedAt,
       heldBy: previous?.heldBy,
     });
   }
@@ -142,8 +142,8 @@ export class RegistrationTable {
     const entry = this.wanted.get(ticket.key);
     if (!entry || entry.generation !== ticket.generation) return undefined;
     entry.confirmed = { lease, generation: ticket.generation };
-    if (entry.announced) return undefined;
-    entry.announced = true;
+    if (entry.firstConfirmedAt) return undefined;
+    entry.firstConfirmedAt = new Date();
     return entry.instance;
   }
 
@@ -163,7 +163,9 @@ export class RegistrationTable {
   /** One key as `registrations()` reports it, or `undefined` when not wanted. */
   registration(key: string, lease: string | undefined): Registration | undefined {
     const entry = this.wanted.get(key);
-    return entry && Object.freeze({ key, instance: entry.instance, confirmed: this.isConfirmed(key, lease), heldBy: entry.heldBy });
+    if (!entry) return undefined;
+    const { instance, heldBy, firstConfirmedAt } = entry;
+    return Object.freeze({ key, instance, confirmed: this.isConfirmed(key, lease), heldBy, firstConfirmedAt });
   }
 
   /** Every wanted key with its confirmation on `lease` (frozen). */

@@ -97,9 +97,10 @@ export class ServiceRegistry {
   async ready(timeout = 10_000): Promise<void> {
     const deadline = Date.now() + timeout;
     for (;;) {
-      const { lostRegistrations } = this.keeper.status();
-      if (lostRegistrations.length === 0) return;
-      if (Date.now() >= deadline) throw new RegistryTimeoutError(MESSAGES.notReady(lostRegistrations, timeout));
+      const { lostRegistrations, pendingRegistrations } = this.keeper.status();
+      const unconfirmed = [...pendingRegistrations, ...lostRegistrations];
+      if (unconfirmed.length === 0) return;
+      if (Date.now() >= deadline) throw new RegistryTimeoutError(MESSAGES.notReady(unconfirmed, timeout));
       await delay(Math.min(20, Math.max(0, deadline - Date.now())));
     }
   }
