@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { installSectionPackages, typescriptBlocks } from './readme-blocks.js';
+import { installSectionPackages, typescriptBlocks, type ReadmeBlock } from './readme-blocks.js';
 
 const run = promisify(execFile);
 const PACKAGE_DIR = resolve('dist/libs/registry');
@@ -56,15 +56,30 @@ export async function installStarter(dir: string, tarball: string): Promise<void
   await sh(dir, 'npm', ['install', ...quiet, ...packages, ...APP_CHOICES]);
 }
 
+/** Every TypeScript block of the README and of docs/*.md, each with the page it comes from. */
+export function documentedBlocks(): Array<ReadmeBlock & { page: string }> {
+  const pages = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
+  return pages.flatMap((page) => {
+    const unnamed = page === 'README.md' ? 'src/readme/block' : `src/docs/${basename(page, '.md')}/block`;
+    return typescriptBlocks(readFileSync(page, 'utf8'), unnamed).map((block) => ({ ...block, page }));
+  });
+}
+
 /**
- * Pastes every TypeScript block of the README into the app's `src/`, pointing the etcd endpoints
- * of the examples (`http://etcd…:2379`) at `etcdUrl`; the files written.
+ * Pastes every TypeScript block of the README and of docs/ into the app's `src/`, pointing the
+ * etcd endpoints of the examples (`http://etcd…:2379`) at `etcdUrl`; the files written.
  */
 export function pasteReadme(dir: string, etcdUrl: string): string[] {
-  const blocks = typescriptBlocks(readFileSync('README.md', 'utf8'));
+  const blocks = documentedBlocks();
   for (const block of blocks) {
     const file = join(dir, block.file);
-    if (existsSync(file)) throw new Error(`README line ${block.line}: ${block.file} is written twice`);
+    if (existsSync(file)) throw new Error(`${block.page} line ${block.line}: ${block.file} is written twice`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, block.code.replace(/http:\/\/etcd[\w-]*:2379/g, etcdUrl));
   }

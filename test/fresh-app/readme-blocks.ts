@@ -11,11 +11,12 @@ export interface ReadmeBlock {
 const MARKER = /^<!--\s*fresh-app:\s*(\S+)\s*-->$/;
 
 /**
- * Every ```ts block of a README, in order. A `<!-- fresh-app: path -->` line before a block (blank
+ * Every ```ts block of a README (or of a page of docs/), in order; an unnamed block goes to
+ * `<unnamed>-<n>.ts`. A `<!-- fresh-app: path -->` line before a block (blank
  * lines between them allowed) names the file it goes to; a marker that is not followed by a block
  * is an error, so a README edit cannot silently drop a block from the test.
  */
-export function typescriptBlocks(readme: string): ReadmeBlock[] {
+export function typescriptBlocks(readme: string, unnamed = 'src/readme/block'): ReadmeBlock[] {
   const lines = readme.split('\n');
   const blocks: ReadmeBlock[] = [];
   let marker: { file: string; line: number } | undefined;
@@ -34,7 +35,7 @@ export function typescriptBlocks(readme: string): ReadmeBlock[] {
     }
     const end = lines.findIndex((l, j) => j > i && l.trim() === '```');
     if (end < 0) throw new Error(`README line ${i + 1}: unterminated \`\`\`ts block`);
-    const file = marker?.file ?? `src/readme/block-${blocks.length + 1}.ts`;
+    const file = marker?.file ?? `${unnamed}-${blocks.length + 1}.ts`;
     blocks.push({ file, code: `${lines.slice(i + 1, end).join('\n')}\n`, line: i + 1 });
     marker = undefined;
     i = end;
