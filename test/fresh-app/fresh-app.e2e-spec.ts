@@ -59,6 +59,7 @@ describe('a new NestJS 12 starter app that follows the README', () => {
         'src/ops.module.ts',
         'src/grpc-provider.ts',
         'src/grpc-consumer.module.ts',
+        'src/metrics-main.ts',
       ]),
     );
     writeFileSync(join(app, 'src/ops-main.ts'), OPS_MAIN);
@@ -174,6 +175,45 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     expect(await grpcKeys()).toEqual([]);
     expect(provider.output).not.toMatch(/ERROR|WARN/);
   }, 120_000);
+
+  it('runs the metrics block of docs/observability.md: registry_* series on its own GET /metrics', async () => {
+    const port = await freePort();
+    const scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const registered = /^registry_registered_instances(\{[^}]*\})? 1$/m;
+    const provider = await start('metered provider', 'dist/metrics-main.js', async () => registered.test(await scrape()), {
+      PORT: String(port),
+    });
+    expect(await scrape()).toMatch(/^registry_stale_services(\{[^}]*\})? 0$/m);
+    await provider.stop();
+    expect(provider.output).not.toMatch(/ERROR|WARN/);
+  }, 60_000);
+
+  it("answers the README consumer's callers 503 with the error's code, logs an outage once, and prints no stack", async () => {
+    const port = await freePort();
+    const rpc = `http://127.0.0.1:${port}/rpc/users/7`;
+    await start('consumer (no rpc instance)', 'dist/consumer.js', async () => (await fetch(rpc)).status === 503, { PORT: String(port) });
+    const answer = await fetch(rpc); // nothing registers user-rpc here
+    expect({ status: answer.status, retryAfter: answer.headers.get('retry-after'), body: await answer.json() }).toEqual({
+      status: 503,
+      retryAfter: '1',
+      body: expect.objectContaining({ statusCode: 503, code: 'NO_INSTANCES', service: 'user-rpc' }),
+    });
+    const blindPort = await freePort();
+    const users = `http://127.0.0.1:${blindPort}/users/7`;
+    const blind = await start('consumer (etcd unreachable)', 'dist/consumer.js', async () => (await fetch(users)).status === 503, {
+      PORT: String(blindPort),
+      ETCD_HOSTS: `http://127.0.0.1:${await freePort()}`, // nothing listens there
+    });
+    for (let i = 0; i < 3; i++) {
+      const failed = await fetch(users);
+      expect({ status: failed.status, code: ((await failed.json()) as { code: string }).code }).toEqual({
+        status: 503,
+        code: 'BACKEND_UNAVAILABLE',
+      });
+    }
+    expect(blind.output.match(/is not answering/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    expect(blind.output).not.toMatch(/^\s+at /m); // no stack trace in the log
+  }, 90_000);
 
   it('gives types of every entry point to a TypeScript project under moduleResolution node10', async () => {
     const dir = join(app, 'node10');

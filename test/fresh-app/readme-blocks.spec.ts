@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { installSectionPackages, typescriptBlocks } from './readme-blocks.js';
 
 const fence = '```';
@@ -31,6 +31,10 @@ describe('typescriptBlocks', () => {
     expect(() => typescriptBlocks('<!-- fresh-app: src/a.ts -->\nsome text\n')).toThrow('line 1: fresh-app marker');
     expect(() => typescriptBlocks(`<!-- fresh-app: src/a.ts -->\n`)).toThrow('line 1: fresh-app marker');
     expect(() => typescriptBlocks(`${fence}ts\nconst a = 1;\n`)).toThrow('line 1: unterminated');
+  });
+
+  it('keeps the README to at most 30 KB (reference material lives in docs/)', () => {
+    expect(statSync('README.md').size).toBeLessThanOrEqual(30 * 1024);
   });
 
   it('finds the provider, consumer and health apps in the README', () => {
