@@ -23,8 +23,8 @@ export class UsersFixture {
   }
 }
 
-/** `order-service:2.0`, hosted by a plain provider. */
-@RpcService({ name: 'order-service', version: '2.0', metadata: { team: 'orders' } })
+/** `order-service:2.0`, a plain provider registered on the app's HTTP port (`transport: 'http'`). */
+@RpcService({ name: 'order-service', version: '2.0', metadata: { team: 'orders' }, transport: 'http' })
 @Injectable()
 export class OrdersFixture {}
 

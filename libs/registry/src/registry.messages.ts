@@ -76,6 +76,10 @@ export const MESSAGES = {
     `Invalid ${what} ${show(value)}: expected ${rule}.`,
   duplicateRpcService: (key: string, classes: string[]) =>
     `@RpcService ${key} is declared by more than one class (${classes.join(', ')}); give each a distinct name or version.`,
+  unhostedRpcService: (classes: string[]) =>
+    `@RpcService on ${classes.join(', ')}, which no server of this app serves: no HTTP route (@Get()...) and no ` +
+    '@MessagePattern, @EventPattern or @GrpcMethod handler. Put @RpcService on the controller that serves the service, ' +
+    "or say where it is served with @RpcService({ transport: 'http' | 'microservice' | 'both' }).",
   noPortForRegistration: (services: string[]) =>
     `Cannot register ${services.join(', ')}: the app has no HTTP server and no "port" option. ` +
     'Pass RegistryModule.forRoot({ port }) with the port your transport listens on.',

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { RegistryError, RegistryOptionsError } from '../errors/registry.error.js';
+import { InvalidServiceError, RegistryError, RegistryOptionsError } from '../errors/registry.error.js';
 import { RegistryBackend } from '../backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { withTimeout } from '../util/with-timeout.js';
@@ -53,6 +53,9 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
     this.jobs.require(); // fails bootstrap with "import ScheduleModule.forRoot()" when it is missing
     const definitions = this.served('http');
     const adapter = this.adapterHost?.httpAdapter;
+    const unhosted = this.explorer.definitions.filter((d) => d.unhosted);
+    // With an HTTP server, such a class would be advertised on a port where nothing of it answers.
+    if (adapter && unhosted.length > 0) throw new InvalidServiceError(MESSAGES.unhostedRpcService(unhosted.map((d) => d.className)));
     if (!adapter) {
       if (definitions.length === 0) return; // a standalone microservice: registerMicroservices(app) does it
       if (this.options.port === undefined) {

@@ -5,7 +5,7 @@ import { MESSAGES } from '../registry.messages.js';
 import { InvalidServiceError } from '../errors/registry.error.js';
 import { RpcService, rpcServiceMarker, type RpcServiceOptions, type RpcTransport } from '../decorators/rpc-service.decorator.js';
 import { fieldDefaults, FIELD_RULES, serviceKey, type FieldRule, type InstanceField } from '../model/index.js';
-import { servedEndpoints, servesGrpc, type Endpoint } from './served-endpoints.js';
+import { servedEndpoints, servesGrpc, servesNothing, type Endpoint } from './served-endpoints.js';
 import { keysOf, nearestKey } from '../options/unknown-keys.js';
 
 /** A class marked with `@RpcService`. @internal */
@@ -25,6 +25,8 @@ export interface RpcServiceDefinition {
   readonly endpoints: readonly Endpoint[];
   /** Served by a gRPC server (`@GrpcMethod` handlers), not by the app's other microservice servers. */
   readonly grpc: boolean;
+  /** No route, no handler and no explicit `transport`: nothing the app serves is this class. */
+  readonly unhosted: boolean;
 }
 
 /** Which instance field each `@RpcService` option fills. */
@@ -74,6 +76,7 @@ export function toDefinition(type: RpcServiceClass, options: RpcServiceOptions =
     protocol: given.protocol ?? defaults.protocol,
     endpoints: Object.freeze(servedEndpoints(type, given.transport)),
     grpc: servesGrpc(type),
+    unhosted: given.transport === undefined && servesNothing(type),
   });
 }
 

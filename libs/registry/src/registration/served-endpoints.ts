@@ -56,6 +56,14 @@ export function servedEndpoints(type: abstract new (...args: never[]) => unknown
 }
 
 /**
+ * Whether no server can serve the class: it has no HTTP route and no message, event or gRPC
+ * handler (a plain `@Injectable()`, or a controller without handlers). @internal
+ */
+export function servesNothing(type: abstract new (...args: never[]) => unknown): boolean {
+  return !methodsOf(type).some((m) => Reflect.hasMetadata(PATTERN_METADATA, m) || Reflect.hasMetadata(ROUTE_METHOD_METADATA, m));
+}
+
+/**
  * Whether the class serves gRPC (a `@GrpcMethod` / `@GrpcStreamMethod` handler): it is then
  * registered on the app's gRPC server (`"protocol": "grpc"`), and not on its other microservice
  * servers; the other microservice classes are registered on those, not on the gRPC one. @internal
