@@ -6,6 +6,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import type { Server } from 'node:net';
 import { USERS_PROTO } from '@app/demo-config';
 import { RegistryModule, RpcService, type RegistryError } from 'nest-service-registry';
+import { eventually } from 'nest-service-registry/testing';
 import { registerMicroservices } from 'nest-service-registry/microservices';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { testOptions, TrackedApps } from '../support/apps.js';
@@ -68,8 +69,14 @@ describe('registerMicroservices with a gRPC server', () => {
       ['user-grpc', grpcPort, 'grpc'],
       ['user-rpc', tcpPort, 'tcp'],
     ]);
-    const keys = (await suite.client.getAll().prefix('/rpc/').keys()).sort();
-    expect(keys).toEqual([`/rpc/user-grpc:1.0/127.0.0.1:${grpcPort}`, `/rpc/user-rpc:1.0/127.0.0.1:${tcpPort}`]);
+    expect(await suite.client.getAll().prefix('/rpc/').keys()).toEqual([]); // a hybrid app: nothing before its HTTP server listens
+    await app.listen(0, '127.0.0.1');
+    await eventually(async () =>
+      expect((await suite.client.getAll().prefix('/rpc/').keys()).sort()).toEqual([
+        `/rpc/user-grpc:1.0/127.0.0.1:${grpcPort}`,
+        `/rpc/user-rpc:1.0/127.0.0.1:${tcpPort}`,
+      ]),
+    );
   });
 
   it('fails naming grpcPort when it is missing or 0, and when nothing listens there; registers nothing', async () => {

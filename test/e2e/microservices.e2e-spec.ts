@@ -157,7 +157,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     await registerMicroservices(app);
     await app.listen(0, '127.0.0.1');
     const key = `/rpc/user-rpc:1.0/127.0.0.1:${tcpPortOf(microservice)}`;
-    expect((await registered()).map((r) => r.key)).toEqual([key]);
+    await eventually(async () => expect((await registered()).map((r) => r.key)).toEqual([key])); // written once every server listens
     let atClose: Promise<string | null> | undefined;
     // The moment Nest starts closing the TCP server, read the key (the 'close' event comes later).
     const server = microservice.unwrap<Server>();

@@ -22,7 +22,10 @@ export interface RegisterMicroservicesOptions {
  * `@MessagePattern` / `@EventPattern` handlers, or `transport: 'microservice' | 'both'`), each
  * with the endpoint its server bound (port 0 included) and `"protocol": "tcp"`, on the process's
  * one lease. Classes with `@GrpcMethod` handlers are registered on the gRPC server's `grpcPort`
- * with `"protocol": "grpc"`, once a connection to it succeeds. Call it once the servers listen: nothing is advertised before. Deregistration is the
+ * with `"protocol": "grpc"`, once a connection to it succeeds. Call it once the servers listen: nothing is advertised before.
+ * A hybrid app advertises nothing before every server of it listens: called before `app.listen()`,
+ * it resolves with the registrations unconfirmed and writes them once the HTTP server has bound
+ * its port (a server that fails to listen leaves no key). Deregistration is the
  * module's, at shutdown, before the servers close (for a standalone microservice, through
  * `enableShutdownHooks()` and a signal: its `close()` stops the server before running hooks).
  * At shutdown, after `drainDelay`, the TCP servers stop accepting and the `@RpcService` handlers

@@ -35,6 +35,10 @@ import { ServiceRegistry } from './service-registry.js';
 export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RegistrationOrchestrator.name);
   private pending: Promise<void> = Promise.resolve();
+  /** Until the app's HTTP server listens (a hybrid app): resolves then, or at shutdown. */
+  private httpListening: Promise<void> | undefined;
+  private openGate: (() => void) | undefined;
+  private closing = false;
 
   constructor(
     private readonly explorer: RpcServiceExplorer,
@@ -64,6 +68,16 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
       this.start(definitions, this.options.port);
       return;
     }
+    // A hybrid app registers nothing until every server listens: its microservices wait for this.
+    if (!this.adapterHost.listening) {
+      this.httpListening = new Promise((resolve) => (this.openGate = resolve));
+      this.adapterHost.listen$.subscribe({
+        complete: () => {
+          this.httpListening = undefined;
+          this.openGate?.();
+        },
+      });
+    }
     // Grant the lease now (invisible: no key hangs off it yet), so registering once the server
     // listens costs one write.
     this.keeper.prepare();
@@ -84,6 +98,8 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    this.openGate?.(); // registrations still waiting for the HTTP server are dropped
     const registered = this.registry.registrations().length > 0;
     try {
       await withTimeout(
@@ -108,14 +124,19 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
   /**
    * Registers the classes served by a Nest microservice server listening on `port`, advertised
    * with `protocol` (its transport: `grpc` for a gRPC server, which serves the `@GrpcMethod`
-   * classes; e.g. `tcp` for the others). Resolves with their registrations.
+   * classes; e.g. `tcp` for the others). Resolves with their registrations. In a hybrid app whose
+   * HTTP server does not listen yet, nothing is written until it does (a server that fails to
+   * listen leaves no key behind): resolves at once with them unconfirmed.
    */
   async registerMicroservice(port: number, protocol: string): Promise<readonly Registration[]> {
     const definitions = this.served('microservice').filter((d) => d.grpc === (protocol === 'grpc'));
     if (definitions.length > 0) this.jobs.require();
-    const registered = Promise.all(definitions.map((d) => this.registry.register({ ...this.fields(d), servicePort: port, protocol })));
-    this.pending = Promise.all([this.pending, registered.catch(() => undefined)]).then(() => undefined);
-    return registered;
+    const inits = definitions.map((d) => ({ ...this.fields(d), servicePort: port, protocol }));
+    const planned = inits.map((init) => this.registry.plan(init)); // invalid input fails here, before anything is written
+    const write = () => (this.closing ? [] : Promise.all(inits.map((init) => this.registry.register(init))));
+    const registered = this.httpListening ? this.httpListening.then(write) : write();
+    this.pending = Promise.all([this.pending, Promise.resolve(registered).catch(() => undefined)]).then(() => undefined);
+    return this.httpListening ? planned : registered;
   }
 
   private served(endpoint: Endpoint): readonly RpcServiceDefinition[] {

@@ -41,13 +41,21 @@ export class ServiceRegistry {
    * the registry is unreachable it keeps retrying and the registration says `confirmed: false`.
    */
   async register(init: RegistrationInit): Promise<Registration> {
-    const instance = createServiceInstance({ ...init, serviceHost: init.serviceHost ?? this.options.host });
-    const problem = validateInstance(instance);
-    if (problem) throw new InvalidServiceError(problem);
-    const key = instanceKey(this.options.namespace, instance);
+    const { key, instance } = this.plan(init);
     const registration = await this.keeper.put(key, instance);
     this.ownKeys.watch(servicePrefix(this.options.namespace, instance.serviceName, instance.serviceVersion));
     return registration;
+  }
+
+  /**
+   * The registration `init` would make, checked but not written (`confirmed: false`); throws an
+   * `InvalidServiceError` naming the field that breaks its rule. @internal
+   */
+  plan(init: RegistrationInit): Registration {
+    const instance = createServiceInstance({ ...init, serviceHost: init.serviceHost ?? this.options.host });
+    const problem = validateInstance(instance);
+    if (problem) throw new InvalidServiceError(problem);
+    return Object.freeze({ key: instanceKey(this.options.namespace, instance), instance, confirmed: false, heldBy: undefined });
   }
 
   /** Removes one of this process's instances, by key or by address. */
