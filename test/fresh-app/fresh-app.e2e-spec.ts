@@ -60,6 +60,7 @@ describe('a new NestJS 12 starter app that follows the README', () => {
         'src/grpc-provider.ts',
         'src/grpc-consumer.module.ts',
         'src/metrics-main.ts',
+        'src/users.gateway.spec.ts',
       ]),
     );
     writeFileSync(join(app, 'src/ops-main.ts'), OPS_MAIN);
@@ -214,6 +215,11 @@ describe('a new NestJS 12 starter app that follows the README', () => {
     expect(blind.output.match(/is not answering/g)?.length ?? 0).toBeLessThanOrEqual(1);
     expect(blind.output).not.toMatch(/^\s+at /m); // no stack trace in the log
   }, 90_000);
+
+  it("runs the README's testing example with the starter's own test runner (vitest run), no registry server", async () => {
+    const output = await sh(app, process.execPath, ['node_modules/vitest/vitest.mjs', 'run'], { env: { NO_COLOR: '1' } });
+    expect(output).toMatch(/Tests\s+1 passed \(1\)/); // NO_COLOR: plain text
+  }, 120_000);
 
   it('gives types of every entry point to a TypeScript project under moduleResolution node10', async () => {
     const dir = join(app, 'node10');

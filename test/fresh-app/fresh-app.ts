@@ -86,7 +86,12 @@ export function pasteReadme(dir: string, etcdUrl: string): string[] {
   return blocks.map((b) => b.file);
 }
 
-/** Builds the app as `nest build` does (tsc with the starter's tsconfig.build.json); tsc's output on failure. */
+/**
+ * Builds the app as `nest build` does (tsc with the starter's tsconfig.build.json), then
+ * type-checks everything with its tsconfig.json (specs included, which the build leaves out);
+ * tsc's output on failure.
+ */
 export async function buildApp(dir: string): Promise<void> {
   await sh(dir, process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+  await sh(dir, process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 }

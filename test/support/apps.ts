@@ -8,7 +8,7 @@ import {
   type LoggerService,
   type Type,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryModule, RpcService, type RegistryModuleOptions } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
@@ -86,14 +86,15 @@ export function providerModule(options: RegistryModuleOptions, controllers: Type
   return ProviderTestModule;
 }
 
-/** Creates (not yet listening) an HTTP provider app. */
+/** Creates (not yet listening) an HTTP provider app, with @nestjs/testing as an app's own tests would. */
 export async function createProvider(
   options: RegistryModuleOptions,
   controllers: Type[] = [UsersFixture],
   providers: Type[] = [],
   logger: LoggerService | false = false,
 ): Promise<INestApplication> {
-  return NestFactory.create(providerModule(options, controllers, providers), { logger, abortOnError: false });
+  const module = await Test.createTestingModule({ imports: [providerModule(options, controllers, providers)] }).compile();
+  return module.createNestApplication({ logger, abortOnError: false });
 }
 
 /** Creates, inits and listens (port 0) an HTTP provider app. */
@@ -108,9 +109,9 @@ export async function startConsumer(
   options: RegistryModuleOptions,
   logger: LoggerService | false = false,
 ): Promise<INestApplicationContext> {
-  @Module({ imports: [RegistryModule.forRoot(options)] })
-  class ConsumerTestModule {}
-  const app = await NestFactory.createApplicationContext(ConsumerTestModule, { logger, abortOnError: false });
+  const builder = Test.createTestingModule({ imports: [RegistryModule.forRoot(options)] });
+  const app = await (logger ? builder.setLogger(logger) : builder).compile();
+  if (!logger) app.useLogger(false);
   await app.init();
   return app;
 }

@@ -1,6 +1,6 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { RegistryModule, type RegistryModuleOptions } from 'nest-service-registry';
@@ -17,7 +17,8 @@ export async function startProviderWithHealth(
     controllers: [UsersFixture],
   })
   class ProviderWithHealth {}
-  const app = await NestFactory.create(ProviderWithHealth, { logger, abortOnError: false });
+  const module = await Test.createTestingModule({ imports: [ProviderWithHealth] }).compile();
+  const app = module.createNestApplication({ logger, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   return app;
 }
