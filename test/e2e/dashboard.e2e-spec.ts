@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DiscoveryClient, RegistryModule } from 'nest-service-registry';
 import { RegistryDashboardModule, type DashboardSnapshot, type RegistryDashboardOptions } from 'nest-service-registry/dashboard';
 import { eventually } from 'nest-service-registry/testing';
-import { portOf, startConsumer, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
+import { portOf, startConsumer, testOptions, TrackedApps, UsersFixture, testApp } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
 import { expectWithin } from '../support/bounds.js';
 
@@ -30,7 +29,7 @@ async function startDashboardApp(dashboard: RegistryDashboardOptions, prefix?: s
     controllers: [UsersFixture],
   })
   class DashboardApp {}
-  const app = await apps.track(NestFactory.create(DashboardApp, { logger: false, abortOnError: false }));
+  const app = await apps.track(testApp(DashboardApp));
   if (prefix) app.setGlobalPrefix(prefix);
   await app.listen(0, '127.0.0.1');
   return `http://127.0.0.1:${portOf(app)}`;

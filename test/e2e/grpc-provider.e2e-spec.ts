@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { GrpcMethod, MessagePattern, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Server } from 'node:net';
@@ -9,7 +8,7 @@ import { RegistryModule, RpcService, type RegistryError } from 'nest-service-reg
 import { eventually } from 'nest-service-registry/testing';
 import { registerMicroservices } from 'nest-service-registry/microservices';
 import { freePort } from '../../scripts/lib/ports.mjs';
-import { testOptions, TrackedApps } from '../support/apps.js';
+import { testOptions, TrackedApps, testApp } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
 
 // Issue 13, item 1: a hybrid app with a TCP and a gRPC server. registerMicroservices(app, {
@@ -41,7 +40,7 @@ async function hybrid(grpcPort: number) {
     controllers: [GrpcUsers, TcpUsers],
   })
   class HybridModule {}
-  const app = await apps.track(NestFactory.create(HybridModule, { logger: false, abortOnError: false }));
+  const app = await apps.track(testApp(HybridModule));
   const tcp = app.connectMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } });
   app.connectMicroservice<MicroserviceOptions>({
     transport: Transport.GRPC,

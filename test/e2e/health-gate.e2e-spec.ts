@@ -1,12 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { HealthCheckService, MemoryHealthIndicator, TerminusModule } from '@nestjs/terminus';
 import { DiscoveryClient, RegistryModule } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
 import { eventually } from 'nest-service-registry/testing';
-import { RecordingLogger, startConsumer, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
+import { RecordingLogger, startConsumer, testOptions, TrackedApps, UsersFixture, testApp } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
 
 // Issue 12, item 5: the instances' status follows the app's own terminus check, with damping.
@@ -34,7 +33,7 @@ describe('healthGate: instances follow the app’s own health check', () => {
     })
     class GatedProvider {}
     const logger = new RecordingLogger();
-    const provider = await apps.track(NestFactory.create(GatedProvider, { logger, abortOnError: false }));
+    const provider = await apps.track(testApp(GatedProvider, logger));
     await provider.listen(0, '127.0.0.1');
     expect(provider.get(SchedulerRegistry).getIntervals()).toContain('registry:health-gate'); // beside the lease renewal
     const discovery = (await apps.track(startConsumer(testOptions(suite.server.url), logger))).get(DiscoveryClient); // one logger: Nest's is process-wide
@@ -63,7 +62,7 @@ describe('healthGate: instances follow the app’s own health check', () => {
       ],
     })
     class NoSchedule {}
-    const app = await apps.track(NestFactory.create(NoSchedule, { logger: false, abortOnError: false }));
+    const app = await apps.track(testApp(NoSchedule));
     await expect(app.init()).rejects.toThrow('import ScheduleModule.forRoot() in your root module');
   });
 });

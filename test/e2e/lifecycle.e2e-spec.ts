@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { spawnTracked } from '../../scripts/lib/pid-ledger.mjs';
@@ -8,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { RegistryModule } from 'nest-service-registry';
 import { RegistryHealthIndicator, RegistryHealthModule } from 'nest-service-registry/health';
 import { eventually } from 'nest-service-registry/testing';
-import { testOptions, UsersFixture } from '../support/apps.js';
+import { testOptions, UsersFixture, testApp } from '../support/apps.js';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { expectWithin } from '../support/bounds.js';
 
@@ -33,7 +32,7 @@ async function healthApp(url: string): Promise<INestApplication> {
     controllers: [UsersFixture],
   })
   class HealthTestModule {}
-  const app = await NestFactory.create(HealthTestModule, { logger: false, abortOnError: false });
+  const app = await testApp(HealthTestModule);
   await app.listen(0, '127.0.0.1');
   return app;
 }

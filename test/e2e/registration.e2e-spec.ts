@@ -14,6 +14,7 @@ import {
   testOptions,
   TrackedApps,
   UsersFixture,
+  testApp,
 } from '../support/apps.js';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { useEtcdSuite } from '../support/etcd-suite.js';
@@ -249,7 +250,7 @@ describe('registration on etcd', () => {
   it('fails bootstrap, saying what to import, when an app registers services without ScheduleModule', async () => {
     @Module({ imports: [RegistryModule.forRoot(testOptions(suite.server.url))], controllers: [UsersFixture] })
     class NoScheduleModule {}
-    const app = await NestFactory.create(NoScheduleModule, { logger: false, abortOnError: false });
+    const app = await testApp(NoScheduleModule);
     try {
       await expect(app.listen(0, '127.0.0.1')).rejects.toThrow(
         'RegistryModule renews its lease through @nestjs/schedule: import ScheduleModule.forRoot() in your root module.',

@@ -86,6 +86,12 @@ export function providerModule(options: RegistryModuleOptions, controllers: Type
   return ProviderTestModule;
 }
 
+/** An HTTP app (not yet listening) of `module`, built with @nestjs/testing as Nest's own module tests are. */
+export async function testApp(module: Type, logger: LoggerService | false = false): Promise<INestApplication> {
+  const compiled = await Test.createTestingModule({ imports: [module] }).compile();
+  return compiled.createNestApplication({ logger, abortOnError: false });
+}
+
 /** Creates (not yet listening) an HTTP provider app, with @nestjs/testing as an app's own tests would. */
 export async function createProvider(
   options: RegistryModuleOptions,
@@ -93,8 +99,7 @@ export async function createProvider(
   providers: Type[] = [],
   logger: LoggerService | false = false,
 ): Promise<INestApplication> {
-  const module = await Test.createTestingModule({ imports: [providerModule(options, controllers, providers)] }).compile();
-  return module.createNestApplication({ logger, abortOnError: false });
+  return testApp(providerModule(options, controllers, providers), logger);
 }
 
 /** Creates, inits and listens (port 0) an HTTP provider app. */
