@@ -82,11 +82,11 @@ export async function worker(options, onMessage = () => undefined, execArgv = []
   return { result, stop };
 }
 
-/** Waits until `find()` returns something (messages arrive asynchronously). */
+/** Waits until `find()` returns (or resolves to) something (messages arrive asynchronously). */
 export async function until(find, timeout = 15_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const found = find();
+    const found = await find(); // an async condition is a promise, truthy at once: await it
     if (found) return found;
     if (Date.now() > deadline) throw new Error('timed out waiting for an event');
     await sleep(1);
