@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
-import { OrdersFixture, providerModule, RecordingLogger, testOptions, TrackedApps } from '../support/apps.js';
+import { OrdersFixture, providerModule, RecordingLogger, testOptions, TrackedApps, testContext } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
 
 // Issue 11, D5: two processes advertising the same host:port must not fight over the key.
@@ -13,7 +12,7 @@ const KEY = '/rpc/order-service:2.0/127.0.0.1:4200';
 
 async function start(logger: RecordingLogger): Promise<INestApplicationContext> {
   const module = providerModule(testOptions(suite.server.url, { port: 4200 }), [], [OrdersFixture]);
-  const app = await apps.track(NestFactory.createApplicationContext(module, { logger, abortOnError: false }));
+  const app = await apps.track(testContext(module, logger));
   await app.init();
   return app;
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ClientsModule, Transport, type ClientGrpc } from '@nestjs/microservices';
 import { ScheduleModule } from '@nestjs/schedule';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
@@ -11,6 +10,7 @@ import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest
 import { eventually } from 'nest-service-registry/testing';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
+import { testContext } from '../support/apps.js';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 
 // The consumer side of a deploy over gRPC, checked rather than assumed: when the registry's
@@ -64,7 +64,7 @@ beforeAll(async () => {
     ],
   })
   class ConsumerModule {}
-  app = await NestFactory.createApplicationContext(ConsumerModule, { logger: false, abortOnError: false });
+  app = await testContext(ConsumerModule);
   await app.init();
   users = app.get<ClientGrpc>('USERS').getService<UserService>('UserService');
 }, 60_000);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ClientsModule, Transport, type ClientGrpc } from '@nestjs/microservices';
 import { filter, firstValueFrom, timeout, type Observable } from 'rxjs';
 import { USERS_PROTO } from '@app/demo-config';
@@ -11,6 +10,7 @@ import { eventually } from 'nest-service-registry/testing';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
+import { testContext } from '../support/apps.js';
 
 // Issue 13: gRPC providers (the demo provider with GRPC_PORT, child processes) registered with
 // "protocol": "grpc"; a Nest ClientGrpc dialing registry:///user-grpc:1.0 balanced by gRPC's own
@@ -86,7 +86,7 @@ beforeAll(async () => {
     ],
   })
   class GrpcConsumer {}
-  app = await NestFactory.createApplicationContext(GrpcConsumer, { logger: false, abortOnError: false });
+  app = await testContext(GrpcConsumer);
   await app.init();
   users = app.get<ClientGrpc>('USER_GRPC').getService<UserService>('UserService');
   discovery = app.get(DiscoveryClient);

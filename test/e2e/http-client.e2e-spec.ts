@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { createServer, type Server } from 'node:http';
 import {
@@ -12,7 +11,7 @@ import {
   ServiceRegistry,
 } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
-import { testOptions } from '../support/apps.js';
+import { testOptions, testContext } from '../support/apps.js';
 import { steadyStream } from '../support/steady-stream.js';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
@@ -44,7 +43,7 @@ beforeAll(async () => {
   etcd = await EtcdServer.start();
   @Module({ imports: [ScheduleModule.forRoot(), RegistryModule.forRoot(testOptions(etcd.url))] })
   class ConsumerModule {}
-  consumer = await NestFactory.createApplicationContext(ConsumerModule, { logger: false, abortOnError: false });
+  consumer = await testContext(ConsumerModule);
   await consumer.init();
   http = consumer.get(RegistryHttpClient);
 });

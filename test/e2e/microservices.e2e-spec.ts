@@ -1,6 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Controller, Get, Module, type INestApplication, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, Module, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
 import {
   ClientProxyFactory,
   EventPattern,
@@ -14,7 +13,7 @@ import { firstValueFrom } from 'rxjs';
 import { RegistryModule, RpcService, ServiceRegistry } from 'nest-service-registry';
 import { RegistryClientsModule, registerMicroservices, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
-import { portOf, providerModule, testOptions, TrackedApps, UsersFixture } from '../support/apps.js';
+import { portOf, providerModule, testOptions, TrackedApps, UsersFixture, testApp, testContext, testMicroservice } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
 
 /** `user-rpc:1.0`: message handlers only, so it goes to the microservice endpoint. */
@@ -101,7 +100,7 @@ const tcpPortOf = (app: INestMicroservice): number => {
 describe('Nest microservice servers are registered (real etcd, TCP transport)', () => {
   it('hybrid app: HTTP and TCP classes get their own ports and protocols; a class on both gets two keys; nothing before the TCP server listens', async () => {
     const module = providerModule(testOptions(suite.server.url), [UsersFixture, UsersRpcFixture, BothFixture]);
-    const app = await track(NestFactory.create<INestApplication>(module, { logger: false, abortOnError: false }));
+    const app = await track(testApp(module));
     const microservice = app.connectMicroservice<MicroserviceOptions>(tcp);
     await app.init(); // initialised first this time: both orders must work
     await app.startAllMicroservices();
@@ -127,7 +126,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
 
   it('standalone microservice on port 0: registered with the port it bound, and callable there', async () => {
     const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
-    const app = await track(NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }));
+    const app = await track(testMicroservice(module, tcp));
     await app.listen();
     await registerMicroservices(app);
     const port = tcpPortOf(app);
@@ -143,7 +142,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
 
   it('says what to do when called before the servers listen', async () => {
     const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
-    const app = await track(NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }));
+    const app = await track(testMicroservice(module, tcp));
     await app.init();
     await expect(registerMicroservices(app)).rejects.toThrow(/not listening yet.*after app\.startAllMicroservices\(\).*app\.listen\(\)/);
     expect(await registered()).toEqual([]);
@@ -151,7 +150,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
 
   it('hybrid app close: the TCP key is gone before the TCP server closes', async () => {
     const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
-    const app = await track(NestFactory.create<INestApplication>(module, { logger: false, abortOnError: false }));
+    const app = await track(testApp(module));
     const microservice = app.connectMicroservice<MicroserviceOptions>(tcp);
     await app.startAllMicroservices(); // Nest's documented order: before listen(), without init()
     await registerMicroservices(app);
@@ -177,7 +176,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
       const module = providerModule(testOptions(suite.server.url), [EventsFixture]);
-      const app = await track(NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }));
+      const app = await track(testMicroservice(module, tcp));
       await app.listen();
       await registerMicroservices(app);
       ports.push(tcpPortOf(app));
@@ -189,7 +188,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
       ],
     })
     class EmitterModule {}
-    const consumer = await track(NestFactory.createApplicationContext(EmitterModule, { logger: false, abortOnError: false }));
+    const consumer = await track(testContext(EmitterModule));
     const events = consumer.get<RegistryClientProxy>('EVENTS');
     for (let i = 0; i < 30; i++) await firstValueFrom(events.emit('seen', { i }), { defaultValue: undefined });
     await eventually(() =>
@@ -200,13 +199,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
   it('p2c sends measurably fewer calls to an instance that answers 20 ms slower (round-robin: a third)', async () => {
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const app = await track(
-        NestFactory.createMicroservice<MicroserviceOptions>(providerModule(testOptions(suite.server.url), [LatencyFixture]), {
-          ...tcp,
-          logger: false,
-          abortOnError: false,
-        }),
-      );
+      const app = await track(testMicroservice(providerModule(testOptions(suite.server.url), [LatencyFixture]), tcp));
       await app.listen();
       await registerMicroservices(app);
       ports.push(tcpPortOf(app));
@@ -223,7 +216,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
       ],
     })
     class LatencyConsumerModule {}
-    const consumer = await track(NestFactory.createApplicationContext(LatencyConsumerModule, { logger: false, abortOnError: false }));
+    const consumer = await track(testContext(LatencyConsumerModule));
     const share = async (token: string): Promise<number> => {
       const client = consumer.get<RegistryClientProxy>(token);
       const answers: number[] = [];
@@ -243,9 +236,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
 
   it('RegistryClientsModule.registerAsync takes the options of a client from a factory with injected config', async () => {
     const module = providerModule(testOptions(suite.server.url), [UsersRpcFixture]);
-    const provider = await track(
-      NestFactory.createMicroservice<MicroserviceOptions>(module, { ...tcp, logger: false, abortOnError: false }),
-    );
+    const provider = await track(testMicroservice(module, tcp));
     await provider.listen();
     await registerMicroservices(provider);
     const CONFIG = Symbol('config');
@@ -265,7 +256,7 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
       ],
     })
     class AsyncConsumerModule {}
-    const consumer = await track(NestFactory.createApplicationContext(AsyncConsumerModule, { logger: false, abortOnError: false }));
+    const consumer = await track(testContext(AsyncConsumerModule));
     const users = consumer.get<RegistryClientProxy>('USERS');
     expect(await firstValueFrom(users.send('users.get', { id: 3 }))).toEqual({ id: 3, name: 'user 3' });
     // A bad option from the factory fails the app's bootstrap, naming it.
@@ -276,8 +267,6 @@ describe('Nest microservice servers are registered (real etcd, TCP transport)', 
       ],
     })
     class BadConsumerModule {}
-    await expect(NestFactory.createApplicationContext(BadConsumerModule, { logger: false, abortOnError: false })).rejects.toThrow(
-      /clients\[BAD\]\.retries.*-1.*an integer in 0\.\.10/,
-    );
+    await expect(testContext(BadConsumerModule)).rejects.toThrow(/clients\[BAD\]\.retries.*-1.*an integer in 0\.\.10/);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DiscoveryClient, NoInstancesError, RegistryModule, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import {
@@ -15,6 +14,7 @@ import {
   TrackedApps,
   UsersFixture,
   testApp,
+  testContext,
 } from '../support/apps.js';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { useEtcdSuite } from '../support/etcd-suite.js';
@@ -282,7 +282,7 @@ describe('registration on etcd', () => {
 
   it('ready(): an application context (no HTTP server, port option) can choose its own service right after', async () => {
     const module = providerModule(testOptions(suite.server.url, { port: 4100 }), [], [OrdersFixture]);
-    const app = await track(NestFactory.createApplicationContext(module, { logger: false, abortOnError: false }));
+    const app = await track(testContext(module));
     await app.init();
     await app.get(ServiceRegistry).ready();
     const chosen = await app.get(DiscoveryClient).choose('order-service', { version: '2.0' });
@@ -292,7 +292,7 @@ describe('registration on etcd', () => {
   it('ready() rejects after its timeout naming what is not registered, while the registry is unreachable', async () => {
     const deadPort = await freePort();
     const module = providerModule(testOptions(`http://127.0.0.1:${deadPort}`, { port: 4101 }), [], [OrdersFixture]);
-    const app = await track(NestFactory.createApplicationContext(module, { logger: false, abortOnError: false }));
+    const app = await track(testContext(module));
     await app.init();
     await expect(app.get(ServiceRegistry).ready(500)).rejects.toThrow(
       /Not registered within 500 ms: \/rpc\/order-service:2\.0\/127\.0\.0\.1:4101/,

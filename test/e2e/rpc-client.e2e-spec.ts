@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { firstValueFrom, timeout } from 'rxjs';
 import { CallFailedError, DiscoveryClient, RegistryModule } from 'nest-service-registry';
 import { RegistryClientsModule, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
-import { testOptions } from '../support/apps.js';
+import { testOptions, testContext } from '../support/apps.js';
 import { steadyStream } from '../support/steady-stream.js';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
@@ -35,7 +34,7 @@ beforeAll(async () => {
     ],
   })
   class ConsumerModule {}
-  consumer = await NestFactory.createApplicationContext(ConsumerModule, { logger: false, abortOnError: false });
+  consumer = await testContext(ConsumerModule);
   await consumer.init();
   client = consumer.get<RegistryClientProxy>('USER_RPC');
 });

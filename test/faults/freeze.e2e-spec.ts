@@ -4,10 +4,9 @@ import { DiscoveryClient } from 'nest-service-registry';
 import { RegistryHealthIndicator, RegistryHealthModule } from 'nest-service-registry/health';
 import { eventually } from 'nest-service-registry/testing';
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { RegistryModule } from 'nest-service-registry';
-import { startProvider, testOptions } from '../support/apps.js';
+import { startProvider, testOptions, testContext } from '../support/apps.js';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { EventLedger } from '../support/event-ledger.js';
 import { idOf, sleep, storedIds } from './fault-helpers.js';
@@ -27,11 +26,7 @@ describe('etcd frozen with SIGSTOP for 12 s', () => {
     const provider = await startProvider(testOptions(etcd.url, { ttl: 10 }));
     @Module({ imports: [RegistryModule.forRoot(testOptions(etcd.url)), TerminusModule, RegistryHealthModule] })
     class ConsumerWithHealth {}
-    const consumer: INestApplicationContext = await NestFactory.createApplicationContext(ConsumerWithHealth, {
-      logger: false,
-      abortOnError: false,
-    });
-    await consumer.init();
+    const consumer: INestApplicationContext = await testContext(ConsumerWithHealth);
     const discovery = consumer.get(DiscoveryClient);
     const health = consumer.get(RegistryHealthIndicator);
     await discovery.getInstances('user-service');

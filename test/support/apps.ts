@@ -5,10 +5,12 @@ import {
   Module,
   type INestApplication,
   type INestApplicationContext,
+  type INestMicroservice,
   type LoggerService,
   type Type,
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryModule, RpcService, type RegistryModuleOptions } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
@@ -109,16 +111,29 @@ export async function startProvider(options: RegistryModuleOptions, controllers?
   return app;
 }
 
+/** An initialised application context of `module` (@nestjs/testing), as `NestFactory.createApplicationContext` gives. */
+export async function testContext(module: Type, logger: LoggerService | false = false): Promise<INestApplicationContext> {
+  const builder = Test.createTestingModule({ imports: [module] });
+  const context = await (logger ? builder.setLogger(logger) : builder).compile();
+  if (!logger) context.useLogger(false);
+  await context.init();
+  return context;
+}
+
+/** A Nest microservice of `module` (@nestjs/testing), not yet listening. */
+export async function testMicroservice(module: Type, options: MicroserviceOptions): Promise<INestMicroservice> {
+  const compiled = await Test.createTestingModule({ imports: [module] }).compile();
+  return compiled.createNestMicroservice({ ...options, logger: false, abortOnError: false });
+}
+
 /** A consumer: an application context with only RegistryModule. */
 export async function startConsumer(
   options: RegistryModuleOptions,
   logger: LoggerService | false = false,
 ): Promise<INestApplicationContext> {
-  const builder = Test.createTestingModule({ imports: [RegistryModule.forRoot(options)] });
-  const app = await (logger ? builder.setLogger(logger) : builder).compile();
-  if (!logger) app.useLogger(false);
-  await app.init();
-  return app;
+  @Module({ imports: [RegistryModule.forRoot(options)] })
+  class ConsumerTestModule {}
+  return testContext(ConsumerTestModule, logger);
 }
 
 /** Port an HTTP app listens on. */
