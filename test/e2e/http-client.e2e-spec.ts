@@ -39,6 +39,21 @@ async function fixedServer(status: number): Promise<{ port: number; hits: Map<st
   return { port: (server.address() as { port: number }).port, hits };
 }
 
+/**
+ * Waits until the consumer sees exactly these providers: the keys of a previous test's providers
+ * (SIGKILLed, so gone only after their TTL) must not count as three live instances.
+ */
+async function onlyThese(started: readonly DemoProvider[]): Promise<void> {
+  const addresses = started.map((p) => p.httpAddress).sort();
+  await eventually(
+    async () => {
+      const seen = await consumer.get(DiscoveryClient).getInstances('user-service');
+      expect(seen.map((i) => `${i.serviceHost}:${i.servicePort}`).sort()).toEqual(addresses);
+    },
+    { timeout: 10_000 },
+  );
+}
+
 beforeAll(async () => {
   etcd = await EtcdServer.start();
   @Module({ imports: [ScheduleModule.forRoot(), RegistryModule.forRoot(testOptions(etcd.url))] })
@@ -62,9 +77,7 @@ describe('RegistryHttpClient: load-balanced fetch with failover (real etcd)', ()
   it('spreads calls round-robin over the http instances (providers as child processes)', async () => {
     const three = await Promise.all([0, 1, 2].map(() => DemoProvider.start(etcd.url)));
     providers.push(...three);
-    await eventually(async () => expect(await consumer.get(DiscoveryClient).getInstances('user-service')).toHaveLength(3), {
-      timeout: 10_000,
-    });
+    await onlyThese(three);
     const counts = new Map<string, number>();
     for (let i = 0; i < 30; i++) {
       const user = await getUser(i);
@@ -79,9 +92,7 @@ describe('RegistryHttpClient: load-balanced fetch with failover (real etcd)', ()
     async (signal) => {
       const [victim, ...rest] = await Promise.all([0, 1, 2].map(() => DemoProvider.start(etcd.url)));
       providers.push(victim!, ...rest);
-      await eventually(async () => expect(await consumer.get(DiscoveryClient).getInstances('user-service')).toHaveLength(3), {
-        timeout: 10_000,
-      });
+      await onlyThese([victim!, ...rest]);
       const { ok, failed } = await steadyStream(300, 100, getUser, () => victim!.stop(signal));
       expect(failed).toEqual([]);
       expect(ok).toHaveLength(300);
