@@ -1,24 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { DiscoveryClient, NoInstancesError, RegistryModule, ServiceRegistry } from 'nest-service-registry';
+import { type INestApplicationContext } from '@nestjs/common';
+import { DiscoveryClient, NoInstancesError, ServiceRegistry } from 'nest-service-registry';
 import { eventually } from 'nest-service-registry/testing';
 import {
   createProvider,
   OrdersFixture,
   portOf,
-  providerModule,
-  RecordingLogger,
   startConsumer,
   startProvider,
   testOptions,
   TrackedApps,
   UsersFixture,
-  testApp,
-  testContext,
 } from '../support/apps.js';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { useEtcdSuite } from '../support/etcd-suite.js';
-import { expectWithin } from '../support/bounds.js';
 
 const apps = new TrackedApps();
 const suite = useEtcdSuite(apps);
@@ -126,77 +121,6 @@ describe('registration on etcd', () => {
     expect(registry.status()).toMatchObject({ leaseId: lease, grants: 1, state: 'alive' });
   });
 
-  it('re-registers within one renewal when the lease is revoked from outside', async () => {
-    const app = await track(startProvider(testOptions(suite.server.url, { ttl: 3 })));
-    const [before] = await eventually(async () => {
-      const entries = await kvs();
-      expect(entries).toHaveLength(1);
-      return entries;
-    });
-    await suite.client.leaseClient.leaseRevoke({ ID: before!.lease });
-    const revokedAt = Date.now();
-    const [after] = await eventually(
-      async () => {
-        const entries = await kvs();
-        expect(entries).toHaveLength(1);
-        expect(entries[0]!.lease).not.toBe(before!.lease);
-        return entries;
-      },
-      { timeout: 1_000 + 1_000 },
-    );
-    expectWithin(
-      'registration: lease revoked from outside -> keys back on a new lease (one renewal, TTL 3 s)',
-      Date.now() - revokedAt,
-      2_000,
-    );
-    expect(after!.value).toBe(before!.value);
-    expect(app.get(ServiceRegistry).status().grants).toBe(2);
-  });
-
-  it('puts a key deleted from outside back within 1 s', async () => {
-    await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
-    const [before] = await eventually(async () => {
-      const entries = await kvs();
-      expect(entries).toHaveLength(1);
-      return entries;
-    });
-    await suite.client.delete().key(before!.key);
-    const deletedAt = Date.now();
-    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
-    expectWithin('registration: key deleted from outside -> put back', Date.now() - deletedAt, 1_000);
-  });
-
-  it('puts back a key deleted from outside in a tight loop for 5 s within 1 s of the loop ending', async () => {
-    const app = await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
-    const [before] = await eventually(async () => {
-      const entries = await kvs();
-      expect(entries).toHaveLength(1);
-      return entries;
-    });
-    const until = Date.now() + 5_000;
-    let deletes = 0;
-    while (Date.now() < until) {
-      await suite.client.delete().key(before!.key);
-      deletes++;
-    }
-    const endedAt = Date.now();
-    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000, interval: 20 });
-    expectWithin('registration: 5 s delete loop ended -> key back', Date.now() - endedAt, 1_000);
-    expect(deletes).toBeGreaterThan(100); // the loop really raced the provider's puts
-    await eventually(() => expect(app.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', lostRegistrations: [] }));
-  });
-
-  it('puts back a key overwritten by someone else', async () => {
-    await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
-    const [before] = await eventually(async () => {
-      const entries = await kvs();
-      expect(entries).toHaveLength(1);
-      return entries;
-    });
-    await suite.client.put(before!.key).value('{"hijacked":true}');
-    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
-  });
-
   it('removes the keys and revokes the lease before the HTTP server closes', async () => {
     const app = await startProvider(testOptions(suite.server.url, { ttl: 10 }));
     const [entry] = await eventually(async () => {
@@ -237,65 +161,5 @@ describe('registration on etcd', () => {
     await registry.setStatus('user-service', 'UP');
     await eventually(async () => expect((await kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['UP']));
     await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(1));
-  });
-
-  it.each([
-    [{ ttl: 1 }, 'Invalid registry option "ttl": got 1, expected a whole number of seconds ≥ 2'],
-    [{ ttl: 5, renewInterval: 5 }, 'Invalid registry option "renewInterval": got 5, expected a number of seconds > 0 and below ttl (5)'],
-    [{ namespace: 'bad/ns' }, 'Invalid registry option "namespace": got "bad/ns"'],
-  ])('fails bootstrap for invalid options %j', async (overrides, message) => {
-    await expect(startProvider(testOptions(suite.server.url, overrides))).rejects.toThrow(message);
-  });
-
-  it('fails bootstrap, saying what to import, when an app registers services without ScheduleModule', async () => {
-    @Module({ imports: [RegistryModule.forRoot(testOptions(suite.server.url))], controllers: [UsersFixture] })
-    class NoScheduleModule {}
-    const app = await testApp(NoScheduleModule);
-    try {
-      await expect(app.listen(0, '127.0.0.1')).rejects.toThrow(
-        'RegistryModule renews its lease through @nestjs/schedule: import ScheduleModule.forRoot() in your root module.',
-      );
-    } finally {
-      await app.close();
-    }
-  });
-
-  it('fails bootstrap for an empty etcd host list', async () => {
-    const { etcd: etcdBackend } = await import('nest-service-registry/etcd');
-    await expect(startProvider({ backend: etcdBackend({ hosts: [] }), host: '127.0.0.1' })).rejects.toThrow(
-      'Invalid registry option "backend.hosts": got [], expected a non-empty list of endpoints',
-    );
-  });
-
-  it('is silent in steady state at every log level: no line per renewal', async () => {
-    const logger = new RecordingLogger();
-    const app = await track(createProvider(testOptions(suite.server.url), [UsersFixture], [], logger));
-    await app.listen(0, '127.0.0.1');
-    await eventually(() => expect(app.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', lostRegistrations: [] }));
-    const before = logger.lines.length;
-    const renewalsBefore = app.get(ServiceRegistry).status().renewals;
-    await eventually(() => expect(app.get(ServiceRegistry).status().renewals - renewalsBefore).toBeGreaterThanOrEqual(3), {
-      timeout: 15_000,
-    });
-    expect(logger.lines.slice(before)).toEqual([]);
-  });
-
-  it('ready(): an application context (no HTTP server, port option) can choose its own service right after', async () => {
-    const module = providerModule(testOptions(suite.server.url, { port: 4100 }), [], [OrdersFixture]);
-    const app = await track(testContext(module));
-    await app.init();
-    await app.get(ServiceRegistry).ready();
-    const chosen = await app.get(DiscoveryClient).choose('order-service', { version: '2.0' });
-    expect(chosen.servicePort).toBe(4100);
-  });
-
-  it('ready() rejects after its timeout naming what is not registered, while the registry is unreachable', async () => {
-    const deadPort = await freePort();
-    const module = providerModule(testOptions(`http://127.0.0.1:${deadPort}`, { port: 4101 }), [], [OrdersFixture]);
-    const app = await track(testContext(module));
-    await app.init();
-    await expect(app.get(ServiceRegistry).ready(500)).rejects.toThrow(
-      /Not registered within 500 ms: \/rpc\/order-service:2\.0\/127\.0\.0\.1:4101/,
-    );
   });
 });
