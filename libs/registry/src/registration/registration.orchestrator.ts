@@ -35,7 +35,7 @@ import { ServiceRegistry } from './service-registry.js';
 export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RegistrationOrchestrator.name);
   private pending: Promise<void> = Promise.resolve();
-  /** Until the app's HTTP server listens (a hybrid app): resolves then, or at shutdown. */
+  /** Until the app's HTTP server listens: resolves then, or at shutdown. */
   private httpListening: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
   private closing = false;
@@ -68,7 +68,8 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
       this.start(definitions, this.options.port);
       return;
     }
-    // A hybrid app registers nothing until every server listens: its microservices wait for this.
+    // Everything waits for the HTTP server to listen: its classes need the port it bound, and a
+    // hybrid app's microservices wait too, so a server that fails to listen leaves no key.
     if (!this.adapterHost.listening) {
       this.httpListening = new Promise((resolve) => (this.openGate = resolve));
       this.adapterHost.listen$.subscribe({
@@ -83,6 +84,7 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
     this.keeper.prepare();
     if (definitions.length === 0) return;
     const onListening = (): void => {
+      if (this.closing) return; // the app closed before it listened
       if (process.listenerCount('SIGTERM') === 0) this.logger.warn(MESSAGES.noShutdownHooks());
       const address = (adapter.getHttpServer() as Server).address();
       const bound = typeof address === 'object' && address !== null ? address.port : undefined;
@@ -93,8 +95,8 @@ export class RegistrationOrchestrator implements OnApplicationBootstrap, OnModul
       }
       this.start(definitions, port);
     };
-    if (this.adapterHost.listening) onListening();
-    else this.adapterHost.listen$.subscribe({ complete: onListening });
+    if (this.httpListening) void this.httpListening.then(onListening);
+    else onListening();
   }
 
   async onModuleDestroy(): Promise<void> {
