@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { Controller, Module, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
-import { EventPattern, MessagePattern, Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import type { Server } from 'node:net';
+import { Controller, Module, type INestApplicationContext } from '@nestjs/common';
+import { EventPattern, MessagePattern } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { RegistryModule, RpcService, ServiceRegistry } from 'nest-service-registry';
 import { RegistryClientsModule, registerMicroservices, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
 import { providerModule, testOptions, TrackedApps, testContext, testMicroservice } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
+import { TCP_ON_PORT_0, tcpPortOf } from '../support/microservice.js';
 
 /** `user-rpc:1.0`: message handlers only, so it goes to the microservice endpoint. */
 @RpcService({ name: 'user-rpc', version: '1.0' })
@@ -56,13 +56,7 @@ class LatencyFixture {
 const apps = new TrackedApps();
 const suite = useEtcdSuite(apps);
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
-const tcp = { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } } satisfies MicroserviceOptions;
-
-const tcpPortOf = (app: INestMicroservice): number => {
-  const address = app.unwrap<Server>().address();
-  if (typeof address !== 'object' || address === null) throw new Error('not listening');
-  return address.port;
-};
+const tcp = TCP_ON_PORT_0;
 
 // Split from microservices.e2e-spec.ts: emit, p2c and registerAsync through RegistryClientsModule.
 describe('RegistryClientsModule over Nest microservice servers (real etcd, TCP transport)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Controller, Get, type INestApplicationContext, type INestMicroservice } from '@nestjs/common';
+import { Controller, Get, type INestApplicationContext } from '@nestjs/common';
 import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Server } from 'node:net';
 import { firstValueFrom } from 'rxjs';
@@ -8,6 +8,7 @@ import { registerMicroservices } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
 import { portOf, providerModule, testOptions, TrackedApps, UsersFixture, testApp, testMicroservice } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
+import { TCP_ON_PORT_0, tcpPortOf } from '../support/microservice.js';
 
 /** `user-rpc:1.0`: message handlers only, so it goes to the microservice endpoint. */
 @RpcService({ name: 'user-rpc', version: '1.0' })
@@ -37,7 +38,7 @@ class BothFixture {
 const apps = new TrackedApps();
 const suite = useEtcdSuite(apps);
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
-const tcp = { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } } satisfies MicroserviceOptions;
+const tcp = TCP_ON_PORT_0;
 
 /** Keys under the namespace, each with its value's port and protocol. */
 async function registered(): Promise<Array<{ key: string; port: number; protocol: string }>> {
@@ -49,12 +50,6 @@ async function registered(): Promise<Array<{ key: string; port: number; protocol
     })
     .sort((a, b) => a.key.localeCompare(b.key));
 }
-
-const tcpPortOf = (app: INestMicroservice): number => {
-  const address = app.unwrap<Server>().address();
-  if (typeof address !== 'object' || address === null) throw new Error('not listening');
-  return address.port;
-};
 
 describe('Nest microservice servers are registered (real etcd, TCP transport)', () => {
   it('hybrid app: HTTP and TCP classes get their own ports and protocols; a class on both gets two keys; nothing before the TCP server listens', async () => {

@@ -19,17 +19,12 @@ const apps = new TrackedApps();
 const suite = useEtcdSuite(apps);
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 
-async function kvs(prefix = '/rpc/') {
-  const response = await suite.client.getAll().prefix(prefix).exec();
-  return response.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value.toString(), lease: kv.lease }));
-}
-
 describe('registration on etcd', () => {
   it('writes the documented key and JSON value with the port the server bound (port 0)', async () => {
     const app = await track(startProvider(testOptions(suite.server.url)));
     const port = portOf(app);
     const [entry] = await eventually(async () => {
-      const found = await kvs();
+      const found = await suite.kvs();
       expect(found).toHaveLength(1);
       return found;
     });
@@ -72,22 +67,24 @@ describe('registration on etcd', () => {
     const port = await freePort();
     const app = await track(createProvider(testOptions(suite.server.url, { namespace: 'shop' })));
     await app.listen(port, '127.0.0.1');
-    await eventually(async () => expect((await kvs('/shop/')).map((e) => e.key)).toEqual([`/shop/user-service:1.0/127.0.0.1:${port}`]));
+    await eventually(async () =>
+      expect((await suite.kvs('/shop/')).map((e) => e.key)).toEqual([`/shop/user-service:1.0/127.0.0.1:${port}`]),
+    );
   });
 
   it('writes nothing before the HTTP server listens', async () => {
     const app = await track(createProvider(testOptions(suite.server.url)));
     await app.init();
     await new Promise((r) => setTimeout(r, 500)); // a window in which a premature registration would show
-    expect(await kvs()).toEqual([]);
+    expect(await suite.kvs()).toEqual([]);
     await app.listen(0, '127.0.0.1');
-    await eventually(async () => expect(await kvs()).toHaveLength(1));
+    await eventually(async () => expect(await suite.kvs()).toHaveLength(1));
   });
 
   it('puts two @RpcService classes of one app on one lease', async () => {
     await track(startProvider(testOptions(suite.server.url), [UsersFixture], [OrdersFixture]));
     const found = await eventually(async () => {
-      const entries = await kvs();
+      const entries = await suite.kvs();
       expect(entries).toHaveLength(2);
       return entries;
     });
@@ -110,7 +107,7 @@ describe('registration on etcd', () => {
     const until = Date.now() + 3 * 2_000;
     const deadline = Date.now() + 30_000;
     while (Date.now() < until || registry.status().renewals - renewalsBefore < 9) {
-      expect(await kvs()).toHaveLength(1);
+      expect(await suite.kvs()).toHaveLength(1);
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -124,7 +121,7 @@ describe('registration on etcd', () => {
   it('removes the keys and revokes the lease before the HTTP server closes', async () => {
     const app = await startProvider(testOptions(suite.server.url, { ttl: 10 }));
     const [entry] = await eventually(async () => {
-      const entries = await kvs();
+      const entries = await suite.kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
@@ -134,7 +131,7 @@ describe('registration on etcd', () => {
     let closeChecked: Promise<void> = Promise.resolve();
     server.close = ((callback?: (error?: Error) => void) => {
       closeChecked = (async () => {
-        seenAtClose.keys = (await kvs()).length;
+        seenAtClose.keys = (await suite.kvs()).length;
         seenAtClose.leaseTtl = (await suite.client.leaseClient.leaseTimeToLive({ ID: entry!.lease })).TTL;
       })();
       return originalClose(callback);
@@ -151,7 +148,7 @@ describe('registration on etcd', () => {
     await eventually(async () => expect(await discovery.getInstances('user-service')).toHaveLength(1));
     const [drained] = await registry.setStatus('user-service', 'OUT_OF_SERVICE');
     expect(drained!.instance.status).toBe('OUT_OF_SERVICE');
-    await eventually(async () => expect((await kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['OUT_OF_SERVICE']));
+    await eventually(async () => expect((await suite.kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['OUT_OF_SERVICE']));
     expect(registry.registrations()).toEqual([
       expect.objectContaining({ confirmed: true, instance: expect.objectContaining({ status: 'OUT_OF_SERVICE' }) }),
     ]);
@@ -159,7 +156,7 @@ describe('registration on etcd', () => {
     expect(discovery.getInstancesSync('user-service', { includeUnavailable: true })).toHaveLength(1);
     await expect(discovery.choose('user-service')).rejects.toThrow(NoInstancesError);
     await registry.setStatus('user-service', 'UP');
-    await eventually(async () => expect((await kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['UP']));
+    await eventually(async () => expect((await suite.kvs()).map((e) => JSON.parse(e.value).status)).toEqual(['UP']));
     await eventually(() => expect(discovery.getInstancesSync('user-service')).toHaveLength(1));
   });
 });

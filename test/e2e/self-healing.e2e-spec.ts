@@ -10,17 +10,12 @@ const apps = new TrackedApps();
 const suite = useEtcdSuite(apps);
 const track = <T extends INestApplicationContext>(app: Promise<T>): Promise<T> => apps.track(app);
 
-async function kvs(prefix = '/rpc/') {
-  const response = await suite.client.getAll().prefix(prefix).exec();
-  return response.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value.toString(), lease: kv.lease }));
-}
-
 // Split from registration.e2e-spec.ts: keys put back after a lost lease, a delete or an overwrite.
 describe('registration heals itself on etcd', () => {
   it('re-registers within one renewal when the lease is revoked from outside', async () => {
     const app = await track(startProvider(testOptions(suite.server.url, { ttl: 3 })));
     const [before] = await eventually(async () => {
-      const entries = await kvs();
+      const entries = await suite.kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
@@ -28,7 +23,7 @@ describe('registration heals itself on etcd', () => {
     const revokedAt = Date.now();
     const [after] = await eventually(
       async () => {
-        const entries = await kvs();
+        const entries = await suite.kvs();
         expect(entries).toHaveLength(1);
         expect(entries[0]!.lease).not.toBe(before!.lease);
         return entries;
@@ -47,20 +42,20 @@ describe('registration heals itself on etcd', () => {
   it('puts a key deleted from outside back within 1 s', async () => {
     await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
     const [before] = await eventually(async () => {
-      const entries = await kvs();
+      const entries = await suite.kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
     await suite.client.delete().key(before!.key);
     const deletedAt = Date.now();
-    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
+    await eventually(async () => expect(await suite.kvs()).toEqual([before]), { timeout: 1_000 });
     expectWithin('registration: key deleted from outside -> put back', Date.now() - deletedAt, 1_000);
   });
 
   it('puts back a key deleted from outside in a tight loop for 5 s within 1 s of the loop ending', async () => {
     const app = await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
     const [before] = await eventually(async () => {
-      const entries = await kvs();
+      const entries = await suite.kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
@@ -71,7 +66,7 @@ describe('registration heals itself on etcd', () => {
       deletes++;
     }
     const endedAt = Date.now();
-    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000, interval: 20 });
+    await eventually(async () => expect(await suite.kvs()).toEqual([before]), { timeout: 1_000, interval: 20 });
     expectWithin('registration: 5 s delete loop ended -> key back', Date.now() - endedAt, 1_000);
     expect(deletes).toBeGreaterThan(100); // the loop really raced the provider's puts
     await eventually(() => expect(app.get(ServiceRegistry).status()).toMatchObject({ state: 'alive', lostRegistrations: [] }));
@@ -80,11 +75,11 @@ describe('registration heals itself on etcd', () => {
   it('puts back a key overwritten by someone else', async () => {
     await track(startProvider(testOptions(suite.server.url, { ttl: 10 })));
     const [before] = await eventually(async () => {
-      const entries = await kvs();
+      const entries = await suite.kvs();
       expect(entries).toHaveLength(1);
       return entries;
     });
     await suite.client.put(before!.key).value('{"hijacked":true}');
-    await eventually(async () => expect(await kvs()).toEqual([before]), { timeout: 1_000 });
+    await eventually(async () => expect(await suite.kvs()).toEqual([before]), { timeout: 1_000 });
   });
 });

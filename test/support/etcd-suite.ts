@@ -3,10 +3,19 @@ import type { Etcd3 } from 'etcd3';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import type { TrackedApps } from './apps.js';
 
+/** One key of the suite's etcd: its value as text and the lease it hangs off (`'0'`: none). */
+export interface StoredKey {
+  readonly key: string;
+  readonly value: string;
+  readonly lease: string;
+}
+
 /** The private etcd of a suite and a plain client to it, valid inside tests. */
 export interface EtcdSuite {
   readonly server: EtcdServer;
   readonly client: Etcd3;
+  /** Every key under `prefix` (default `/rpc/`), read with the plain client. */
+  kvs(prefix?: string): Promise<StoredKey[]>;
 }
 
 /**
@@ -38,6 +47,10 @@ export function useEtcdSuite(apps: TrackedApps): EtcdSuite {
     },
     get client() {
       return started(client);
+    },
+    async kvs(prefix = '/rpc/') {
+      const response = await started(client).getAll().prefix(prefix).exec();
+      return response.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value.toString(), lease: kv.lease }));
     },
   };
 }
