@@ -59,10 +59,18 @@ export class RedisServer {
     return `rediss://127.0.0.1:${this.tlsPort}`;
   }
 
-  /** @param {{ extraArgs?: string[], tls?: RedisTls }} [options] */
+  /**
+   * With `persistent`, the server keeps an append-only file, so `restart({ empty: false })` comes
+   * back with its data (permanent instances); otherwise every restart is empty.
+   * @param {{ extraArgs?: string[], tls?: RedisTls, persistent?: boolean }} [options]
+   */
   static async start(options = {}) {
     requireInstalled('redis');
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'nsr-redis-')), options.extraArgs);
+    const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : [];
+    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'nsr-redis-')), [
+      ...persistence,
+      ...(options.extraArgs ?? []),
+    ]);
     if (options.tls) {
       server.tls = options.tls;
       server.tlsPort = await freePort();
@@ -75,8 +83,10 @@ export class RedisServer {
     await this.#process.kill(this.port);
   }
 
-  async restart() {
+  /** SIGKILL and start again, with no data (`empty`, the default) or with what its append-only file kept. */
+  async restart({ empty = true } = {}) {
     if (this.#process.running) await this.kill();
+    if (empty) rmSync(join(this.dir, 'appendonlydir'), { recursive: true, force: true });
     await this.launch();
   }
 

@@ -11,10 +11,10 @@ backendConformanceSuite(
     name: 'redis',
     ttl: 2,
     start: async () => {
-      server = await RedisServer.start();
+      server = await RedisServer.start({ persistent: true });
     },
     factory: () => redis({ url: server.url }),
-    restart: () => server.restart(), // Redis without persistence always restarts empty
+    restart: ({ empty }) => server.restart({ empty }), // with an append-only file: a restart may keep its data
     stop: () => server.stop(),
   },
 );

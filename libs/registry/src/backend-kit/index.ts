@@ -9,6 +9,7 @@ export {
   RegistryBackend,
   type BackendContext,
   type BackendEntry,
+  type Candidacy,
   type ListResult,
   type RegistryBackendFactory,
   type RegistryLease,

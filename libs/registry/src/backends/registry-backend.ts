@@ -106,6 +106,30 @@ export interface RegistryLease {
 }
 
 /**
+ * One candidate of a leader election held on the backend (the permanent-instance checker runs
+ * one per namespace). The claim lives `ttl` seconds after the last {@link campaign}; a candidate
+ * that stops campaigning (crashed, frozen, partitioned) loses it then, and another takes over.
+ * Writes are fenced: they happen only while this candidate's claim is the current one, checked by
+ * the backend in the same operation, so a deposed leader's late write never lands.
+ * @publicApi
+ */
+export interface Candidacy {
+  /** The fencing token of the current claim while leading (grows with every new term), else `undefined`. */
+  readonly token: string | undefined;
+  /**
+   * Claims leadership if nobody holds it, or renews this candidate's claim. Resolves whether this
+   * candidate leads now; rejects when the backend cannot be reached (then it may have lost the claim).
+   */
+  campaign(): Promise<boolean>;
+  /** Writes `key` = `value` without a lease, only while this candidate leads. Resolves `false` (nothing written) when it does not. */
+  put(key: string, value: string): Promise<boolean>;
+  /** Deletes `key`, only while this candidate leads. Resolves `false` (nothing deleted) when it does not. */
+  delete(key: string): Promise<boolean>;
+  /** Gives the claim up (another candidate may lead at once) and releases what the candidacy holds. Never rejects. */
+  resign(): Promise<void>;
+}
+
+/**
  * A registry backend. Abstract class so it can serve as a Nest injection token.
  *
  * Rules (checked by the conformance suite): `watch()` never throws, its failures arrive through
@@ -136,6 +160,20 @@ export abstract class RegistryBackend {
    * (a revision returned by `list()` of the same prefix). Never throws.
    */
   abstract watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription;
+  /**
+   * Writes `key` = `value` with no lease (a permanent instance: an etcd key without a lease, a
+   * persistent znode, a Redis key without expiry). It stays until deleted, across restarts of
+   * processes and of a server that keeps its data; a put replaces a key another lease owns.
+   */
+  abstract putPermanent(key: string, value: string): Promise<void>;
+  /** Deletes `key` whoever owns it (a no-op when it is absent). */
+  abstract deletePermanent(key: string): Promise<void>;
+  /**
+   * A candidate in the election `election` (a key outside every namespace prefix, see
+   * `electionKey`), whose claim lives `ttl` seconds after its last campaign. No I/O until
+   * `campaign()`.
+   */
+  abstract candidacy(election: string, ttl: number): Candidacy;
   /** Releases every connection and timer. Called last at shutdown. */
   abstract close(): Promise<void>;
 }

@@ -4,3 +4,4 @@ export * from './instance-fields.js';
 export * from './key-layout.js';
 export * from './instance.codec.js';
 export * from './validate-instance.js';
+export * from './instance-check.js';

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeInstance, encodeInstance } from './instance.codec.js';
-import { FIELD_RULES, INSTANCE_FIELDS, invalidField, isCompleteInstance, type InstanceField } from './instance-fields.js';
+import {
+  FIELD_RULES,
+  INSTANCE_FIELDS,
+  invalidField,
+  isCompleteInstance,
+  OMITTED_AT_DEFAULT,
+  type InstanceField,
+} from './instance-fields.js';
 import { createServiceInstance, sameInstance, type ServiceInstance } from './service-instance.js';
 import { validateInstance } from './validate-instance.js';
 
@@ -28,6 +35,17 @@ const OTHER: { [K in InstanceField]: ServiceInstance[K] } = {
   metadata: { a: 'c' },
   registeredAt: 'u',
   schema: 2,
+  ephemeral: false,
+  check: {
+    type: 'http',
+    path: '/health',
+    interval: 1_000,
+    timeout: 500,
+    failureThreshold: 2,
+    successThreshold: 1,
+    deregisterAfter: null,
+    last: { ok: false, at: 'then', detail: 'HTTP 503' },
+  },
 };
 
 /** A value that breaks the rule of `field`. */
@@ -45,6 +63,17 @@ const INVALID: Record<InstanceField, unknown> = {
   metadata: { a: 1 },
   registeredAt: 3,
   schema: 0,
+  ephemeral: 'no',
+  check: {
+    type: 'udp',
+    path: '',
+    interval: 1_000,
+    timeout: 500,
+    failureThreshold: 1,
+    successThreshold: 1,
+    deregisterAfter: null,
+    last: null,
+  },
 };
 
 // One field table drives the factory, codec, equality and validation: these cases fail for any
@@ -83,21 +112,39 @@ describe.each(INSTANCE_FIELDS.map((field) => [field]))('field %s', (field) => {
     expect(!decoded.ok && decoded.reason).toContain(field);
   });
 
-  it("is checked by the decoder's fast path, which needs it present", () => {
+  it("is checked by the decoder's fast path, which needs it present unless it is omitted at its default", () => {
     const raw = JSON.parse(encodeInstance(base)) as Record<string, unknown>;
     expect(isCompleteInstance(raw)).toBe(true);
     expect(isCompleteInstance({ ...raw, [field]: INVALID[field] })).toBe(false);
     const { [field]: _left, ...without } = raw;
-    expect(isCompleteInstance(without)).toBe(false);
+    expect(isCompleteInstance(without)).toBe(OMITTED_AT_DEFAULT.has(field));
     expect(isCompleteInstance({ ...raw, extra: 1 })).toBe(false);
   });
 
   it('is checked again for every value, however often an earlier one repeated (the fast path remembers the last valid)', () => {
+    if (OMITTED_AT_DEFAULT.has(field)) return expect(OMITTED_AT_DEFAULT.get(field)).toEqual(base[field]); // set: decoded by the full path
     const raw = JSON.parse(encodeInstance(base)) as Record<string, unknown>;
     const other = JSON.parse(encodeInstance({ ...base, [field]: OTHER[field] })) as Record<string, unknown>;
     const bad = { ...raw, [field]: INVALID[field] };
     const results = [raw, raw, bad, bad, other, other, bad, raw].map((v) => isCompleteInstance(v));
     expect(results).toEqual([true, true, false, false, true, true, false, true]);
+  });
+});
+
+describe('fields omitted at their default', () => {
+  it('are left out of an ordinary value and written for a permanent one', () => {
+    expect(Object.keys(JSON.parse(encodeInstance(base)) as object)).not.toEqual(expect.arrayContaining(['ephemeral']));
+    expect(encodeInstance(base)).not.toContain('"check"');
+    const permanent = createServiceInstance({ ...base, ephemeral: false, check: OTHER.check });
+    expect(JSON.parse(encodeInstance(permanent))).toMatchObject({ ephemeral: false, check: { type: 'http', path: '/health' } });
+  });
+
+  it('decode to their defaults, and a permanent value round-trips', () => {
+    const decoded = decodeInstance(encodeInstance(base));
+    expect(decoded.ok && [decoded.instance.ephemeral, decoded.instance.check]).toEqual([true, null]);
+    const permanent = createServiceInstance({ ...base, ephemeral: false, check: OTHER.check });
+    const back = decodeInstance(encodeInstance(permanent));
+    expect(back.ok && sameInstance(back.instance, permanent)).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { InstanceStatus, ServiceInstance } from './service-instance.js';
+import { CHECK_RULE_TEXT, isValidCheck } from './instance-check.js';
 
 /** How one instance field is checked: the rule in words (for messages) and the check itself. @publicApi */
 export interface FieldRule {
@@ -86,6 +87,9 @@ function validRegisteredAt(v: unknown): boolean {
 function validSchema(v: unknown): boolean {
   return integer(v, 1, Number.MAX_SAFE_INTEGER);
 }
+function validEphemeral(v: unknown): boolean {
+  return typeof v === 'boolean';
+}
 
 /**
  * The one list of instance fields, in the order they are encoded, each with its rule. The
@@ -107,6 +111,8 @@ export const FIELD_RULES = {
   metadata: { rule: 'a map of at most 64 printable strings (keys up to 256 characters, no "__proto__")', valid: isMetadata },
   registeredAt: { rule: 'a printable string of at most 64 characters (ISO-8601 time)', valid: validRegisteredAt },
   schema: { rule: 'an integer ≥ 1', valid: validSchema },
+  ephemeral: { rule: 'true or false', valid: validEphemeral },
+  check: { rule: CHECK_RULE_TEXT, valid: isValidCheck },
 } as const satisfies { readonly [K in keyof ServiceInstance]-?: FieldRule };
 
 /** A field of {@link ServiceInstance}. @publicApi */
@@ -114,6 +120,18 @@ export type InstanceField = keyof typeof FIELD_RULES;
 
 /** Every field, in encoding order. @publicApi */
 export const INSTANCE_FIELDS = Object.freeze(Object.keys(FIELD_RULES) as InstanceField[]);
+
+/**
+ * Fields written only when they differ from their default (`ephemeral: true`, `check: null`), so
+ * the values of ordinary instances stay what they were before permanent instances existed. @internal
+ */
+export const OMITTED_AT_DEFAULT: ReadonlyMap<InstanceField, unknown> = new Map<InstanceField, unknown>([
+  ['ephemeral', true],
+  ['check', null],
+]);
+
+/** How many fields a value of an ordinary instance carries (every field but those omitted at their default). */
+const ORDINARY_FIELD_COUNT = INSTANCE_FIELDS.length - OMITTED_AT_DEFAULT.size;
 
 /** Fields a stored value must carry (the yu-rpc address); the others take defaults. @internal */
 export const REQUIRED_FIELDS: ReadonlySet<InstanceField> = new Set(['serviceName', 'serviceVersion', 'serviceHost', 'servicePort']);
@@ -150,7 +168,8 @@ const knownGroup = remembering(validGroup);
 const knownProtocol = remembering(validProtocol);
 
 /**
- * Whether `v` has exactly the fields of an instance, each valid by its rule in {@link FIELD_RULES}:
+ * Whether `v` has exactly the fields of an ordinary instance (every field but those in
+ * {@link OMITTED_AT_DEFAULT}), each valid by its rule in {@link FIELD_RULES}:
  * the decoder's fast path for values written by this library. The same rule functions, called
  * by name so the engine inlines them (a loop over the table calls thirteen functions from one
  * place, and cost a third of a cold read's decoding); the shared fields through {@link remembering}.
@@ -172,7 +191,7 @@ export function isCompleteInstance(v: Readonly<Record<string, unknown>>): boolea
     isMetadata(v.metadata) &&
     validRegisteredAt(v.registeredAt) &&
     validSchema(v.schema) &&
-    ownKeyCount(v) === INSTANCE_FIELDS.length
+    ownKeyCount(v) === ORDINARY_FIELD_COUNT
   );
 }
 

@@ -63,6 +63,8 @@ describe('instance codec', () => {
       metadata: {},
       registeredAt: '',
       schema: 1,
+      ephemeral: true,
+      check: null,
     });
   });
 
@@ -72,9 +74,10 @@ describe('instance codec', () => {
       unknown
     >;
     const extra = decodeInstance(JSON.stringify({ ...full, javaOnly: 'x' }));
-    expect(extra.ok && Object.keys(extra.instance)).toEqual(Object.keys(full));
+    const defaults = { ephemeral: true, check: null }; // omitted from an ordinary value, present once decoded
+    expect(extra.ok && Object.keys(extra.instance)).toEqual(Object.keys({ ...full, ...defaults }));
     const complete = decodeInstance(JSON.stringify(full));
-    expect(complete.ok && complete.instance).toEqual(full);
+    expect(complete.ok && complete.instance).toEqual({ ...full, ...defaults });
   });
 
   it('freezes decoded instances and their metadata, complete or not', () => {

@@ -3,10 +3,12 @@ import {
   INSTANCE_FIELDS,
   isCompleteInstance,
   MAX_INSTANCE_BYTES,
+  OMITTED_AT_DEFAULT,
   REQUIRED_FIELDS,
   type FieldRule,
 } from './instance-fields.js';
 import { fieldDefaults, type ServiceInstance } from './service-instance.js';
+import type { InstanceCheck } from './instance-check.js';
 
 /**
  * The instance codec (DESIGN §2, the wire contract): the JSON value of one instance key, its
@@ -19,10 +21,16 @@ export type DecodeResult = { ok: true; instance: ServiceInstance } | { ok: false
 
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Serialises an instance to the documented JSON value (fixed field order). @publicApi */
+/**
+ * Serialises an instance to the documented JSON value (fixed field order). `ephemeral` and `check`
+ * are written only when they differ from their defaults (a permanent instance). @publicApi
+ */
 export function encodeInstance(instance: ServiceInstance): string {
   const ordered: Record<string, unknown> = {};
-  for (const field of INSTANCE_FIELDS) ordered[field] = instance[field];
+  for (const field of INSTANCE_FIELDS) {
+    const value = instance[field];
+    if (value !== OMITTED_AT_DEFAULT.get(field) || !OMITTED_AT_DEFAULT.has(field)) ordered[field] = value;
+  }
   return JSON.stringify(ordered);
 }
 
@@ -50,6 +58,8 @@ export function decodeInstance(raw: string): DecodeResult {
   if (isCompleteInstance(v)) {
     // Written by this library (or as completely): every field present and valid, nothing else.
     v.metadata = isEmpty(metadata!) ? EMPTY_METADATA : Object.freeze(metadata!);
+    v.ephemeral = true;
+    v.check = null;
     return { ok: true, instance: Object.freeze(v) as unknown as ServiceInstance };
   }
   for (const field of INSTANCE_FIELDS) {
@@ -66,7 +76,15 @@ export function decodeInstance(raw: string): DecodeResult {
   const complete: Record<string, unknown> = {};
   for (const field of INSTANCE_FIELDS) complete[field] = v[field] ?? defaults[field];
   complete.metadata = metadata === undefined || isEmpty(metadata) ? EMPTY_METADATA : Object.freeze({ ...metadata });
+  if (complete.check) complete.check = freezeCheck(complete.check as InstanceCheck);
   return { ok: true, instance: Object.freeze(complete) as unknown as ServiceInstance };
+}
+
+/** The check in its documented field order, frozen (so equal checks compare equal whoever wrote them). */
+function freezeCheck(c: InstanceCheck): InstanceCheck {
+  const last = c.last === null ? null : Object.freeze({ ok: c.last.ok, at: c.last.at, detail: c.last.detail });
+  const { type, path, interval, timeout, failureThreshold, successThreshold, deregisterAfter } = c;
+  return Object.freeze({ type, path, interval, timeout, failureThreshold, successThreshold, deregisterAfter, last });
 }
 
 function isEmpty(value: object): boolean {

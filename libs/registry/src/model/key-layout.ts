@@ -68,3 +68,11 @@ export function parseServiceKeyOf(namespace: string, key: string): { serviceName
   if (slash <= 0) return undefined;
   return splitServiceKey(rest.slice(0, slash));
 }
+
+/**
+ * The key of the leader election `name` of a namespace, e.g. `/rpc.election/checker`: outside the
+ * namespace prefix (`/rpc/`), so no reader of instances ever lists it. @internal
+ */
+export function electionKey(namespace: string, name: string): string {
+  return `/${namespace}.election/${name}`;
+}

@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../registry.constants.js';
 import { defaultInstanceId, type InstanceAddress } from './key-layout.js';
 import { INSTANCE_FIELDS } from './instance-fields.js';
+import { sameCheck, type InstanceCheck } from './instance-check.js';
 
 /** Lifecycle states an instance advertises. Only `UP` instances are handed out by default. @publicApi */
 export type InstanceStatus = 'UP' | 'DOWN' | 'STARTING' | 'OUT_OF_SERVICE';
@@ -32,6 +33,14 @@ export interface ServiceInstance extends InstanceAddress {
   readonly registeredAt: string;
   /** Value schema version, 1. */
   readonly schema: number;
+  /**
+   * `true` (default) for an instance kept alive by its process's lease; `false` for a permanent
+   * instance, which stays until deregistered (`ServiceRegistry.registerPermanent`, the CLI). Written
+   * only when `false`, so other values are unchanged.
+   */
+  readonly ephemeral: boolean;
+  /** A permanent instance's health check and its last result, or `null` (default; written only when set). */
+  readonly check: InstanceCheck | null;
 }
 
 /** Schema version written in every instance value. @internal */
@@ -59,6 +68,8 @@ export function fieldDefaults(address: InstanceAddress, registeredAt: string): O
     metadata: EMPTY_METADATA,
     registeredAt,
     schema: INSTANCE_SCHEMA,
+    ephemeral: true,
+    check: null,
   };
 }
 
@@ -77,6 +88,8 @@ export function sameInstance(a: ServiceInstance, b: ServiceInstance): boolean {
   for (const field of INSTANCE_FIELDS) {
     if (field === 'metadata') {
       if (!sameMetadata(a.metadata, b.metadata)) return false;
+    } else if (field === 'check') {
+      if (!sameCheck(a.check, b.check)) return false;
     } else if (a[field] !== b[field]) {
       return false;
     }

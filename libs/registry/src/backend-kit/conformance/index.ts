@@ -1,5 +1,6 @@
 import { conformanceContext, TIMEOUT, type ConformanceHarness, type ConformanceTestApi } from './conformance-context.js';
 import { leaseCases } from './lease.cases.js';
+import { permanentCases } from './permanent.cases.js';
 import { resilienceCases } from './resilience.cases.js';
 import { watchCases } from './watch.cases.js';
 
@@ -10,7 +11,8 @@ export type { ConformanceHarness, ConformanceTestApi } from './conformance-conte
  * deregister; many instances on one lease; renewal and expiry (with a delete event); a key taken
  * over by another lease; prefix isolation; watch from a read revision without a gap; `watch()`
  * never throwing; malformed data skipped; nothing left alive after `close()`; self-heal through
- * the module and a resync signal after the server restarts empty.
+ * the module and a resync signal after the server restarts empty; permanent keys (beyond every
+ * lease and across a restart that keeps data); a leader election whose writes are fenced.
  *
  * ```ts
  * import { describe, it, beforeAll, afterAll } from '@jest/globals';
@@ -29,5 +31,6 @@ export function backendConformanceSuite(api: ConformanceTestApi, harness: Confor
     leaseCases(context);
     watchCases(context);
     resilienceCases(context);
+    permanentCases(context);
   });
 }

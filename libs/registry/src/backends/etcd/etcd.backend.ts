@@ -1,5 +1,12 @@
 import type { Etcd3 } from 'etcd3';
-import { RegistryBackend, type ListResult, type RegistryLease, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import {
+  RegistryBackend,
+  type Candidacy,
+  type ListResult,
+  type RegistryLease,
+  type WatchListener,
+  type WatchSubscription,
+} from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { WatchSet } from '../watch-set.js';
 import { createEtcdClient } from './etcd-client.factory.js';
@@ -9,6 +16,7 @@ import { EtcdWatch } from './etcd-watch.js';
 import { explainEtcdError } from './etcd-errors.js';
 import { readPrefix } from './etcd-prefix-read.js';
 import { rangeFetch, type RangeFetch } from './etcd-range-call.js';
+import { EtcdCandidacy } from './etcd-election.js';
 
 /** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. @publicApi */
 export class EtcdBackend extends RegistryBackend {
@@ -83,6 +91,18 @@ export class EtcdBackend extends RegistryBackend {
   watch(prefix: string, afterRevision: string, listener: WatchListener): WatchSubscription {
     const cluster = { clusterId: this.clusterId };
     return this.watches.add(listener, (tracked) => new EtcdWatch(this.client, prefix, afterRevision, cluster, tracked));
+  }
+
+  async putPermanent(key: string, value: string): Promise<void> {
+    await withTimeout(this.client.put(key).value(value).exec(), this.requestTimeout, `etcd put ${key}`).catch(this.rethrow);
+  }
+
+  async deletePermanent(key: string): Promise<void> {
+    await withTimeout(this.client.delete().key(key).exec(), this.requestTimeout, `etcd delete ${key}`).catch(this.rethrow);
+  }
+
+  candidacy(election: string, ttl: number): Candidacy {
+    return new EtcdCandidacy(this.client, election, ttl, (t) => this.grantLease(t), this.requestTimeout, this.explain);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { MemoryElections } from './memory-election.js';
 import type { BackendEntry, ListResult, ResyncReason, WatchEvent, WatchListener } from '../registry-backend.js';
 
 interface Stored {
@@ -40,6 +41,8 @@ export class MemoryRegistryStore {
   private nextLease = 1;
   private timer: NodeJS.Timeout | undefined;
   private available = true;
+  /** Leader elections held on this store. @internal */
+  readonly elections = new MemoryElections(this);
 
   /** Current revision. */
   get currentRevision(): number {
@@ -58,6 +61,7 @@ export class MemoryRegistryStore {
       this.leases.clear();
       this.history = [];
       this.revision = 0;
+      this.elections.clear();
     }
     for (const watch of [...this.watches]) this.endWatch(watch, 'the memory registry restarted', 'cluster_changed');
     this.updateTimer();

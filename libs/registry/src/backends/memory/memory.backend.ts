@@ -1,4 +1,11 @@
-import { RegistryBackend, type ListResult, type RegistryLease, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import {
+  RegistryBackend,
+  type Candidacy,
+  type ListResult,
+  type RegistryLease,
+  type WatchListener,
+  type WatchSubscription,
+} from '../registry-backend.js';
 import type { MemoryRegistryStore } from './memory-registry.store.js';
 
 /**
@@ -56,6 +63,20 @@ export class MemoryBackend extends RegistryBackend {
         stop();
       },
     };
+  }
+
+  async putPermanent(key: string, value: string): Promise<void> {
+    this.guard();
+    this.store.put(key, value);
+  }
+
+  async deletePermanent(key: string): Promise<void> {
+    this.guard();
+    this.store.delete(key);
+  }
+
+  candidacy(election: string, ttl: number): Candidacy {
+    return this.store.elections.candidacy(election, ttl, () => this.guard());
   }
 
   async close(): Promise<void> {

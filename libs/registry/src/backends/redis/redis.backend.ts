@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import { RegistryBackend, type ListResult, type RegistryLease, type WatchListener, type WatchSubscription } from '../registry-backend.js';
+import {
+  RegistryBackend,
+  type Candidacy,
+  type ListResult,
+  type RegistryLease,
+  type WatchListener,
+  type WatchSubscription,
+} from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { WatchSet } from '../watch-set.js';
 import type { ResolvedRedisOptions } from './redis.options.js';
@@ -8,6 +15,10 @@ import { RedisWatch } from './redis-watch.js';
 import { ioredis } from './ioredis.peer.js';
 import { explainRedisError } from './redis-errors.js';
 import { redactUrl } from '../../util/redact-url.js';
+import { CAMPAIGN, fencedDelete, PUT_PERMANENT, RESIGN } from './redis-election.scripts.js';
+import { RedisCandidacy, type RedisScripts } from './redis-election.js';
+
+const FENCED_DELETE = fencedDelete(DELETE);
 
 /** `/a/b/c` → `/a/b/`; `/a/b/` → `/a/`. */
 function parentOf(path: string): string {
@@ -99,6 +110,30 @@ export class RedisBackend extends RegistryBackend {
       this.startSweeper();
       return new RedisWatch(connection, this.log, prefix, afterRevision, tracked);
     });
+  }
+
+  async putPermanent(key: string, value: string): Promise<void> {
+    await this.scripts.run(`put ${key}`, PUT_PERMANENT, [...this.scripts.putArgs(key, value), '', '']);
+  }
+
+  async deletePermanent(key: string): Promise<void> {
+    await this.scripts.run(`delete ${key}`, FENCED_DELETE, [...this.scripts.deleteArgs(key), '', '']);
+  }
+
+  candidacy(election: string, ttl: number): Candidacy {
+    const scripts = { campaign: CAMPAIGN, resign: RESIGN, put: PUT_PERMANENT, delete: FENCED_DELETE };
+    return new RedisCandidacy(this.scripts, election, ttl, scripts);
+  }
+
+  /** The scripts of permanent keys and elections, with this backend's prefix, deadline and errors. */
+  private get scripts(): RedisScripts {
+    const { keyPrefix, historyLength } = this.options;
+    return {
+      prefix: keyPrefix,
+      run: (what, script, args) => this.command(what, () => this.redis.eval(script, 0, ...args)),
+      putArgs: (key, value) => [keyPrefix, key, value, parentOf(key), parentOf(parentOf(key)), String(historyLength)],
+      deleteArgs: (key) => [keyPrefix, key, parentOf(key), String(historyLength)],
+    };
   }
 
   async close(): Promise<void> {

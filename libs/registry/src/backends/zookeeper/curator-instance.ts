@@ -55,7 +55,7 @@ export function toCurator(value: string, name: string, id: string, payloadClass:
     sslPort: null,
     payload: payloadClass === null ? fields : { '@class': payloadClass, ...fields },
     registrationTimeUTC: Number.isNaN(registeredAt) ? Date.now() : registeredAt,
-    serviceType: 'DYNAMIC',
+    serviceType: fields.ephemeral === false ? 'PERMANENT' : 'DYNAMIC',
     uriSpec: null,
     enabled: fields.status === undefined || fields.status === 'UP',
   };

@@ -41,7 +41,7 @@ export class ZkClient {
   disconnectedAt: number | undefined = Date.now();
   expired = false;
   closed = false;
-  private readonly acls: ACL[];
+  readonly acls: ACL[];
   /** Whether the client was connected at least once. */
   everConnected = false;
 
@@ -129,13 +129,14 @@ export class ZkClient {
     return this.call('mkdirp', path, (done) => this.raw.mkdirp(path, this.acls, (e) => done(e, undefined))).then(() => undefined);
   }
 
-  createEphemeral(path: string, data: string): Promise<boolean> {
+  /** Creates `path` (ephemeral unless `mode` says otherwise); resolves the path created, or `undefined` when it exists. */
+  create(path: string, data: string, mode: number = zookeeper.CreateMode.EPHEMERAL): Promise<string | undefined> {
     return this.explained(
       withTimeout(
-        new Promise<boolean>((resolve, reject) =>
-          this.raw.create(path, Buffer.from(data), this.acls, zookeeper.CreateMode.EPHEMERAL, (error) => {
-            if (!error) resolve(true);
-            else if (codeOf(error) === zookeeper.Exception.NODE_EXISTS) resolve(false);
+        new Promise<string | undefined>((resolve, reject) =>
+          this.raw.create(path, Buffer.from(data), this.acls, mode, (error, created) => {
+            if (!error) resolve(created);
+            else if (codeOf(error) === zookeeper.Exception.NODE_EXISTS) resolve(undefined);
             else reject(asError(error));
           }),
         ),

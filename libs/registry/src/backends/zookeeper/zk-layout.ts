@@ -20,6 +20,9 @@ export interface ZkLayout {
   decode(prefix: string, data: string): string;
 }
 
+/** The `ephemeralOwner` (hex) of a persistent znode. @internal */
+export const NO_OWNER = '0000000000000000';
+
 /** Prefix `/rpc/svc:1.0/` → znode `/rpc/svc:1.0`. @internal */
 export const trimSlash = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
 

@@ -1,6 +1,7 @@
 import {
   RegistryBackend,
   type BackendEntry,
+  type Candidacy,
   type ListResult,
   type RegistryLease,
   type WatchListener,
@@ -10,7 +11,9 @@ import { WatchSet } from '../watch-set.js';
 import type { ResolvedZooKeeperOptions } from './zookeeper.options.js';
 import { ZkClient } from './zk-client.js';
 import { ZooKeeperWatch } from './zookeeper-watch.js';
-import { curatorLayout, NATIVE_LAYOUT, type ZkLayout } from './zk-layout.js';
+import { putPersistent, ZkCandidacy } from './zk-election.js';
+import { zkLease } from './zk-lease.js';
+import { curatorLayout, NATIVE_LAYOUT, NO_OWNER, type ZkLayout } from './zk-layout.js';
 
 /** Session timeout of the reader client (lists and watches), milliseconds. */
 const READER_TIMEOUT = 10_000;
@@ -21,8 +24,6 @@ const READER_TIMEOUT = 10_000;
 const READER_LOST_AFTER = 1_500;
 /** Snapshots kept so a watch can continue from the read it follows. */
 const SNAPSHOTS = 256;
-
-const NO_OWNER = '0000000000000000';
 
 /**
  * ZooKeeper implementation of {@link RegistryBackend} (node-zookeeper-client). A lease is a
@@ -62,53 +63,14 @@ export class ZooKeeperBackend extends RegistryBackend {
   }
 
   async grantLease(ttl: number): Promise<RegistryLease> {
-    const client = new ZkClient(this.options.hosts, ttl * 1000, this.options.spinDelay, this.requestTimeout, ttl * 1000, this.options.auth);
-    this.clients.add(client);
+    const client = this.session(ttl);
     try {
       await client.connected();
     } catch (error) {
       this.drop(client);
       throw error;
     }
-    const id = client.sessionId;
-    const owned = new Set<string>(); // znodes this session created, deleted first at revoke
-    return {
-      id,
-      ttl,
-      put: async (key, value) => {
-        const path = this.layout.path(key);
-        const data = this.layout.encode(key, value);
-        await client.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
-        owned.add(path);
-        if (await client.createEphemeral(path, data)) return;
-        const stat = await client.exists(path);
-        if (stat && stat.ephemeralOwner.toString('hex') === id) return client.setData(path, data);
-        await client.remove(path); // someone else's znode: a put replaces it, as in etcd
-        if (!(await client.createEphemeral(path, data))) throw new Error(`zookeeper: ${path} was created again concurrently`);
-      },
-      delete: async (key) => {
-        owned.delete(this.layout.path(key));
-        await client.remove(this.layout.path(key));
-      },
-      renew: async () => {
-        if (client.lost) return false;
-        if (client.disconnectedAt !== undefined) throw new Error(`zookeeper: disconnected from ${this.options.hosts}`);
-        await client.exists('/');
-        return !client.lost;
-      },
-      // Closing the session removes its ephemerals too, but only once the server has the close
-      // request, which the client does not acknowledge: a close lost on a reconnecting socket left
-      // them for a whole session timeout. Deleting them first makes deregistration confirmed.
-      revoke: async () => {
-        try {
-          const ours = async (path: string) => (await client.exists(path))?.ephemeralOwner.toString('hex') === id;
-          await Promise.all([...owned].map(async (path) => (await ours(path)) && client.remove(path))); // taken over: not ours to delete
-        } finally {
-          this.drop(client);
-        }
-      },
-      release: () => this.drop(client),
-    };
+    return zkLease(client, ttl, this.layout, this.options.hosts, () => this.drop(client));
   }
 
   async list(prefix: string): Promise<ListResult> {
@@ -130,6 +92,27 @@ export class ZooKeeperBackend extends RegistryBackend {
       return { cancel: async () => undefined };
     }
     return this.watches.add(listener, (tracked) => new ZooKeeperWatch(reader, prefix, new Map(snapshot.values), tracked, this.layout));
+  }
+
+  async putPermanent(key: string, value: string): Promise<void> {
+    await putPersistent(await this.reader(), this.layout.path(key), this.layout.encode(key, value));
+  }
+
+  async deletePermanent(key: string): Promise<void> {
+    await (await this.reader()).remove(this.layout.path(key));
+  }
+
+  /** A candidate on a session of its own (timeout: the TTL), so its znode goes when it stops. */
+  candidacy(election: string, ttl: number): Candidacy {
+    const target = (key: string, value: string) => ({ path: this.layout.path(key), data: this.layout.encode(key, value) });
+    return new ZkCandidacy(
+      election,
+      () => this.session(ttl),
+      (client) => this.drop(client),
+      target,
+      this.requestTimeout,
+      ttl,
+    );
   }
 
   async close(): Promise<void> {
@@ -178,6 +161,13 @@ export class ZooKeeperBackend extends RegistryBackend {
     const watches = this.watches.all();
     this.watches.clear();
     for (const watch of watches) watch.finish(reason, undefined, 'session_lost');
+  }
+
+  /** A new client whose session (and own lost-after) is `ttl` seconds, tracked until dropped. */
+  private session(ttl: number): ZkClient {
+    const client = new ZkClient(this.options.hosts, ttl * 1000, this.options.spinDelay, this.requestTimeout, ttl * 1000, this.options.auth);
+    this.clients.add(client);
+    return client;
   }
 
   private drop(client: ZkClient): void {
