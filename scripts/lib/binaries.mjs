@@ -19,6 +19,7 @@ export const REQUIREMENTS = {
     present: () => existsSync('/usr/share/java/zookeeper.jar') && onPath('java'),
     packages: ['zookeeper'],
   },
+  python3: { what: 'python3 (the checker tests probe its http.server)', present: () => onPath('python3'), packages: ['python3'] },
   openssl: { what: 'openssl', present: () => onPath('openssl'), packages: ['openssl'] },
   chromium: { what: 'Chromium', present: () => existsSync('/usr/bin/chromium'), packages: ['chromium'] },
   curator: {

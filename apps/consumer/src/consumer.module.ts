@@ -5,6 +5,7 @@ import { HealthController, MetricsController, registryOptionsFromEnv, USERS_PACK
 import { APP_FILTER } from '@nestjs/core';
 import { RegistryExceptionFilter, RegistryModule } from 'nest-service-registry';
 import { RegistryDashboardModule } from 'nest-service-registry/dashboard';
+import { RegistryCheckerModule } from 'nest-service-registry/checker';
 import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
 import { RegistryHealthModule } from 'nest-service-registry/health';
 import { RegistryClientsModule } from 'nest-service-registry/microservices';
@@ -13,6 +14,7 @@ import { USER_GRPC, UsersGrpcController } from './users-grpc.controller.js';
 import { USER_RPC, UsersRpcController } from './users-rpc.controller.js';
 import { UsersController } from './users.controller.js';
 import { OrdersController } from './orders.controller.js';
+import { CheckerController } from './checker.controller.js';
 
 @Module({
   imports: [
@@ -38,6 +40,8 @@ import { OrdersController } from './orders.controller.js';
     TerminusModule,
     RegistryHealthModule,
     RegistryDashboardModule.forRoot({ path: '/registry/dashboard' }), // read-only: no drain buttons
+    // CHECKER=1: this app is one of the leader-elected checkers of permanent instances.
+    ...(process.env.CHECKER === '1' ? [RegistryCheckerModule.forRoot()] : []),
   ],
   // The registry's errors become 503 (no instance, registry unreachable) or 502 (every attempt
   // failed, outcome unknown) with their code, without a stack in the log.
@@ -48,6 +52,7 @@ import { OrdersController } from './orders.controller.js';
     UsersRpcController,
     UsersGrpcController,
     RegistryController,
+    CheckerController,
     HealthController,
     MetricsController,
   ],

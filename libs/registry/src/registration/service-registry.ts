@@ -17,6 +17,9 @@ import type { ResolvedRegistryOptions } from '../interfaces/registry-module-opti
 import { RegistrationKeeper } from './registration-keeper.js';
 import { OwnKeysWatcher } from './own-keys.watcher.js';
 import type { Registration, RegistrationStatus } from './registration-state.js';
+import { RegistryBackend } from '../backends/registry-backend.js';
+import { encodeInstance, type ServiceInstance } from '../model/index.js';
+import { planPermanent, type PermanentOptions } from './permanent-instance.js';
 
 /** What `ServiceRegistry.register()` takes: an instance's fields; `serviceHost` defaults to the module's `host`. @publicApi */
 export type RegistrationInit = Omit<ServiceInstanceInit, 'serviceHost'> & { serviceHost?: string };
@@ -31,6 +34,7 @@ export class ServiceRegistry {
   constructor(
     private readonly keeper: RegistrationKeeper,
     private readonly ownKeys: OwnKeysWatcher,
+    private readonly backend: RegistryBackend,
     @Inject(REGISTRY_OPTIONS) private readonly options: ResolvedRegistryOptions,
   ) {}
 
@@ -56,6 +60,25 @@ export class ServiceRegistry {
     const problem = validateInstance(instance);
     if (problem) throw new InvalidServiceError(problem);
     return Object.freeze({ key: instanceKey(this.options.namespace, instance), instance, confirmed: false, heldBy: undefined });
+  }
+
+  /**
+   * Registers a **permanent** instance: no lease, so it outlives this process and every restart,
+   * until {@link deregisterPermanent} (or the CLI's `deregister`) removes it, or the checker does
+   * after `check.deregisterAfter` of continuous `DOWN`. For what cannot register itself (a legacy
+   * service, a managed database, another cluster's endpoint). With a `check`, it starts as
+   * `STARTING` and the leader-elected checker (`RegistryCheckerModule`) turns it `UP` / `DOWN`.
+   * Invalid input rejects with an `InvalidServiceError` naming the field or check setting.
+   */
+  async registerPermanent(init: ServiceInstanceInit, options: PermanentOptions = {}): Promise<ServiceInstance> {
+    const { key, instance } = planPermanent(this.options.namespace, init, options);
+    await this.backend.putPermanent(key, encodeInstance(instance));
+    return instance;
+  }
+
+  /** Removes a permanent instance, by key or by address (a no-op when it is absent). */
+  async deregisterPermanent(target: string | InstanceAddress): Promise<void> {
+    await this.backend.deletePermanent(typeof target === 'string' ? target : instanceKey(this.options.namespace, target));
   }
 
   /** Removes one of this process's instances, by key or by address. */
