@@ -18,6 +18,7 @@ import { ensureInstalled } from './lib/binaries.mjs';
 import { rollingDeploy } from './lib/demo-deploy.mjs';
 import { followEvents, startChild, waitFor } from './lib/demo-kit.mjs';
 import { stopAndCrash } from './lib/demo-failures.mjs';
+import { permanentInstance } from './lib/demo-permanent.mjs';
 import { EtcdServer } from './lib/etcd-server.mjs';
 import { freePort } from './lib/ports.mjs';
 import { RedisServer } from './lib/redis-server.mjs';
@@ -99,7 +100,14 @@ async function main() {
     `   providers: HTTP on ${providers.map((p) => p.port).join(', ')}; TCP on ${providers.map((p) => p.rpcPort).join(', ')}; ` +
       `gRPC on ${grpcPorts.join(', ')}`,
   );
-  await start('consumer', process.execPath, ['dist/apps/consumer/main.js'], { ...env, PORT: String(consumerPort) }, /listening on (\d+)/);
+  // CHECKER=1: the consumer also runs the leader-elected checker of permanent instances.
+  await start(
+    'consumer',
+    process.execPath,
+    ['dist/apps/consumer/main.js'],
+    { ...env, PORT: String(consumerPort), CHECKER: '1' },
+    /listening on (\d+)/,
+  );
   const api = `http://127.0.0.1:${consumerPort}`;
   say(`   live dashboard: ${api}/registry/dashboard${KEEP ? '' : '   (run `npm run demo -- --keep` to keep it up after the demo)'}`);
 
@@ -157,6 +165,9 @@ async function main() {
     const body = await (await fetch(`${api}/users/${id}`)).json();
     say(`   /users/${id} -> ${JSON.stringify(body)}`);
   }
+  const registryUrl = BACKEND === 'redis' ? registryAddress : `${BACKEND}://${registryAddress.replace(/^http:\/\//, '')}`;
+  await permanentInstance({ api, registryUrl, root, start, say });
+
   const health = await (await fetch(`${api}/health`)).json();
   say(`\n== Consumer /health: ${health.status} (registry: ${health.details.registry.status})`);
 

@@ -117,6 +117,8 @@ describe('discovery on etcd', () => {
       metadata: {},
       registeredAt: '',
       schema: 1,
+      ephemeral: true, // not in the value: the defaults of an instance that is not permanent
+      check: null,
     });
     expect(logger.warnings('/rpc/user-service:1.0/127.0.0.1:2002')).toEqual([
       'Skipping malformed registry value at /rpc/user-service:1.0/127.0.0.1:2002: value is not JSON',

@@ -71,6 +71,12 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     body.replaceChildren(dl, rows.length ? table(['service', 'key', 'status', 'confirmed', ''], rows) : el('p', { className: 'muted', text: 'No registrations.' }));
   }
 
+  // A permanent instance's check and the result that last set its status, e.g. "http:/health, last: fail HTTP 503 at 10:02:03".
+  function checkText(c) {
+    var last = c.last ? ', last: ' + (c.last.ok ? 'pass ' : 'fail ') + c.last.detail + ' at ' + new Date(c.last.at).toLocaleTimeString() : ', not checked yet';
+    return c.type + (c.path ? ':' + c.path : '') + last;
+  }
+
   function renderServices(s) {
     var sections = s.services.map(function (svc) {
       var count = el('span', { className: 'count' + (svc.up === 0 ? ' none' : svc.up < svc.total ? ' partial' : ''), text: svc.up + '/' + svc.total + ' healthy' });
@@ -78,7 +84,8 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
         svc.stale ? el('span', { className: 'badge stale', text: 'stale since ' + new Date(svc.staleSince).toLocaleTimeString() }) : null]);
       var rows = svc.instances.map(function (i) {
         return el('tr', { 'data-instance-id': i.id }, [
-          el('td', {}, [document.createTextNode(i.serviceHost + ':' + i.servicePort), i.own ? el('span', { className: 'own', text: ' (this process)' }) : null]),
+          el('td', {}, [document.createTextNode(i.serviceHost + ':' + i.servicePort), i.own ? el('span', { className: 'own', text: ' (this process)' }) : null,
+            i.ephemeral === false ? el('span', { className: 'own', 'data-permanent': '', text: ' (permanent' + (i.check ? ', ' + checkText(i.check) : '') + ')' }) : null]),
           el('td', { text: i.protocol }), el('td', { text: i.status, className: 'status-' + i.status }), el('td', { text: String(i.weight) }),
           el('td', { text: i.zone || '—' }), el('td', { text: i.serviceVersion }), el('td', { text: i.serviceGroup }),
           el('td', { className: 'meta', text: metadata(i.metadata) }), el('td', { 'data-age': i.registeredAt, text: ago(i.registeredAt) }),
