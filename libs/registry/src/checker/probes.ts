@@ -13,6 +13,8 @@ export interface ProbeResult {
 type Target = Pick<InstanceCheck, 'type' | 'path' | 'timeout'> & { readonly host: string; readonly port: number };
 
 const message = (error: unknown): string => {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === 'string') return cause.code; // fetch's "fetch failed" says why in its cause (ECONNREFUSED...)
   const e = error as { code?: unknown; message?: unknown; name?: unknown };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
   const text = typeof e?.code === 'string' ? e.code : typeof e?.message === 'string' ? e.message : String(error);
