@@ -10,6 +10,7 @@ export {
   type BackendContext,
   type BackendEntry,
   type Candidacy,
+  type FencedWrite,
   type ListResult,
   type RegistryBackendFactory,
   type RegistryLease,

@@ -106,6 +106,13 @@ export interface RegistryLease {
 }
 
 /**
+ * What a fenced write did: `written`; `fenced` (this candidate does not lead: nothing written, and
+ * its claim is gone); `changed` (the key no longer held the expected value: nothing written).
+ * @publicApi
+ */
+export type FencedWrite = 'written' | 'fenced' | 'changed';
+
+/**
  * One candidate of a leader election held on the backend (the permanent-instance checker runs
  * one per namespace). The claim lives `ttl` seconds after the last {@link campaign}; a candidate
  * that stops campaigning (crashed, frozen, partitioned) loses it then, and another takes over.
@@ -121,10 +128,14 @@ export interface Candidacy {
    * candidate leads now; rejects when the backend cannot be reached (then it may have lost the claim).
    */
   campaign(): Promise<boolean>;
-  /** Writes `key` = `value` without a lease, only while this candidate leads. Resolves `false` (nothing written) when it does not. */
-  put(key: string, value: string): Promise<boolean>;
-  /** Deletes `key`, only while this candidate leads. Resolves `false` (nothing deleted) when it does not. */
-  delete(key: string): Promise<boolean>;
+  /**
+   * Writes `key` = `value` without a lease, only while this candidate leads and, when `expected`
+   * is given, only if the key still holds exactly `expected` (compare-and-set: an operator's change
+   * made since it was read is never overwritten). Both checks and the write are one operation.
+   */
+  put(key: string, value: string, expected?: string): Promise<FencedWrite>;
+  /** Deletes `key` under the same two conditions as {@link put}. */
+  delete(key: string, expected?: string): Promise<FencedWrite>;
   /** Gives the claim up (another candidate may lead at once) and releases what the candidacy holds. Never rejects. */
   resign(): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { RegistryChecker } from './registry-checker.js';
  * ```
  * Run it in two or three apps: they elect one leader per namespace on the registry's own backend,
  * and only the leader probes and writes. When it dies, another takes over within `ttl` plus one
- * campaign period (`ttl / 3`). Needs `RegistryModule` (global by default). Options are validated
+ * follower campaign period (`ttl / 8`, 100 ms to 1 s). Needs `RegistryModule` (global by default). Options are validated
  * when the module is created. @publicApi
  */
 @Module({})

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { RegistryBackend, type Candidacy } from '../backends/registry-backend.js';
+import { RegistryBackend, type Candidacy, type FencedWrite } from '../backends/registry-backend.js';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { errorText } from '../registry.messages.js';
@@ -11,6 +11,8 @@ import { probe } from './probes.js';
 
 interface Tracked {
   instance: ServiceInstance & { readonly check: InstanceCheck };
+  /** The value as last read or written: writes are conditional on it (an operator's change since is never overwritten). */
+  value: string;
   streak: Streak;
   timer: NodeJS.Timeout | undefined;
 }
@@ -78,7 +80,16 @@ export class RegistryChecker implements OnApplicationBootstrap, OnApplicationShu
     if (this.stopped) return;
     if (leads && !this.leading) this.lead();
     else if (!leads && this.leading) this.stepDown('the claim was lost');
-    this.campaignTimer = setTimeout(() => void this.campaign(), Math.max(100, (this.ttl * 1000) / 3));
+    this.campaignTimer = setTimeout(() => void this.campaign(), this.campaignPeriod());
+  }
+
+  /**
+   * The leader renews every TTL / 3 (as the registration lease); a follower asks more often (TTL / 8,
+   * 100 ms to 1 s) so that it takes over soon after a dead leader's claim expired.
+   */
+  private campaignPeriod(): number {
+    const ttl = this.ttl * 1000;
+    return this.leading ? ttl / 3 : Math.min(1_000, Math.max(100, ttl / 8));
   }
 
   private lead(): void {
@@ -107,8 +118,8 @@ export class RegistryChecker implements OnApplicationBootstrap, OnApplicationShu
         seen.add(entry.key);
         const instance = decoded.instance as Tracked['instance'];
         const known = this.tracked.get(entry.key);
-        if (known) known.instance = instance;
-        else this.track(entry.key, instance);
+        if (known) Object.assign(known, { instance, value: entry.value });
+        else this.track(entry.key, instance, entry.value);
       }
       for (const [key, entry] of this.tracked) if (!seen.has(key)) this.forget(key, entry);
     } catch (error) {
@@ -117,8 +128,8 @@ export class RegistryChecker implements OnApplicationBootstrap, OnApplicationShu
     if (this.leading) this.refreshTimer = setTimeout(() => void this.refresh(), this.options.refreshInterval);
   }
 
-  private track(key: string, instance: Tracked['instance']): void {
-    const entry: Tracked = { instance, streak: { passes: 0, failures: 0 }, timer: undefined };
+  private track(key: string, instance: Tracked['instance'], value: string): void {
+    const entry: Tracked = { instance, value, streak: { passes: 0, failures: 0 }, timer: undefined };
     this.tracked.set(key, entry);
     entry.timer = setTimeout(() => void this.probe(key, entry), 0);
   }
@@ -146,14 +157,22 @@ export class RegistryChecker implements OnApplicationBootstrap, OnApplicationShu
   private async write(key: string, entry: Tracked, status: 'UP' | 'DOWN', result: { ok: boolean; detail: string }): Promise<void> {
     const last = { ok: result.ok, at: new Date().toISOString(), detail: result.detail };
     const instance = Object.freeze({ ...entry.instance, status, check: Object.freeze({ ...entry.instance.check, last }) });
-    if (!(await this.candidacy.put(key, encodeInstance(instance)))) return this.stepDown('another checker leads (a write was fenced out)');
-    entry.instance = instance;
-    this.logger.log(`checker: ${entry.instance.id} is ${status} (${result.detail})`);
+    const value = encodeInstance(instance);
+    if (!this.written(await this.candidacy.put(key, value, entry.value), key)) return;
+    Object.assign(entry, { instance, value });
+    this.logger.log(`checker: ${instance.id} is ${status} (${result.detail})`);
   }
 
   private async deregister(key: string, entry: Tracked): Promise<void> {
-    if (!(await this.candidacy.delete(key))) return this.stepDown('another checker leads (a write was fenced out)');
+    if (!this.written(await this.candidacy.delete(key, entry.value), key)) return;
     this.forget(key, entry);
     this.logger.log(`checker: deregistered ${entry.instance.id}, DOWN since ${entry.instance.check.last?.at}`);
+  }
+
+  /** Whether a fenced write landed; steps down when another checker leads, waits for the next read when the value changed. */
+  private written(outcome: FencedWrite, key: string): boolean {
+    if (outcome === 'fenced') this.stepDown('another checker leads (a write was fenced out)');
+    else if (outcome === 'changed') this.logger.log(`checker: ${key} changed since it was read; its next read decides`);
+    return outcome === 'written';
   }
 }

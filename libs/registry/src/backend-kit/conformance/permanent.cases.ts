@@ -68,15 +68,15 @@ export function permanentCases({ api, harness, open }: ConformanceContext): void
   );
 
   api.it(
-    'elects one leader; only its writes land; when it stops, another leads within TTL + 1.5 s and the old one can write no more',
+    'elects one leader; only its writes land (compare-and-set when asked); when it stops, another leads within TTL + 1.5 s and the old one can write no more',
     async () => {
       const election = electionKey('rpc', 'c-election');
       const [a, b] = [open().candidacy(election, harness.ttl), open().candidacy(election, harness.ttl)];
       const first = await a.campaign();
       assert.deepEqual([first, await b.campaign()], [true, false]);
       assert.ok(a.token !== undefined && b.token === undefined);
-      assert.equal(await a.put(keyOf('c-fenced', 1), value('c-fenced', 1)), true);
-      assert.equal(await b.put(keyOf('c-fenced', 1), value('c-fenced', 2)), false);
+      assert.equal(await a.put(keyOf('c-fenced', 1), value('c-fenced', 1)), 'written');
+      assert.equal(await b.put(keyOf('c-fenced', 1), value('c-fenced', 2)), 'fenced');
       assert.deepEqual(pairs((await open().list(prefixOf('c-fenced'))).entries), [[keyOf('c-fenced', 1), value('c-fenced', 1)]]);
       assert.equal(await a.campaign(), true); // renewing keeps the claim and its token
       const oldToken = a.token;
@@ -85,11 +85,18 @@ export function permanentCases({ api, harness, open }: ConformanceContext): void
       await eventually(async () => assert.equal(await b.campaign(), true), { timeout: ttlMs + 1_500 + 2_000, interval: 100 });
       assert.ok(Date.now() - started <= ttlMs + 1_500 + 2_000);
       assert.notEqual(b.token, oldToken);
-      assert.equal(await a.put(keyOf('c-fenced', 1), value('c-fenced', 3)).catch(() => false), false); // the late write of the deposed leader
-      assert.equal(await a.delete(keyOf('c-fenced', 1)).catch(() => false), false);
-      assert.equal(await b.put(keyOf('c-fenced', 1), value('c-fenced', 4)), true);
+      assert.equal(await a.put(keyOf('c-fenced', 1), value('c-fenced', 3)).catch(() => 'fenced'), 'fenced'); // the late write of the deposed leader
+      assert.equal(await a.delete(keyOf('c-fenced', 1)).catch(() => 'fenced'), 'fenced');
+      assert.equal(await b.put(keyOf('c-fenced', 1), value('c-fenced', 4)), 'written');
       assert.deepEqual(pairs((await open().list(prefixOf('c-fenced'))).entries), [[keyOf('c-fenced', 1), value('c-fenced', 4)]]);
-      assert.equal(await b.delete(keyOf('c-fenced', 1)), true);
+      // compare-and-set: a value changed since it was read is never overwritten or deleted
+      assert.equal(await b.put(keyOf('c-fenced', 1), value('c-fenced', 5), value('c-fenced', 1)), 'changed');
+      assert.equal(await b.delete(keyOf('c-fenced', 1), value('c-fenced', 1)), 'changed');
+      assert.equal(await b.put(keyOf('c-fenced', 2), value('c-fenced', 5), value('c-fenced', 1)), 'changed'); // absent
+      assert.equal(await b.put(keyOf('c-fenced', 1), value('c-fenced', 5), value('c-fenced', 4)), 'written');
+      assert.deepEqual(pairs((await open().list(prefixOf('c-fenced'))).entries), [[keyOf('c-fenced', 1), value('c-fenced', 5)]]);
+      assert.equal(await b.delete(keyOf('c-fenced', 1), value('c-fenced', 5)), 'written');
+      assert.deepEqual((await open().list(prefixOf('c-fenced'))).entries, []);
       await b.resign();
       await eventually(async () => assert.equal(await a.campaign(), true), { timeout: 5_000, interval: 100 }); // resigning frees the claim at once
       await a.resign();

@@ -1,6 +1,8 @@
 import type { Etcd3 } from 'etcd3';
-import type { Candidacy, RegistryLease } from '../registry-backend.js';
+import type { Candidacy, FencedWrite, RegistryLease } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
+
+type Operation = Parameters<ReturnType<Etcd3['if']>['then']>[0];
 
 /**
  * A candidate of an etcd election: the election key, created on the candidate's own lease only if
@@ -38,12 +40,12 @@ export class EtcdCandidacy implements Candidacy {
     return this.token !== undefined;
   }
 
-  async put(key: string, value: string): Promise<boolean> {
-    return this.fenced(this.client.put(key).value(value), `etcd fenced put ${key}`);
+  put(key: string, value: string, expected?: string): Promise<FencedWrite> {
+    return this.fenced(this.client.put(key).value(value), key, expected, `etcd fenced put ${key}`);
   }
 
-  async delete(key: string): Promise<boolean> {
-    return this.fenced(this.client.delete().key(key), `etcd fenced delete ${key}`);
+  delete(key: string, expected?: string): Promise<FencedWrite> {
+    return this.fenced(this.client.delete().key(key), key, expected, `etcd fenced delete ${key}`);
   }
 
   async resign(): Promise<void> {
@@ -52,12 +54,16 @@ export class EtcdCandidacy implements Candidacy {
     await lease?.revoke().catch(() => lease.release()); // revoking deletes the election key too
   }
 
-  private async fenced(operation: Parameters<ReturnType<Etcd3['if']>['then']>[0], what: string): Promise<boolean> {
-    if (this.token === undefined) return false;
-    const txn = this.client.if(this.key, 'Create', '==', this.token).then(operation).commit();
-    const result = await this.call(txn, what);
-    if (!result.succeeded) this.token = undefined;
-    return result.succeeded;
+  /** One transaction: the election key's create revision is the token (and `key` holds `expected`), then `operation`; else read the election key to tell why. */
+  private async fenced(operation: Operation, key: string, expected: string | undefined, what: string): Promise<FencedWrite> {
+    if (this.token === undefined) return 'fenced';
+    const compare = this.client.if(this.key, 'Create', '==', this.token);
+    if (expected !== undefined) compare.and(key, 'Value', '==', expected); // fails for an absent key too
+    const result = await this.call(compare.then(operation).else(this.client.get(this.key)).commit(), what);
+    if (result.succeeded) return 'written';
+    if (result.responses[0]?.response_range?.kvs[0]?.create_revision === this.token) return 'changed';
+    this.token = undefined;
+    return 'fenced';
   }
 
   /** A renewal that could not reach etcd: keep no claim we cannot vouch for, and report the failure. */

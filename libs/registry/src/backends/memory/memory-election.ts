@@ -1,4 +1,4 @@
-import type { Candidacy } from '../registry-backend.js';
+import type { Candidacy, FencedWrite } from '../registry-backend.js';
 import type { MemoryRegistryStore } from './memory-registry.store.js';
 
 interface Claim {
@@ -30,6 +30,12 @@ export class MemoryElections {
       candidacy.token = undefined;
       return false;
     };
+    /** Whether a write may happen now: leading, and `key` holding `expected` when given. */
+    const check = (key: string, expected: string | undefined): FencedWrite => {
+      guard();
+      if (!leads(candidacy.token)) return lose() || 'fenced';
+      return expected === undefined || valueAt(this.store, key) === expected ? 'written' : 'changed';
+    };
     const candidacy: Candidacy & { token: string | undefined } = {
       token: undefined,
       campaign: async () => {
@@ -44,17 +50,15 @@ export class MemoryElections {
         candidacy.token = claim.token;
         return true;
       },
-      put: async (key, value) => {
-        guard();
-        if (!leads(candidacy.token)) return lose();
-        this.store.put(key, value);
-        return true;
+      put: async (key, value, expected) => {
+        const verdict = check(key, expected);
+        if (verdict === 'written') this.store.put(key, value);
+        return verdict;
       },
-      delete: async (key) => {
-        guard();
-        if (!leads(candidacy.token)) return lose();
-        this.store.delete(key);
-        return true;
+      delete: async (key, expected) => {
+        const verdict = check(key, expected);
+        if (verdict === 'written') this.store.delete(key);
+        return verdict;
       },
       resign: async () => {
         if (current()?.holder === self) this.claims.delete(election);
@@ -68,4 +72,9 @@ export class MemoryElections {
   clear(): void {
     this.claims.clear();
   }
+}
+
+/** The value at `key`, or `undefined` (a prefix read of the key itself). */
+function valueAt(store: MemoryRegistryStore, key: string): string | undefined {
+  return store.list(key).entries.find((entry) => entry.key === key)?.value;
 }

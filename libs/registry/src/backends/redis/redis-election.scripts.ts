@@ -2,15 +2,20 @@
 // for the keys they share). A fenced write names the election's lock key and the token it must
 // hold; the check and the write are one script, so a deposed leader's late write never lands.
 
-/** Refuses the write (returns -1) unless the lock `ARGV[lockArg]` holds the token after it ('' = not fenced). */
+/**
+ * Refuses the write unless the lock `ARGV[lockArg]` holds the token after it (-1; '' = not fenced),
+ * and unless the key (`ARGV[2]`) holds the value after that (-2; '' = any).
+ */
 const fence = (lockArg: number) => `
-local lock, token = ARGV[${lockArg}], ARGV[${lockArg + 1}]
+local lock, token, expected = ARGV[${lockArg}], ARGV[${lockArg + 1}], ARGV[${lockArg + 2}]
 if lock ~= '' and redis.call('GET', lock) ~= token then return -1 end
+if expected ~= '' and redis.call('GET', ARGV[2]) ~= expected then return -2 end
 `;
 
 /**
- * ARGV: prefix, key, value, parent, grandparent, maxlen, lock, token. Writes `key` with no expiry
- * and no owner (indexed with score +inf, so the sweeper never removes it). 1 = written, -1 = fenced out. @internal
+ * ARGV: prefix, key, value, parent, grandparent, maxlen, lock, token, expected. Writes `key` with no
+ * expiry and no owner (indexed with score +inf, so the sweeper never removes it). 1 = written,
+ * -1 = fenced out, -2 = the key did not hold `expected`. @internal
  */
 export const PUT_PERMANENT = `${fence(7)}
 local p, key, value, parent, grand, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -27,7 +32,7 @@ redis.call('XADD', p .. 'log', 'MAXLEN', '~', maxlen, '*', 't', 'put', 'k', key,
 return 1
 `;
 
-/** ARGV: the DELETE script's (prefix, key, parent, maxlen), then lock, token. -1 = fenced out. @internal */
+/** ARGV: the DELETE script's (prefix, key, parent, maxlen), then lock, token, expected. -1 / -2 as above. @internal */
 export const fencedDelete = (remove: string): string => `${fence(5)}${remove}`;
 
 /**

@@ -1,4 +1,4 @@
-import type { Candidacy } from '../registry-backend.js';
+import type { Candidacy, FencedWrite } from '../registry-backend.js';
 
 /** What a Redis candidacy needs from its backend: the key prefix, and one script call (with the backend's deadline and error handling). @internal */
 export interface RedisScripts {
@@ -40,12 +40,12 @@ export class RedisCandidacy implements Candidacy {
     return this.token !== undefined;
   }
 
-  put(key: string, value: string): Promise<boolean> {
-    return this.fenced(`fenced put ${key}`, this.scripts.put, this.redis.putArgs(key, value));
+  put(key: string, value: string, expected?: string): Promise<FencedWrite> {
+    return this.fenced(`fenced put ${key}`, this.scripts.put, this.redis.putArgs(key, value), expected);
   }
 
-  delete(key: string): Promise<boolean> {
-    return this.fenced(`fenced delete ${key}`, this.scripts.delete, this.redis.deleteArgs(key));
+  delete(key: string, expected?: string): Promise<FencedWrite> {
+    return this.fenced(`fenced delete ${key}`, this.scripts.delete, this.redis.deleteArgs(key), expected);
   }
 
   async resign(): Promise<void> {
@@ -54,11 +54,12 @@ export class RedisCandidacy implements Candidacy {
     if (token) await this.redis.run(`resign ${this.lock}`, this.scripts.resign, [this.lock, token]).catch(() => undefined);
   }
 
-  private async fenced(what: string, script: string, args: readonly string[]): Promise<boolean> {
-    if (this.token === undefined) return false;
-    const result = await this.redis.run(what, script, [...args, this.lock, this.token]);
-    if (result !== -1) return true;
+  private async fenced(what: string, script: string, args: readonly string[], expected: string | undefined): Promise<FencedWrite> {
+    if (this.token === undefined) return 'fenced';
+    const result = await this.redis.run(what, script, [...args, this.lock, this.token, expected ?? '']);
+    if (result === -2) return 'changed';
+    if (result !== -1) return 'written';
     this.token = undefined;
-    return false;
+    return 'fenced';
   }
 }

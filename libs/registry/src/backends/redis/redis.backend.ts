@@ -113,11 +113,11 @@ export class RedisBackend extends RegistryBackend {
   }
 
   async putPermanent(key: string, value: string): Promise<void> {
-    await this.scripts.run(`put ${key}`, PUT_PERMANENT, [...this.scripts.putArgs(key, value), '', '']);
+    await this.scripts.run(`put ${key}`, PUT_PERMANENT, [...this.scripts.putArgs(key, value), '', '', '']);
   }
 
   async deletePermanent(key: string): Promise<void> {
-    await this.scripts.run(`delete ${key}`, FENCED_DELETE, [...this.scripts.deleteArgs(key), '', '']);
+    await this.scripts.run(`delete ${key}`, FENCED_DELETE, [...this.scripts.deleteArgs(key), '', '', '']);
   }
 
   candidacy(election: string, ttl: number): Candidacy {

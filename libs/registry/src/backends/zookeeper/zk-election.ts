@@ -1,4 +1,4 @@
-import type { Candidacy } from '../registry-backend.js';
+import type { Candidacy, FencedWrite } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { zookeeperClient as zookeeper } from './zookeeper.peer.js';
 import type { ZkClient } from './zk-client.js';
@@ -15,10 +15,12 @@ export async function putPersistent(client: ZkClient, path: string, data: string
     throw new Error(`zookeeper: ${path} was created again concurrently`);
 }
 
-/** Where a permanent or fenced write of a key goes: the znode, what it holds, and how to create it. @internal */
+/** Where a permanent or fenced write of a key goes: the znode, what it holds, and the registry value a znode's data stands for. @internal */
 export interface ZkWrite {
   readonly path: string;
   readonly data: string;
+  /** The registry value of `data` read from this znode (what `list()` reports). */
+  readonly value: (data: string) => string;
 }
 
 /**
@@ -64,23 +66,28 @@ export class ZkCandidacy implements Candidacy {
     return this.token !== undefined;
   }
 
-  async put(key: string, value: string): Promise<boolean> {
-    const { path, data } = this.target(key, value);
-    if (this.token === undefined || !this.client) return false;
+  async put(key: string, value: string, expected?: string): Promise<FencedWrite> {
+    const { path, data, value: valueOf } = this.target(key, value);
+    if (this.token === undefined || !this.client) return 'fenced';
     await this.client.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
-    const exists = await this.client.exists(path);
+    const current = await this.client.getData(path);
+    if (expected !== undefined && (!current || valueOf(current.data) !== expected)) return 'changed';
+    // node-zookeeper-client's Transaction turns version 0 into -1 (any): a znode never changed since
+    // it was created is compared by the read above only.
     return this.multi(`fenced put ${path}`, (txn) =>
-      exists
-        ? txn.setData(path, Buffer.from(data), -1)
+      current
+        ? txn.setData(path, Buffer.from(data), expected === undefined ? -1 : current.stat.version) // compared: a write since the read fails the multi-op
         : txn.create(path, Buffer.from(data), this.client!.acls, zookeeper.CreateMode.PERSISTENT),
     );
   }
 
-  async delete(key: string): Promise<boolean> {
-    const { path } = this.target(key, '');
-    if (this.token === undefined || !this.client) return false;
-    if (!(await this.client.exists(path))) return true;
-    return this.multi(`fenced delete ${path}`, (txn) => txn.remove(path, -1));
+  async delete(key: string, expected?: string): Promise<FencedWrite> {
+    const { path, value: valueOf } = this.target(key, '');
+    if (this.token === undefined || !this.client) return 'fenced';
+    const current = await this.client.getData(path);
+    if (expected !== undefined && (!current || valueOf(current.data) !== expected)) return 'changed';
+    if (!current) return 'written';
+    return this.multi(`fenced delete ${path}`, (txn) => txn.remove(path, expected === undefined ? -1 : current.stat.version));
   }
 
   async resign(): Promise<void> {
@@ -98,8 +105,11 @@ export class ZkCandidacy implements Candidacy {
     this.token = undefined;
   }
 
-  /** Commits `check(candidate znode)` + `operation` as one multi-op; `false` (and no claim any more) when the check failed. */
-  private async multi(what: string, operation: (txn: Transaction) => Transaction): Promise<boolean> {
+  /**
+   * Commits `check(candidate znode)` + `operation` as one multi-op. When it fails: `fenced` (and no
+   * claim any more) if the candidate's znode is gone, else `changed` (the target's version moved).
+   */
+  private async multi(what: string, operation: (txn: Transaction) => Transaction): Promise<FencedWrite> {
     const client = this.client!;
     const txn = operation(client.raw.transaction().check(this.node!, -1));
     const failed = await withTimeout(
@@ -107,11 +117,12 @@ export class ZkCandidacy implements Candidacy {
       this.timeout,
       `zookeeper ${what}`,
     );
-    if (failed === undefined) return true;
+    if (failed === undefined) return 'written';
     if (client.lost || client.disconnectedAt !== undefined)
       throw new Error(`zookeeper ${what} failed while disconnected`, { cause: failed });
+    if (await client.exists(this.node!)) return 'changed';
     this.token = undefined;
-    return false;
+    return 'fenced';
   }
 }
 

@@ -104,7 +104,11 @@ export class ZooKeeperBackend extends RegistryBackend {
 
   /** A candidate on a session of its own (timeout: the TTL), so its znode goes when it stops. */
   candidacy(election: string, ttl: number): Candidacy {
-    const target = (key: string, value: string) => ({ path: this.layout.path(key), data: this.layout.encode(key, value) });
+    const target = (key: string, value: string) => ({
+      path: this.layout.path(key),
+      data: this.layout.encode(key, value),
+      value: (data: string) => this.layout.decode(key.slice(0, key.lastIndexOf('/') + 1), data),
+    });
     return new ZkCandidacy(
       election,
       () => this.session(ttl),
