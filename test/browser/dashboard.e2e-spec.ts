@@ -8,6 +8,7 @@ import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 import { launchChromium } from '../support/browser.js';
 import { startDemoConsumer } from '../../scripts/lib/demo-consumer.mjs';
+import { spawnSync } from 'node:child_process';
 
 // Issue 12, item 4: the demo consumer's dashboard in a real headless Chromium, against a real etcd
 // and demo providers in child processes. Rows change live (no reload) as providers stop, crash
@@ -31,7 +32,8 @@ afterAll(async () => {
   await etcd?.stop();
 });
 
-const startConsumer = (): Promise<number> => startDemoConsumer(consumer, etcd.url, TTL);
+let consumerPort: number | undefined;
+const startConsumer = async (): Promise<number> => (consumerPort ??= await startDemoConsumer(consumer, etcd.url, TTL));
 
 async function startProvider(): Promise<DemoProvider> {
   const provider = await DemoProvider.start(etcd.url, TTL);
@@ -109,4 +111,26 @@ describe('the registry dashboard in headless Chromium', () => {
     expect(await page.locator('#feed').getAttribute('data-state')).toBe('live');
     void c;
   });
+
+  it('marks a permanent instance (registered with the CLI) with its check', async () => {
+    const port = await startConsumer();
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [
+        join(import.meta.dirname, '../../dist/libs/registry/cli.js'),
+        '--registry',
+        `etcd://${etcd.url.slice(7)}`,
+        ...args,
+      ]);
+    expect(cli('register', '--permanent', 'legacy-browser', '1.0', '127.0.0.1', '9', '--check', 'tcp').status).toBe(0);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${port}/registry/dashboard`);
+      const tag = page.locator('[data-service="legacy-browser:1.0"] [data-permanent]');
+      await tag.waitFor({ timeout: 15_000 });
+      expect(await tag.innerText()).toContain('(permanent, tcp, not checked yet)');
+    } finally {
+      await page.close();
+      cli('deregister', '127.0.0.1:9');
+    }
+  }, 60_000);
 });
