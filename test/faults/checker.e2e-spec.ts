@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NoInstancesError, RegistryHttpClient, RegistryModule } from 'nest-service-registry';
+import { RegistryClientsModule, type RegistryClientProxy } from 'nest-service-registry/microservices';
+import { firstValueFrom } from 'rxjs';
 import { createServiceInstance, encodeInstance } from 'nest-service-registry/backend-kit';
 import { eventually } from 'nest-service-registry/testing';
 import { freePort } from '../../scripts/lib/ports.mjs';
@@ -23,14 +25,19 @@ describe.each(['etcd', 'zookeeper', 'redis'] as CheckerBackend[])(
       await world?.stop();
     });
 
-    it('turns every instance UP; exactly one checker leads; a consumer calls the HTTP one through RegistryHttpClient, never once it is DOWN', async () => {
+    it('turns every instance UP; exactly one checker leads; a consumer calls the HTTP one through RegistryHttpClient and the TCP one through the pool, never once DOWN', async () => {
       const all = async () =>
         Object.values(await world.statuses())
           .map((i) => `${i.serviceName} ${i.status}`)
           .sort();
       await eventually(async () => expect(await all()).toEqual(['legacy-grpc UP', 'legacy-http UP', 'legacy-tcp UP']), { timeout: 10_000 });
       expect((await world.leaders()).filter(Boolean)).toHaveLength(1);
-      @Module({ imports: [RegistryModule.forRoot(world.registryOptions())] })
+      @Module({
+        imports: [
+          RegistryModule.forRoot(world.registryOptions()),
+          RegistryClientsModule.register([{ name: 'LEGACY_TCP', service: 'legacy-tcp' }]),
+        ],
+      })
       class Consumer {}
       const consumer: INestApplicationContext = await testContext(Consumer);
       try {
@@ -46,6 +53,17 @@ describe.each(['etcd', 'zookeeper', 'redis'] as CheckerBackend[])(
         await world.startService('http');
         await eventually(async () => expect(await status('legacy-http')).toBe('UP'), { timeout: DOWN_BOUND });
         await eventually(async () => expect((await http.fetch('legacy-http', '/users/7')).status).toBe(200));
+        // The TCP one through the discovery-backed ClientProxy (the pool): answered while UP, never chosen once DOWN.
+        const pool = consumer.get<RegistryClientProxy>('LEGACY_TCP');
+        expect(await firstValueFrom(pool.send('ping', {}))).toEqual({ pong: true, pattern: 'ping' });
+        world.services.tcp.signal('SIGKILL');
+        await world.services.tcp.exited;
+        await eventually(async () => expect(await status('legacy-tcp')).toBe('DOWN'), { timeout: DOWN_BOUND, interval: 20 });
+        await eventually(() => expect(firstValueFrom(pool.send('ping', {}))).rejects.toBeInstanceOf(NoInstancesError));
+        await world.startService('tcp');
+        await eventually(async () => expect(await firstValueFrom(pool.send('ping', {}))).toEqual({ pong: true, pattern: 'ping' }), {
+          timeout: DOWN_BOUND * 2,
+        });
       } finally {
         await consumer.close();
       }
