@@ -48,7 +48,7 @@ export function zookeeperLayoutFromEnv(env: DemoEnv): { layout?: 'native' | 'cur
 /**
  * Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS (+ etcdSecurityFromEnv),
  * ZOOKEEPER_HOSTS (+ ZOOKEEPER_AUTH, ZOOKEEPER_LAYOUT, ZOOKEEPER_BASE_PATH), REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
- * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST.
+ * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST, ZONE (the provider's zone, or the consumer's own).
  */
 export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModuleOptions> {
   const kind = env.REGISTRY_BACKEND || 'etcd';
@@ -56,6 +56,7 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
     namespace: env.REGISTRY_NAMESPACE || undefined,
     ttl: intFromEnv(env, 'REGISTRY_TTL_SECONDS', 10),
     host: env.HOST || undefined,
+    ...(env.ZONE ? { zone: env.ZONE } : {}),
     ...(env.DRAIN_MS ? { drainDelay: intFromEnv(env, 'DRAIN_MS', 0) } : {}),
   };
   switch (kind) {

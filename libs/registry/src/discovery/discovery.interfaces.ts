@@ -24,6 +24,8 @@ export interface ChooseOptions {
   exclude?: ReadonlySet<string>;
   /** What `consistent-hash` hashes (a user id, a session id...); required for that strategy. */
   key?: string;
+  /** The zone to prefer (Envoy's locality rule, docs/clients.md). Default: the module's `zone`; `null`: no preference. */
+  zone?: string | null;
 }
 
 /** One service as `getServices()` reports it. @publicApi */

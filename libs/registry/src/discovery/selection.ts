@@ -5,6 +5,7 @@ import { parseServiceKeyOf, type ServiceInstance } from '../model/index.js';
 import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery.interfaces.js';
 import { pick, STRATEGIES } from './load-balancer.js';
 import type { ServiceCacheEntry } from './service-cache-entry.js';
+import { preferZone } from './zone-preference.js';
 
 /** The instances of a loaded entry that match `query` (frozen; `UP` only unless asked). @internal */
 export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery): readonly ServiceInstance[] {
@@ -17,13 +18,16 @@ export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery):
 }
 
 /**
- * One `UP` instance of a loaded entry, not ejected (unless every one is), by `options.strategy`.
+ * One `UP` instance of a loaded entry, not ejected (unless every one is), of `zone` while its health
+ * allows (see `preferZone`), by `options.strategy`.
  * Throws `NoInstancesError` naming the service and version, or `RegistryOptionsError` for a bad
  * strategy or a consistent hash without a key. @internal
  */
-export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions): ServiceInstance {
-  const matching = entry.ejections.filter(entry.matching(options.group, options.protocol));
-  const candidates = options.exclude?.size ? matching.filter((i) => !options.exclude!.has(i.id)) : matching;
+export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions, zone: string | null = null): ServiceInstance {
+  const up = entry.matching(options.group, options.protocol);
+  const matching = entry.ejections.filter(up);
+  let candidates = options.exclude?.size ? matching.filter((i) => !options.exclude!.has(i.id)) : matching;
+  if (zone !== null) candidates = preferZone(up, candidates, zone, Math.random());
   if (candidates.length === 0) {
     throw new NoInstancesError(
       MESSAGES.noInstances(entry.serviceName, entry.serviceVersion, options.protocol),

@@ -24,6 +24,13 @@ export interface RegistryModuleOptions {
   /** Advertised host. Default: the first non-internal IPv4 address of the machine. */
   host?: string;
   /**
+   * This process's zone (locality): the zone of the instances it registers (unless `@RpcService`
+   * or `register()` names another), and the zone its calls prefer. `choose()` and every client pick
+   * instances of this zone while enough of them are healthy and spill to other zones by Envoy's
+   * rule (docs/clients.md, "Zones"). Default: none, which changes nothing.
+   */
+  zone?: string;
+  /**
    * Advertised port. Default: the port the HTTP server actually bound. Required to register
    * `@RpcService` classes in an app without an HTTP server.
    */
@@ -78,6 +85,7 @@ export interface ResolvedRegistryOptions {
   /** Milliseconds. */
   readonly renewIntervalMs: number;
   readonly host: string;
+  readonly zone: string | null;
   /** True when no `host` was given and no non-internal IPv4 address was found (127.0.0.1 is used). */
   readonly hostIsFallback: boolean;
   readonly port: number | undefined;

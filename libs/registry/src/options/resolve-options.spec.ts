@@ -48,6 +48,8 @@ describe('resolveRegistryOptions', () => {
     [{ namespace: '' }, 'namespace', '', 'letters, digits'],
     [{ port: 70000 }, 'port', 70000, 'integer in 1..65535'],
     [{ host: 'a b' }, 'host', 'a b', 'host name or IP address'],
+    [{ zone: '' }, 'zone', '', 'non-empty printable string'],
+    [{ zone: 'a\nb' }, 'zone', 'a\nb', 'non-empty printable string'],
     [{ requestTimeout: -1 }, 'requestTimeout', -1, 'milliseconds > 0'],
   ])('rejects %j naming option, value and rule', (input, option, value, rule) => {
     const error = errorOf(() => resolveRegistryOptions({ backend: etcd(), ...input }));

@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
+import { FIELD_RULES, isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
 import { resolveHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { keysOf, rejectUnknownKeys } from './unknown-keys.js';
@@ -30,6 +30,7 @@ const REGISTRY_OPTION_KEYS = keysOf<RegistryModuleOptions>()([
   'ttl',
   'renewInterval',
   'host',
+  'zone',
   'port',
   'requestTimeout',
   'shutdownTimeout',
@@ -77,6 +78,9 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
 
   const port = input.port;
   if (port !== undefined) portOption('port', port);
+  const zone = input.zone ?? null;
+  if (zone !== null && (!FIELD_RULES.zone.valid(zone) || zone === ''))
+    invalidOption('zone', zone, 'a non-empty printable string of at most 128 characters');
 
   if (input.failFast !== undefined && typeof input.failFast !== 'boolean') invalidOption('failFast', input.failFast, 'true or false');
   if (input.snapshotFile !== undefined && (typeof input.snapshotFile !== 'string' || input.snapshotFile.trim() === '')) {
@@ -97,6 +101,7 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     renewIntervalMs,
     host,
     hostIsFallback,
+    zone,
     port,
     requestTimeout,
     shutdownTimeout: milliseconds('shutdownTimeout', input.shutdownTimeout, DEFAULTS.shutdownTimeout),

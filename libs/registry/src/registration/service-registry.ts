@@ -56,7 +56,11 @@ export class ServiceRegistry {
    * `InvalidServiceError` naming the field that breaks its rule. @internal
    */
   plan(init: RegistrationInit): Registration {
-    const instance = createServiceInstance({ ...init, serviceHost: init.serviceHost ?? this.options.host });
+    const instance = createServiceInstance({
+      ...init,
+      serviceHost: init.serviceHost ?? this.options.host,
+      zone: init.zone ?? this.options.zone ?? null,
+    });
     const problem = validateInstance(instance);
     if (problem) throw new InvalidServiceError(problem);
     return Object.freeze({ key: instanceKey(this.options.namespace, instance), instance, confirmed: false, heldBy: undefined });
