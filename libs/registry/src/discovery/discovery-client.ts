@@ -84,26 +84,26 @@ export class DiscoveryClient {
   async choose(serviceName: string, options: ChooseOptions = {}): Promise<ServiceInstance> {
     const entry = this.entry(serviceName, options.version);
     await entry.load();
-    return chooseInstance(entry, options, this.zoneOf(options));
+    return chooseInstance(entry, options, ...this.preferences(options));
   }
 
   /** Same as {@link choose} for an already-loaded service, synchronously. */
   chooseSync(serviceName: string, options?: ChooseOptions): ServiceInstance {
     const entry = this.services.get(serviceName)?.get(options?.version ?? DEFAULTS.serviceVersion);
-    const zone = this.zoneOf(options);
+    const [zone, warmup] = this.preferences(options);
     // Hot path: round-robin, nothing excluded or ejected, no zone: a memoised list, one step, no allocation.
     const strategy = options?.strategy;
-    const plain = zone === null && options?.exclude === undefined && (strategy === undefined || strategy === 'round-robin');
+    const plain = zone === null && warmup === 0 && options?.exclude === undefined && (strategy === undefined || strategy === 'round-robin');
     if (entry?.loaded && plain && entry.ejections.size === 0) {
       const candidates = entry.matching(options?.group, options?.protocol);
       if (candidates.length > 0) return roundRobin(candidates, entry.balancer);
     }
-    return chooseInstance(this.loadedEntry(serviceName, options?.version), options ?? {}, zone);
+    return chooseInstance(this.loadedEntry(serviceName, options?.version), options ?? {}, zone, warmup);
   }
 
-  /** The zone a choice prefers: the call's `zone`, else the module's (`null`: none). */
-  private zoneOf(options: ChooseOptions | undefined): string | null {
-    return options?.zone === undefined ? (this.options.zone ?? null) : options.zone;
+  /** The zone a choice prefers and its slow start: the call's, else the module's (`null` / 0: none). */
+  private preferences(options: ChooseOptions | undefined): [zone: string | null, warmup: number] {
+    return [options?.zone === undefined ? (this.options.zone ?? null) : options.zone, options?.warmup ?? this.options.warmup ?? 0];
   }
 
   /** Snapshots of a service's instances: the current one, then one per change. */

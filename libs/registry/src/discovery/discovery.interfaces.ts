@@ -26,6 +26,8 @@ export interface ChooseOptions {
   key?: string;
   /** The zone to prefer (Envoy's locality rule, docs/clients.md). Default: the module's `zone`; `null`: no preference. */
   zone?: string | null;
+  /** Slow start, milliseconds (instances registered less than this ago take 10 % to all of a share). Default: the module's `warmup`; 0: none. */
+  warmup?: number;
 }
 
 /** One service as `getServices()` reports it. @publicApi */

@@ -6,6 +6,7 @@ import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary 
 import { pick, STRATEGIES } from './load-balancer.js';
 import type { ServiceCacheEntry } from './service-cache-entry.js';
 import { preferZone } from './zone-preference.js';
+import { applyWarmup } from './warmup.js';
 
 /** The instances of a loaded entry that match `query` (frozen; `UP` only unless asked). @internal */
 export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery): readonly ServiceInstance[] {
@@ -19,15 +20,16 @@ export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery):
 
 /**
  * One `UP` instance of a loaded entry, not ejected (unless every one is), of `zone` while its health
- * allows (see `preferZone`), by `options.strategy`.
+ * allows (see `preferZone`), thinned by slow start (`applyWarmup`), by `options.strategy`.
  * Throws `NoInstancesError` naming the service and version, or `RegistryOptionsError` for a bad
  * strategy or a consistent hash without a key. @internal
  */
-export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions, zone: string | null = null): ServiceInstance {
+export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions, zone: string | null = null, warmup = 0): ServiceInstance {
   const up = entry.matching(options.group, options.protocol);
   const matching = entry.ejections.filter(up);
   let candidates = options.exclude?.size ? matching.filter((i) => !options.exclude!.has(i.id)) : matching;
   if (zone !== null) candidates = preferZone(up, candidates, zone, Math.random());
+  if (warmup > 0) candidates = applyWarmup(candidates, warmup, Date.now());
   if (candidates.length === 0) {
     throw new NoInstancesError(
       MESSAGES.noInstances(entry.serviceName, entry.serviceVersion, options.protocol),

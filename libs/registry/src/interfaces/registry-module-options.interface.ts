@@ -31,6 +31,12 @@ export interface RegistryModuleOptions {
    */
   zone?: string;
   /**
+   * Slow start for this process's calls, milliseconds: an instance registered less than this ago
+   * takes a share that ramps from 10 % to full by its `registeredAt` (docs/clients.md, "Slow
+   * start"). `choose()` can override it per call. Default 0: none.
+   */
+  warmup?: number;
+  /**
    * Advertised port. Default: the port the HTTP server actually bound. Required to register
    * `@RpcService` classes in an app without an HTTP server.
    */
@@ -86,6 +92,8 @@ export interface ResolvedRegistryOptions {
   readonly renewIntervalMs: number;
   readonly host: string;
   readonly zone: string | null;
+  /** Milliseconds; 0 = no slow start. */
+  readonly warmup: number;
   /** True when no `host` was given and no non-internal IPv4 address was found (127.0.0.1 is used). */
   readonly hostIsFallback: boolean;
   readonly port: number | undefined;

@@ -49,6 +49,7 @@ describe('resolveRegistryOptions', () => {
     [{ port: 70000 }, 'port', 70000, 'integer in 1..65535'],
     [{ host: 'a b' }, 'host', 'a b', 'host name or IP address'],
     [{ zone: '' }, 'zone', '', 'non-empty printable string'],
+    [{ warmup: -1 }, 'warmup', -1, 'milliseconds ≥ 0'],
     [{ zone: 'a\nb' }, 'zone', 'a\nb', 'non-empty printable string'],
     [{ requestTimeout: -1 }, 'requestTimeout', -1, 'milliseconds > 0'],
   ])('rejects %j naming option, value and rule', (input, option, value, rule) => {
