@@ -5,10 +5,37 @@ export const WARMUP_MINIMUM = 0.1;
 
 /** How much of its full share an instance registered at `registeredAt` takes `now`: from 10 % to 1 over `warmup` ms. @internal */
 export function warmupFactor(registeredAt: string, warmup: number, now: number): number {
-  const since = Date.parse(registeredAt);
+  return factorSince(Date.parse(registeredAt), warmup, now);
+}
+
+function factorSince(since: number, warmup: number, now: number): number {
   if (!Number.isFinite(since)) return 1; // a writer that did not say when (yu-rpc): treated as warm
   const age = now - since;
   return age >= warmup ? 1 : Math.max(WARMUP_MINIMUM, age / warmup);
+}
+
+/** Registration times, parsed once per (frozen) instance; and the latest of each (frozen) candidate list. */
+const registered = new WeakMap<ServiceInstance, number>();
+const latest = new WeakMap<readonly ServiceInstance[], number>();
+
+function registeredTime(instance: ServiceInstance): number {
+  let time = registered.get(instance);
+  if (time === undefined) registered.set(instance, (time = Date.parse(instance.registeredAt)));
+  return time;
+}
+
+/** The latest registration time in `list` (NaN ignored), memoised per array: the cache's lists are frozen and reused. */
+function latestTime(list: readonly ServiceInstance[]): number {
+  let time = latest.get(list);
+  if (time === undefined) {
+    time = -Infinity;
+    for (const instance of list) {
+      const at = registeredTime(instance);
+      if (at > time) time = at;
+    }
+    latest.set(list, time);
+  }
+  return time;
 }
 
 /**
@@ -23,9 +50,7 @@ export function applyWarmup(
   now: number,
   random: () => number = Math.random,
 ): readonly ServiceInstance[] {
-  let warming = false;
-  for (const instance of candidates) if (warmupFactor(instance.registeredAt, warmup, now) < 1) warming = true;
-  if (!warming) return candidates;
-  const kept = candidates.filter((instance) => random() < warmupFactor(instance.registeredAt, warmup, now));
+  if (now - latestTime(candidates) >= warmup) return candidates; // nobody warming: the common case, O(1) for a cached list
+  const kept = candidates.filter((instance) => random() < factorSince(registeredTime(instance), warmup, now));
   return kept.length > 0 ? kept : candidates;
 }
