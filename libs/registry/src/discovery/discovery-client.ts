@@ -12,7 +12,7 @@ import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary 
 import type { EntryContext } from './entry-context.js';
 import { roundRobin } from './load-balancer.js';
 import type { TrackedCall } from './load-tracker.js';
-import { chooseInstance, describeEntry, selectInstances, summarizeServices } from './selection.js';
+import { chooseInstance, describeEntry, selectInstances, summarizeServices, warmupOf, zoneOf } from './selection.js';
 import { ServiceCacheEntry } from './service-cache-entry.js';
 import { meteredWatches } from '../metrics/metered-watches.js';
 import { RegistryMetrics } from '../metrics/registry-metrics.js';
@@ -84,13 +84,14 @@ export class DiscoveryClient {
   async choose(serviceName: string, options: ChooseOptions = {}): Promise<ServiceInstance> {
     const entry = this.entry(serviceName, options.version);
     await entry.load();
-    return chooseInstance(entry, options, ...this.preferences(options));
+    return chooseInstance(entry, options, zoneOf(options, this.options), warmupOf(options, this.options));
   }
 
   /** Same as {@link choose} for an already-loaded service, synchronously. */
   chooseSync(serviceName: string, options?: ChooseOptions): ServiceInstance {
     const entry = this.services.get(serviceName)?.get(options?.version ?? DEFAULTS.serviceVersion);
-    const [zone, warmup] = this.preferences(options);
+    const zone = zoneOf(options, this.options);
+    const warmup = warmupOf(options, this.options);
     // Hot path: round-robin, nothing excluded or ejected, no zone: a memoised list, one step, no allocation.
     const strategy = options?.strategy;
     const plain = zone === null && warmup === 0 && options?.exclude === undefined && (strategy === undefined || strategy === 'round-robin');
@@ -99,11 +100,6 @@ export class DiscoveryClient {
       if (candidates.length > 0) return roundRobin(candidates, entry.balancer);
     }
     return chooseInstance(this.loadedEntry(serviceName, options?.version), options ?? {}, zone, warmup);
-  }
-
-  /** The zone a choice prefers and its slow start: the call's, else the module's (`null` / 0: none). */
-  private preferences(options: ChooseOptions | undefined): [zone: string | null, warmup: number] {
-    return [options?.zone === undefined ? (this.options.zone ?? null) : options.zone, options?.warmup ?? this.options.warmup ?? 0];
   }
 
   /** Snapshots of a service's instances: the current one, then one per change. */

@@ -18,6 +18,16 @@ export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery):
   );
 }
 
+/** The zone a choice prefers: the call's `zone`, else the module's (`null`: none). @internal */
+export function zoneOf(options: ChooseOptions | undefined, defaults: { readonly zone?: string | null }): string | null {
+  return options?.zone === undefined ? (defaults.zone ?? null) : options.zone;
+}
+
+/** The slow start of a choice: the call's `warmup`, else the module's (0: none). @internal */
+export function warmupOf(options: ChooseOptions | undefined, defaults: { readonly warmup?: number }): number {
+  return options?.warmup ?? defaults.warmup ?? 0;
+}
+
 /**
  * One `UP` instance of a loaded entry, not ejected (unless every one is), of `zone` while its health
  * allows (see `preferZone`), thinned by slow start (`applyWarmup`), by `options.strategy`.
