@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// nest-registry: the operators' command-line tool (DESIGN §10). See docs/cli.md.
+// nest-registry: the operators' command-line tool (DESIGN §10). See docs/permanent.md.
 import { errorText } from './registry.messages.js';
 import { RegistryOptionsError } from './errors/registry.error.js';
 import { backendFromUrl } from './cli/cli-backend.js';

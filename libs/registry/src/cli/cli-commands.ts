@@ -4,6 +4,7 @@ import {
   decodeInstance,
   encodeInstance,
   namespacePrefix,
+  sameInstance,
   servicePrefix,
   splitServiceKey,
   type ServiceInstance,
@@ -48,7 +49,7 @@ async function read(context: CliContext, service?: string): Promise<Listed[]> {
   return listed;
 }
 
-/** The one instance `id` names (its id, key or `host:port`); a permanent one unless `ephemeralOk`. */
+/** The one instance `id` names (its id, key or `host:port`); refused (exit 1) unless it is permanent. */
 async function find(context: CliContext, id: string | undefined): Promise<Listed> {
   if (!id) throw new UsageError('name the instance: its id, key or HOST:PORT');
   const matches = (await read(context)).filter(
@@ -128,12 +129,15 @@ async function setStatus(context: CliContext, id: string | undefined, drain: boo
 
 /** Runs `watch`: reads every second and prints what changed, until interrupted. */
 async function watch(context: CliContext, service: string | undefined): Promise<void> {
-  let known = new Map<string, string>();
+  let known = new Map<string, ServiceInstance>();
   let stop = false;
   void context.interrupted.then(() => (stop = true));
   while (!stop) {
-    const current = new Map((await read(context, service)).map((l) => [l.key, encodeInstance(l.instance)]));
-    for (const [key, value] of current) if (known.get(key) !== value) printChange(context.out, 'put', key, decodeInstance(value));
+    const current = new Map((await read(context, service)).map((l) => [l.key, l.instance]));
+    for (const [key, instance] of current) {
+      const before = known.get(key);
+      if (!before || !sameInstance(before, instance)) printChange(context.out, 'put', key, instance);
+    }
     for (const key of known.keys()) if (!current.has(key)) printChange(context.out, 'delete', key, undefined);
     known = current;
     await Promise.race([context.interrupted, new Promise((resolve) => setTimeout(resolve, 1_000))]);

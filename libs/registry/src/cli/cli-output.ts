@@ -1,4 +1,4 @@
-import type { DecodeResult, ServiceInstance } from '../model/index.js';
+import type { ServiceInstance } from '../model/index.js';
 
 /** Where the CLI writes: results (human text or one JSON document), and warnings on stderr. @internal */
 export interface Printer {
@@ -26,8 +26,7 @@ export function describeInstance({ instance: i }: { instance: ServiceInstance })
   return `${i.serviceName}:${i.serviceVersion}  ${i.serviceHost}:${i.servicePort}  ${i.status}  ${kind}  ${i.protocol}${check}${last}`;
 }
 
-/** One line of `watch`. @internal */
-export function printChange(out: Printer, type: 'put' | 'delete', key: string, decoded: DecodeResult | undefined): void {
-  const instance = decoded?.ok ? decoded.instance : undefined;
+/** One line of `watch`: a put with the instance written, or a delete. @internal */
+export function printChange(out: Printer, type: 'put' | 'delete', key: string, instance: ServiceInstance | undefined): void {
   out.result({ type, key, ...(instance ? { instance } : {}) }, instance ? `${type} ${describeInstance({ instance })}` : `${type} ${key}`);
 }
