@@ -2,11 +2,11 @@ import type { Candidacy, FencedWrite } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { zookeeperClient as zookeeper } from './zookeeper.peer.js';
 import type { ZkClient } from './zk-client.js';
-import { NO_OWNER } from './zk-layout.js';
+import { NO_OWNER, parentZnode } from './zk-layout.js';
 
 /** Writes the persistent znode `path` = `data`, replacing an ephemeral one (a process's instance) at the same path. @internal */
 export async function putPersistent(client: ZkClient, path: string, data: string): Promise<void> {
-  await client.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
+  await client.mkdirp(parentZnode(path));
   if (await client.create(path, data, zookeeper.CreateMode.PERSISTENT)) return;
   const stat = await client.exists(path);
   if (stat && stat.ephemeralOwner.toString('hex') === NO_OWNER) return client.setData(path, data);
@@ -69,7 +69,7 @@ export class ZkCandidacy implements Candidacy {
   async put(key: string, value: string, expected?: string): Promise<FencedWrite> {
     const { path, data, value: valueOf } = this.target(key, value);
     if (this.token === undefined || !this.client) return 'fenced';
-    await this.client.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
+    await this.client.mkdirp(parentZnode(path));
     const current = await this.client.getData(path);
     if (expected !== undefined && (!current || valueOf(current.data) !== expected)) return 'changed';
     // node-zookeeper-client's Transaction turns version 0 into -1 (any): a znode never changed since
@@ -91,10 +91,9 @@ export class ZkCandidacy implements Candidacy {
   }
 
   async resign(): Promise<void> {
-    const { client, node } = this;
+    // The znode first, while the session is open (closing removes it too, but unconfirmed); then the session.
+    if (this.client && this.node) await this.client.remove(this.node).catch(() => undefined);
     this.reset();
-    if (client && node) await client.remove(node).catch(() => undefined);
-    if (client) this.drop(client);
   }
 
   private reset(): void {

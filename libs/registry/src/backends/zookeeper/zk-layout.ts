@@ -26,6 +26,9 @@ export const NO_OWNER = '0000000000000000';
 /** Prefix `/rpc/svc:1.0/` → znode `/rpc/svc:1.0`. @internal */
 export const trimSlash = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
 
+/** The znode a znode lives in: `/rpc/svc:1.0/h:1` → `/rpc/svc:1.0`; `/a` → `/`. @internal */
+export const parentZnode = (path: string): string => path.slice(0, path.lastIndexOf('/')) || '/';
+
 /** This project's own layout: the key is the znode path, the value its data. @internal */
 export const NATIVE_LAYOUT: ZkLayout = {
   path: trimSlash,

@@ -1,6 +1,6 @@
 import type { RegistryLease } from '../registry-backend.js';
 import type { ZkClient } from './zk-client.js';
-import type { ZkLayout } from './zk-layout.js';
+import { parentZnode, type ZkLayout } from './zk-layout.js';
 
 /**
  * A lease over the ZooKeeper session of `client`: its keys are ephemeral znodes; `drop` closes the
@@ -15,7 +15,7 @@ export function zkLease(client: ZkClient, ttl: number, layout: ZkLayout, hosts: 
     put: async (key, value) => {
       const path = layout.path(key);
       const data = layout.encode(key, value);
-      await client.mkdirp(path.slice(0, path.lastIndexOf('/')) || '/');
+      await client.mkdirp(parentZnode(path));
       owned.add(path);
       if (await client.create(path, data)) return;
       const stat = await client.exists(path);
