@@ -8,8 +8,8 @@ const HIGH = 32_000;
 /** @type {Set<number>} */
 const handedOut = new Set();
 
-/** Whether nothing listens on `port` (by binding it for a moment). */
-function isFree(/** @type {number} */ port) {
+/** Whether nothing listens on loopback `port` (by binding it for a moment). */
+export function isFree(/** @type {number} */ port) {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

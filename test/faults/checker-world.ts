@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RegistryModuleOptions, ServiceInstance } from 'nest-service-registry';
@@ -11,7 +10,7 @@ import { zookeeper } from 'nest-service-registry/zookeeper';
 import { requireInstalled } from '../../scripts/lib/binaries.mjs';
 import { startDemoConsumer } from '../../scripts/lib/demo-consumer.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
-import { freePort } from '../../scripts/lib/ports.mjs';
+import { freePort, isFree } from '../../scripts/lib/ports.mjs';
 import { RedisServer } from '../../scripts/lib/redis-server.mjs';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
@@ -114,7 +113,8 @@ export class CheckerWorld {
       kind === 'http'
         ? ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', this.webRoot]
         : [fixture, kind, String(port)];
-    await this.services[kind].start(kind === 'http' ? 'python3' : process.execPath, args, () => listening(port), 15_000);
+    const listening = async () => !(await isFree(port));
+    await this.services[kind].start(kind === 'http' ? 'python3' : process.execPath, args, listening, 15_000);
   }
 
   async startChecker(checker: ServerProcess): Promise<number> {
@@ -154,12 +154,4 @@ export class CheckerWorld {
     await this.server.stop();
     rmSync(this.webRoot, { recursive: true, force: true });
   }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(Boolean(socket.destroy())));
-    socket.once('error', () => resolve(false));
-  });
 }
