@@ -29,6 +29,7 @@ export default {
     '^nest-service-registry/testing$': '<rootDir>/libs/registry/src/testing/index.ts',
     '^nest-service-registry/backend-kit$': '<rootDir>/libs/registry/src/backend-kit/index.ts',
     '^nest-service-registry/checker$': '<rootDir>/libs/registry/src/checker/index.ts',
+    '^nest-service-registry/traffic$': '<rootDir>/libs/registry/src/traffic/index.ts',
     '^@app/demo-config$': '<rootDir>/libs/demo-config/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

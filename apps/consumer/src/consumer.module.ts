@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { HealthController, MetricsController, registryOptionsFromEnv, USERS_PACKAGE, USERS_PROTO } from '@app/demo-config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { RegistryExceptionFilter, RegistryModule } from 'nest-service-registry';
 import { RegistryDashboardModule } from 'nest-service-registry/dashboard';
 import { RegistryCheckerModule } from 'nest-service-registry/checker';
+import { RegistryTagInterceptor } from 'nest-service-registry/traffic';
 import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
 import { RegistryHealthModule } from 'nest-service-registry/health';
 import { RegistryClientsModule } from 'nest-service-registry/microservices';
@@ -45,7 +46,11 @@ import { CheckerController } from './checker.controller.js';
   ],
   // The registry's errors become 503 (no instance, registry unreachable) or 502 (every attempt
   // failed, outcome unknown) with their code, without a stack in the log.
-  providers: [{ provide: APP_FILTER, useClass: RegistryExceptionFilter }],
+  // A request's x-registry-tag header routes its registry calls to instances with that tag.
+  providers: [
+    { provide: APP_FILTER, useClass: RegistryExceptionFilter },
+    { provide: APP_INTERCEPTOR, useClass: RegistryTagInterceptor },
+  ],
   controllers: [
     UsersController,
     OrdersController,

@@ -3,7 +3,7 @@ import { filter, map, type Observable } from 'rxjs';
 import { DiscoveryClient, type DiscoveryEvent, type ServiceInstance } from 'nest-service-registry';
 
 /** The events that carry one instance. */
-type InstanceEvent = Extract<DiscoveryEvent, { type: 'added' | 'removed' | 'updated' | 'ejected' }>;
+type InstanceEvent = Extract<DiscoveryEvent, { type: 'added' | 'removed' | 'updated' | 'ejected' | 'returned' }>;
 
 /** What the consumer currently sees in the registry. */
 @Controller('registry')
@@ -22,15 +22,22 @@ export class RegistryController {
 
   /**
    * Server-sent events: one per added / removed / updated instance of a service looked up so far;
-   * with `?ejected=true` also one per failed call that ejected an instance (`type: "ejected"`).
+   * with `?ejected=true` also one per ejection (`type: "ejected"`, with `reason`, `count`,
+   * `duration`) and one per return to choice (`type: "returned"`).
    */
   @Sse('events')
   events(@Query('ejected') ejected?: string): Observable<MessageEvent> {
-    const types = new Set(['added', 'removed', 'updated', ...(ejected === 'true' ? ['ejected'] : [])]);
+    const types = new Set(['added', 'removed', 'updated', ...(ejected === 'true' ? ['ejected', 'returned'] : [])]);
     return this.discovery.events$.pipe(
       filter((event): event is InstanceEvent => types.has(event.type)),
       map((event) => ({
-        data: { type: event.type, serviceName: event.serviceName, serviceVersion: event.serviceVersion, instance: event.instance },
+        data: {
+          type: event.type,
+          serviceName: event.serviceName,
+          serviceVersion: event.serviceVersion,
+          instance: event.instance,
+          ...(event.type === 'ejected' ? { reason: event.reason, count: event.count, duration: event.duration } : {}),
+        },
       })),
     );
   }

@@ -48,7 +48,8 @@ export function zookeeperLayoutFromEnv(env: DemoEnv): { layout?: 'native' | 'cur
 /**
  * Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS (+ etcdSecurityFromEnv),
  * ZOOKEEPER_HOSTS (+ ZOOKEEPER_AUTH, ZOOKEEPER_LAYOUT, ZOOKEEPER_BASE_PATH), REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
- * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST, ZONE (the provider's zone, or the consumer's own), WARMUP_MS (slow start).
+ * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST, ZONE (the provider's zone, or the consumer's own), WARMUP_MS (slow start),
+ * TAGS (comma-separated tags of the provider's instances).
  */
 export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModuleOptions> {
   const kind = env.REGISTRY_BACKEND || 'etcd';
@@ -58,6 +59,7 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
     host: env.HOST || undefined,
     ...(env.ZONE ? { zone: env.ZONE } : {}),
     ...(env.WARMUP_MS ? { warmup: intFromEnv(env, 'WARMUP_MS', 0) } : {}),
+    ...(env.TAGS ? { tags: env.TAGS.split(',').flatMap((tag) => (tag.trim() ? [tag.trim()] : [])) } : {}),
     ...(env.DRAIN_MS ? { drainDelay: intFromEnv(env, 'DRAIN_MS', 0) } : {}),
   };
   switch (kind) {

@@ -135,8 +135,9 @@ export const MESSAGES = {
   accessDenied: (kind: string, endpoints: readonly string[], user: string | undefined, detail: string) =>
     `The ${kind} registry at ${list(endpoints)} denied user ${show(user ?? '(none)')} access (${safe(detail)}). ` +
     "The user's role needs readwrite on the namespace prefix (README, Security).",
-  noInstances: (service: string, version: string, protocol?: string) =>
-    `No available instance of ${service}:${version}${protocol === undefined ? '' : ` over ${protocol}`}. ` +
+  noInstances: (service: string, version: string, protocol?: string, forcedTag?: string) =>
+    `No available instance of ${service}:${version}${protocol === undefined ? '' : ` over ${protocol}`}` +
+    `${forcedTag === undefined ? '' : ` tagged ${show(forcedTag)} (forceTag: no fallback to untagged instances)`}. ` +
     'Check that a provider registered it (and is UP).',
   callFailed: (service: string, attempts: ReadonlyArray<{ address: string; error: unknown }>) =>
     `Call to ${show(service)} failed on every instance tried: ` +

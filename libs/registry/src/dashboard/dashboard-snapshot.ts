@@ -135,8 +135,11 @@ export function describeEvent(event: DiscoveryEvent, at: Date): DashboardEvent {
   switch (event.type) {
     case 'added':
     case 'removed':
-    case 'ejected':
       return { ...base, instanceId: event.instance.id, detail: `${event.instance.protocol} ${event.instance.status}` };
+    case 'ejected':
+      return { ...base, instanceId: event.instance.id, detail: `${event.reason}, ejection ${event.count}, ${event.duration} ms` };
+    case 'returned':
+      return { ...base, instanceId: event.instance.id, detail: 'back in choice' };
     case 'updated':
       return { ...base, instanceId: event.instance.id, detail: `${event.previous?.status ?? '?'} → ${event.instance.status}` };
     case 'resynced':

@@ -1,4 +1,5 @@
 import { MESSAGES } from '../registry.messages.js';
+import { DEFAULTS } from '../registry.constants.js';
 import { CallFailedError, CallOutcomeUnknownError, NoInstancesError, type CallAttempt } from '../errors/registry.error.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from './discovery-client.js';
@@ -39,11 +40,14 @@ export function chooseUntried(
 }
 
 /**
- * The error a registry client ends a call with: `NoInstancesError` (service, version, protocol)
- * when no instance could be tried, otherwise `CallFailedError` listing every attempt. @internal
+ * The error a registry client ends a call with: `NoInstancesError` (service, version, protocol,
+ * forced tag) when no instance could be tried, otherwise `CallFailedError` listing every attempt. @internal
  */
-export function callFailure(service: string, version: string, protocol: string, attempts: readonly CallAttempt[]): Error {
-  if (attempts.length === 0) return new NoInstancesError(MESSAGES.noInstances(service, version, protocol), service, version);
+export function callFailure(service: string, choice: ChooseOptions, attempts: readonly CallAttempt[]): Error {
+  const version = choice.version ?? DEFAULTS.serviceVersion;
+  const forcedTag = choice.forceTag ? choice.tag : undefined;
+  if (attempts.length === 0)
+    return new NoInstancesError(MESSAGES.noInstances(service, version, choice.protocol, forcedTag), service, version);
   return new CallFailedError(MESSAGES.callFailed(service, attempts), service, attempts);
 }
 

@@ -12,7 +12,17 @@ import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary 
 import type { EntryContext } from './entry-context.js';
 import { roundRobin } from './load-balancer.js';
 import type { TrackedCall } from './load-tracker.js';
-import { chooseInstance, describeEntry, selectInstances, summarizeServices, warmupOf, zoneOf } from './selection.js';
+import {
+  chooseInstance,
+  describeEntry,
+  routable,
+  selectInstances,
+  splitVersion,
+  summarizeServices,
+  versionsOf,
+  warmupOf,
+  zoneOf,
+} from './selection.js';
 import { ServiceCacheEntry } from './service-cache-entry.js';
 import { meteredWatches } from '../metrics/metered-watches.js';
 import { RegistryMetrics } from '../metrics/registry-metrics.js';
@@ -52,8 +62,11 @@ export class DiscoveryClient {
       namespace: options.namespace,
       retryInitialDelay: options.retryInitialDelay,
       retryMaxDelay: options.retryMaxDelay,
-      ejectionTime: options.ejectionTime,
-      emit: (event) => this.events.next(event),
+      outlierPolicy: { ejectionTime: options.ejectionTime, ...options.outlierDetection },
+      emit: (event) => {
+        if (event.type === 'ejected' || event.type === 'returned') metrics.ejection(event.type, event.serviceName);
+        this.events.next(event);
+      },
       changed: () => this.snapshot?.scheduleWrite(),
       fromSnapshot: async (serviceKey) => this.snapshot?.read(serviceKey),
       debug: (message) => this.logger.debug(message),
@@ -82,21 +95,21 @@ export class DiscoveryClient {
 
   /** Picks one `UP` instance; throws `NoInstancesError` naming the service and version when there is none. */
   async choose(serviceName: string, options: ChooseOptions = {}): Promise<ServiceInstance> {
-    const entry = this.entry(serviceName, options.version);
-    await entry.load();
-    return chooseInstance(entry, options, zoneOf(options, this.options), warmupOf(options, this.options));
+    await Promise.all(versionsOf(options).map((version) => this.entry(serviceName, version).load()));
+    return this.chooseSync(serviceName, options);
   }
 
-  /** Same as {@link choose} for an already-loaded service, synchronously. */
+  /** Same as {@link choose} for an already-loaded service (every version of a split), synchronously. */
   chooseSync(serviceName: string, options?: ChooseOptions): ServiceInstance {
+    if (options?.versions) options = { ...options, version: splitVersion(options, (v) => this.services.get(serviceName)?.get(v)) };
     const entry = this.services.get(serviceName)?.get(options?.version ?? DEFAULTS.serviceVersion);
     const zone = zoneOf(options, this.options);
     const warmup = warmupOf(options, this.options);
     // Hot path: round-robin, nothing excluded or ejected, no zone: a memoised list, one step, no allocation.
     const strategy = options?.strategy;
     const plain = zone === null && warmup === 0 && options?.exclude === undefined && (strategy === undefined || strategy === 'round-robin');
-    if (entry?.loaded && plain && entry.ejections.size === 0) {
-      const candidates = entry.matching(options?.group, options?.protocol);
+    if (entry?.loaded && plain && entry.outliers.size === 0) {
+      const candidates = routable(entry, options);
       if (candidates.length > 0) return roundRobin(candidates, entry.balancer);
     }
     return chooseInstance(this.loadedEntry(serviceName, options?.version), options ?? {}, zone, warmup);
@@ -123,18 +136,17 @@ export class DiscoveryClient {
 
   /**
    * Marks a call to `instance` as started; report how it ended on the returned handle. `p2c`
-   * balancing picks by calls in flight and the latency (and failures) reported here.
+   * balancing picks by calls in flight and the latency (and failures) reported here, and
+   * `outlierDetection.consecutiveFailures` failures in a row eject the instance.
    */
   track(instance: ServiceInstance): TrackedCall {
-    return this.entry(instance.serviceName, instance.serviceVersion).balancer.loads.start(instance);
+    const entry = this.entry(instance.serviceName, instance.serviceVersion);
+    return entry.balancer.loads.start(instance, (failed) => entry.outcome(instance, failed ? 'failed' : 'succeeded'));
   }
 
-  /** Keeps `instance` out of `choose()` for `ejectionTime` and re-reads its service. */
+  /** A connection to `instance` failed before any reply: it is ejected at once (`ejected` event) and its service re-read. */
   reportFailure(instance: ServiceInstance): void {
-    this.services.get(instance.serviceName)?.get(instance.serviceVersion)?.eject(instance);
-    this.metrics.ejected(instance.serviceName);
-    if (!this.closed)
-      this.events.next({ type: 'ejected', serviceName: instance.serviceName, serviceVersion: instance.serviceVersion, instance });
+    this.services.get(instance.serviceName)?.get(instance.serviceVersion)?.outcome(instance, 'connection');
   }
 
   /** State of every cached service. */

@@ -1,4 +1,5 @@
 import type { ServiceInstance } from '../model/index.js';
+import type { Ejection } from './outlier-detector.js';
 
 interface ServiceRef {
   readonly serviceName: string;
@@ -27,11 +28,20 @@ export interface StaleEvent extends ServiceRef {
   readonly error: string | undefined;
 }
 
-/** `reportFailure(instance)` was called: the instance is kept out of choice for a while. One per report. @publicApi */
-export interface EjectedEvent extends ServiceRef {
+/**
+ * The instance is kept out of choice for `duration` ms: a connection to it failed
+ * (`reportFailure`), or calls to it failed `consecutiveFailures` times in a row. @publicApi
+ */
+export interface EjectedEvent extends ServiceRef, Ejection {
   readonly type: 'ejected';
   readonly instance: ServiceInstance;
 }
 
+/** An ejection ended: the instance is a candidate again (unless it left the registry meanwhile). @publicApi */
+export interface ReturnedEvent extends ServiceRef {
+  readonly type: 'returned';
+  readonly instance: ServiceInstance;
+}
+
 /** Everything `DiscoveryClient.events$` emits. @publicApi */
-export type DiscoveryEvent = InstanceEvent | ResyncedEvent | StaleEvent | EjectedEvent;
+export type DiscoveryEvent = InstanceEvent | ResyncedEvent | StaleEvent | EjectedEvent | ReturnedEvent;

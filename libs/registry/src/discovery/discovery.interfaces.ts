@@ -1,4 +1,5 @@
 import type { LoadBalancingStrategy } from './load-balancer.js';
+import type { VersionSplit } from './version-split.js';
 
 /** Which instances of a service to return. @publicApi */
 export interface InstanceQuery {
@@ -28,6 +29,16 @@ export interface ChooseOptions {
   zone?: string | null;
   /** Slow start, milliseconds (instances registered less than this ago take 10 % to all of a share). Default: the module's `warmup`; 0: none. */
   warmup?: number;
+  /**
+   * Tag routing (docs/clients.md): only instances whose `tags` metadata carries this tag, or the
+   * untagged ones when none does. Without a tag, tagged instances are left to their tag's calls
+   * (unless every instance is tagged).
+   */
+  tag?: string;
+  /** With `tag`: no fallback to untagged instances (`NoInstancesError` when none carries it). Default `false`. */
+  forceTag?: boolean;
+  /** A version split instead of `version`: each call goes to a version drawn by weight, e.g. `{ '1.0': 90, '2.0': 10 }`. */
+  versions?: VersionSplit;
 }
 
 /** One service as `getServices()` reports it. @publicApi */

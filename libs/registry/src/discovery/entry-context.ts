@@ -2,6 +2,7 @@ import type { CacheBackend } from '../metrics/metered-watches.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { RegistryOutage } from '../registry-outage.js';
 import type { DiscoveryEvent } from './discovery-event.js';
+import type { OutlierPolicy } from './outlier-detector.js';
 
 /** What a cache entry needs from its owner (the `DiscoveryClient`). @internal */
 export interface EntryContext {
@@ -9,7 +10,7 @@ export interface EntryContext {
   readonly outage: Pick<RegistryOutage, 'failed' | 'succeeded'>;
   readonly retryInitialDelay: number;
   readonly retryMaxDelay: number;
-  readonly ejectionTime: number;
+  readonly outlierPolicy: OutlierPolicy;
   readonly namespace: string;
   emit(event: DiscoveryEvent): void;
   /** Called after every change of an entry's instance set. */

@@ -34,18 +34,19 @@ export class LoadTracker {
 
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
-  /** Marks a call to `instance` as started; the returned handle reports how it ended. */
-  start(instance: ServiceInstance): TrackedCall {
+  /** Marks a call to `instance` as started; the returned handle reports how it ended (also to `ended`, once). */
+  start(instance: ServiceInstance, ended?: (failed: boolean) => void): TrackedCall {
     const load = this.load(instance.id);
     load.inflight++;
     const started = this.clock();
-    let ended = false;
+    let done = false;
     const end = (failed: boolean): void => {
-      if (ended) return;
-      ended = true;
+      if (done) return;
+      done = true;
       load.inflight--;
       const latency = this.clock() - started;
       this.observe(load, failed ? Math.max(latency, FAILURE_PENALTY_MS) : latency);
+      ended?.(failed);
     };
     return { succeeded: () => end(false), failed: () => end(true) };
   }

@@ -7,6 +7,8 @@ import { pick, STRATEGIES } from './load-balancer.js';
 import type { ServiceCacheEntry } from './service-cache-entry.js';
 import { preferZone } from './zone-preference.js';
 import { applyWarmup } from './warmup.js';
+import { routeByTag } from './tag-routing.js';
+import { checkVersionSplit, pickVersion } from './version-split.js';
 
 /** The instances of a loaded entry that match `query` (frozen; `UP` only unless asked). @internal */
 export function selectInstances(entry: ServiceCacheEntry, query: InstanceQuery): readonly ServiceInstance[] {
@@ -28,21 +30,41 @@ export function warmupOf(options: ChooseOptions | undefined, defaults: { readonl
   return options?.warmup ?? defaults.warmup ?? 0;
 }
 
+/** The `UP` instances of a loaded entry a call may go to before health, zones and slow start: by group, protocol and tag. @internal */
+export function routable(entry: ServiceCacheEntry, options: ChooseOptions | undefined): readonly ServiceInstance[] {
+  return routeByTag(entry.matching(options?.group, options?.protocol), options?.tag, options?.forceTag);
+}
+
+/** The versions a choice reads: those of its split, or its one `version` (`undefined`: the default). @internal */
+export function versionsOf(options: ChooseOptions | undefined): ReadonlyArray<string | undefined> {
+  return options?.versions ? Object.keys(checkVersionSplit('versions', options.versions)) : [options?.version];
+}
+
+/** The version of this call of a version split: drawn by weight among the versions with a routable instance (`entryOf` gives loaded entries). @internal */
+export function splitVersion(options: ChooseOptions, entryOf: (version: string) => ServiceCacheEntry | undefined): string {
+  const usable = (version: string) => {
+    const entry = entryOf(version);
+    return entry !== undefined && entry.loaded && routable(entry, options).length > 0;
+  };
+  return pickVersion(checkVersionSplit('versions', options.versions), Math.random(), usable);
+}
+
 /**
- * One `UP` instance of a loaded entry, not ejected (unless every one is), of `zone` while its health
- * allows (see `preferZone`), thinned by slow start (`applyWarmup`), by `options.strategy`.
+ * One `UP` instance of a loaded entry, of the call's tag (`routeByTag`), not ejected (unless
+ * every one is), of `zone` while its health allows (see `preferZone`), thinned by slow start
+ * (`applyWarmup`), by `options.strategy`.
  * Throws `NoInstancesError` naming the service and version, or `RegistryOptionsError` for a bad
  * strategy or a consistent hash without a key. @internal
  */
 export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions, zone: string | null = null, warmup = 0): ServiceInstance {
-  const up = entry.matching(options.group, options.protocol);
-  const matching = entry.ejections.filter(up);
+  const up = routable(entry, options);
+  const matching = entry.outliers.filter(up);
   let candidates = options.exclude?.size ? matching.filter((i) => !options.exclude!.has(i.id)) : matching;
   if (zone !== null) candidates = preferZone(up, candidates, zone, Math.random());
   if (warmup > 0) candidates = applyWarmup(candidates, warmup, Date.now());
   if (candidates.length === 0) {
     throw new NoInstancesError(
-      MESSAGES.noInstances(entry.serviceName, entry.serviceVersion, options.protocol),
+      MESSAGES.noInstances(entry.serviceName, entry.serviceVersion, options.protocol, options.forceTag ? options.tag : undefined),
       entry.serviceName,
       entry.serviceVersion,
     );

@@ -20,7 +20,7 @@ function setup(snapshot?: readonly ServiceInstance[]) {
     outage: { failed: () => undefined, succeeded: () => undefined },
     retryInitialDelay: 100,
     retryMaxDelay: 1_000,
-    ejectionTime: 10_000,
+    outlierPolicy: { consecutiveFailures: 5, ejectionTime: 10_000, maxEjectionTime: 300_000, maxEjectionPercent: 10 },
     namespace: 'rpc',
     emit: (event) => events.push(event),
     changed: () => undefined,
@@ -130,17 +130,17 @@ describe('ServiceCacheEntry (memory backend, fake timers)', () => {
     expect(jest.getTimerCount()).toBe(1); // only the store's own lease-expiry tick
   });
 
-  it('an ejected instance triggers one re-read', async () => {
+  it('a connection failure ejects the instance and triggers one re-read', async () => {
     const { entry, put } = setup();
     put(1);
     await entry.load();
     await jest.advanceTimersByTimeAsync(0);
     const list = jest.spyOn(MemoryBackend.prototype, 'list');
-    entry.eject(entry.up[0]!);
-    entry.eject(entry.up[0]!);
+    entry.outcome(entry.up[0]!, 'connection');
+    entry.outcome(entry.up[0]!, 'connection');
     await jest.advanceTimersByTimeAsync(0);
     expect(list).toHaveBeenCalledTimes(1);
-    expect(entry.ejections.has(entry.up[0]!.id)).toBe(true);
+    expect(entry.outliers.has(entry.up[0]!.id)).toBe(true);
     list.mockRestore();
     await entry.close();
   });

@@ -9,6 +9,10 @@ import { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { LoadBalancingStrategy } from '../discovery/load-balancer.js';
 import { milliseconds, retriesOption } from '../options/option-rules.js';
 import { failureKind, isIdempotent, originOf, RETRYABLE_STATUSES } from './http-retry.js';
+import { versionsOf } from '../discovery/selection.js';
+import type { VersionSplit } from '../discovery/version-split.js';
+import { checkedChoice, withCurrentTag } from '../discovery/call-choice.js';
+import { withTagHeader } from '../traffic/registry-tag.js';
 
 /** How {@link RegistryHttpClient.fetch} picks and retries. Every field is optional. @publicApi */
 export interface HttpCallOptions {
@@ -23,6 +27,16 @@ export interface HttpCallOptions {
   timeout?: number;
   /** URL scheme; default `http`. */
   scheme?: 'http' | 'https';
+  /** The zone to prefer; default: the module's `zone`; `null`: none. */
+  zone?: string | null;
+  /** Slow start, milliseconds; default: the module's `warmup`. */
+  warmup?: number;
+  /** Tag routing: default the current request's tag (`RegistryTagInterceptor`); sent on as the `x-registry-tag` header. */
+  tag?: string;
+  /** With `tag`: no fallback to untagged instances. Default `false`. */
+  forceTag?: boolean;
+  /** A version split instead of `version`, e.g. `{ '1.0': 90, '2.0': 10 }`. */
+  versions?: VersionSplit;
 }
 
 /**
@@ -35,7 +49,8 @@ export interface HttpCallOptions {
  *   on another one for any method; one lost after connecting, timed out, or answered 502/503/504
  *   is retried only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE). Never the same
  *   instance twice; each such instance is reported (`reportFailure`: ejected for a while).
- * - Every attempt feeds `DiscoveryClient.track()`, so `strategy: 'p2c'` prefers fast instances.
+ * - Every attempt feeds `DiscoveryClient.track()`, so `strategy: 'p2c'` prefers fast instances;
+ *   a 5xx answer counts as a failure there and toward outlier detection's streak.
  * - No instance: `NoInstancesError`; every attempt failed: `CallFailedError` listing them. Any
  *   other status (4xx, 500...) is the caller's to read, as with `fetch`. An invalid `retries` or
  *   `timeout` rejects with a `RegistryOptionsError` naming it, before anything is sent.
@@ -72,15 +87,16 @@ export class RegistryHttpClient {
     const retries = retriesOption('retries', options.retries, 2);
     const timeout = milliseconds('timeout', options.timeout, 5000);
     const retryAny = isIdempotent(init.method);
-    const choice = { version, group: options.group, strategy: options.strategy, protocol: 'http' };
-    await this.discovery.getInstances(service, { version });
+    const choice = withCurrentTag(checkedChoice({ version, group: options.group, strategy: options.strategy, protocol: 'http' }, options));
+    await Promise.all(versionsOf(choice).map((v) => this.discovery.getInstances(service, { version: v })));
+    if (choice.tag !== undefined) init = withTagHeader(init, choice.tag);
     return failover(
       {
         retries,
         choose: (tried) => chooseUntried(this.discovery, service, choice, tried),
         attempt: (instance) => this.attempt(service, instance, path, init, options.scheme, timeout, retryAny),
         failed: (instance) => this.discovery.reportFailure(instance),
-        failure: (failed) => this.failure(service, version, failed),
+        failure: (failed) => callFailure(service, choice, failed),
       },
       attempts,
     );
@@ -114,16 +130,13 @@ export class RegistryHttpClient {
       clearTimeout(timer);
     }
     if (!RETRYABLE_STATUSES.has(response.status)) {
-      tracked.succeeded();
+      if (response.status >= 500) tracked.failed();
+      else tracked.succeeded();
       return response;
     }
     tracked.failed(); // a retried status, or (not idempotent, not retried) one p2c should know about
     if (!retryAny) return response;
     await response.body?.cancel();
     throw new AttemptFailed(new Error(`HTTP ${response.status}`));
-  }
-
-  private failure(service: string, version: string, attempts: readonly CallAttempt[]): Error {
-    return callFailure(service, version, 'http', attempts);
   }
 }

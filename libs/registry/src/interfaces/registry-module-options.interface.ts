@@ -1,5 +1,6 @@
 import type { HealthGateOptions, ResolvedHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryBackendFactory } from '../backends/registry-backend.js';
+import type { OutlierDetectionOptions, ResolvedOutlierDetection } from '../options/traffic-options.js';
 
 /**
  * Options of `RegistryModule.forRoot()` / `forRootAsync()`. Every field is optional.
@@ -61,8 +62,17 @@ export interface RegistryModuleOptions {
   retryMaxDelay?: number;
   /** Deadline of the health indicator's check, milliseconds. Default 1000. */
   healthTimeout?: number;
-  /** How long `reportFailure()` keeps an instance out of `choose()`, milliseconds. Default 10000. */
+  /** How long an instance's first ejection (`reportFailure()`, outlier detection) keeps it out of `choose()`, milliseconds. Default 10000. */
   ejectionTime?: number;
+  /** Ejection by failed calls in a row, growing ejection times, and how much of a service may be out (docs/clients.md). */
+  outlierDetection?: OutlierDetectionOptions;
+  /**
+   * Tags of the instances this process registers, written to their `tags` metadata
+   * (comma-separated) unless an instance's own metadata has `tags`. Calls with one of these tags
+   * (`{ tag }`, the `x-registry-tag` header) go to them; calls without a tag go to untagged
+   * instances while there are any. Default: none.
+   */
+  tags?: string[];
   /**
    * Fail bootstrap when the backend does not answer within `connectTimeout`, instead of booting
    * and registering as soon as it answers. Default `false`.
@@ -104,6 +114,8 @@ export interface ResolvedRegistryOptions {
   readonly retryMaxDelay: number;
   readonly healthTimeout: number;
   readonly ejectionTime: number;
+  readonly outlierDetection: ResolvedOutlierDetection;
+  readonly tags: readonly string[];
   readonly failFast: boolean;
   readonly connectTimeout: number;
   readonly snapshotFile: string | undefined;

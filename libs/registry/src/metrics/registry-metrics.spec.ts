@@ -39,7 +39,8 @@ describe('RegistryMetrics with an SDK registered', () => {
     const done = registry.startCall('user-service', 'http');
     done('ok');
     done('failed'); // recorded once
-    registry.ejected('user-service');
+    registry.ejection('ejected', 'user-service');
+    registry.ejection('returned', 'user-service');
     registry.watched('delete', 2);
     registry.resynced('reconnected');
     registry.gauge('registry_stale_services', 'stale', () => [[3]]);
@@ -53,6 +54,7 @@ describe('RegistryMetrics with an SDK registered', () => {
       /^registry_client_requests_total\{service="user-service",protocol="http",outcome="ok",.*\} 1$/m,
       /^registry_client_request_duration_seconds_count\{service="user-service",protocol="http",.*\} 1$/m,
       /^registry_ejections_total\{service="user-service",.*\} 1$/m,
+      /^registry_ejection_returns_total\{service="user-service",.*\} 1$/m,
       /^registry_watch_events_total\{type="delete",.*\} 2$/m,
       /^registry_resyncs_total\{reason="reconnected",.*\} 1$/m,
       /^registry_stale_services\{.*\} 3$/m,

@@ -57,6 +57,7 @@ export class RegistryMetrics {
     'Duration of one call through a registry client',
   );
   private readonly ejections: Counter = this.counter('registry_ejections', 'Instances kept out of choice after a failure');
+  private readonly returns: Counter = this.counter('registry_ejection_returns', 'Ejected instances back in choice');
   private readonly gauges: ObservableGauge[] = [];
 
   renewal(outcome: RenewalOutcome, seconds: number): void {
@@ -97,8 +98,9 @@ export class RegistryMetrics {
     };
   }
 
-  ejected(service: string): void {
-    this.ejections.add(1, { service });
+  /** An instance of `service` was ejected, or returned from an ejection. */
+  ejection(what: 'ejected' | 'returned', service: string): void {
+    (what === 'ejected' ? this.ejections : this.returns).add(1, { service });
   }
 
   /** Registers a gauge read at collection time: `read` returns one value per label set. */

@@ -30,6 +30,12 @@ const isConnectionLoss = (error: unknown): boolean =>
 
 const NONE_TRIED: ReadonlySet<string> = new Set();
 
+/** Whether an error reply is Nest's answer to an unhandled exception in the handler (the 500 of its TCP transport). @internal */
+export function isServerFault(error: unknown): boolean {
+  const reply = error as { status?: unknown; message?: unknown } | null;
+  return typeof reply === 'object' && reply !== null && reply.status === 'error' && reply.message === 'Internal server error';
+}
+
 /**
  * Sends one request with failover. A call that was never delivered (no connection within the
  * connect timeout, connection refused, socket gone before the write) is retried on another
@@ -86,7 +92,10 @@ export function failoverRequest(
           host.eject(instance);
           return callback({ err: host.unknownOutcome(instance, error), isDisposed: true }, attempts.length);
         }
-        tracked.succeeded(); // the instance answered: an application error
+        // The instance answered with an error: its fault (an unhandled exception, Nest's "Internal
+        // server error": counts toward outlier detection) or a deliberate RpcException (an answer).
+        if (isServerFault(error)) tracked.failed();
+        else tracked.succeeded();
         callback({ err: error, isDisposed: true }, attempts.length);
       });
       // A request that failed inside request() has already started the next attempt: keep its teardown.

@@ -1,12 +1,13 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import type { Subscription } from 'rxjs';
+import { combineLatest, type Subscription } from 'rxjs';
 import { MESSAGES } from '../registry.messages.js';
 import { RegistryClosedError, type CallAttempt } from '../errors/registry.error.js';
 import { AttemptFailed, callFailure, chooseUntried, failover, unknownOutcome } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
-import type { ChooseOptions } from '../discovery/discovery.interfaces.js';
+import { withCurrentTag } from '../discovery/call-choice.js';
+import { versionsOf } from '../discovery/selection.js';
 import { failoverRequest, type FailoverHost } from './failover-request.js';
 import type { ResolvedClientOptions } from './registry-client.options.js';
 import { outcomeOf, RegistryMetrics } from '../metrics/registry-metrics.js';
@@ -26,8 +27,6 @@ import { InstanceConnection, TcpConnectionPool } from './tcp-connection-pool.js'
 export class RegistryClientProxy extends ClientProxy implements OnApplicationShutdown {
   private readonly pool: TcpConnectionPool<InstanceConnection>;
   private readonly host: FailoverHost;
-  /** What every call chooses by, built once. */
-  private readonly chooseOptions: ChooseOptions;
   private membership: Subscription | undefined;
   private loading: Promise<unknown> | undefined;
   private closed = false;
@@ -39,8 +38,6 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   ) {
     super();
     this.pool = new TcpConnectionPool(options, (instance) => new InstanceConnection(instance, options));
-    const { version, group, strategy } = options;
-    this.chooseOptions = Object.freeze({ version, group, strategy, protocol: 'tcp' });
     this.host = {
       retries: options.retries,
       idempotent: options.idempotent,
@@ -63,14 +60,19 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   connect(): Promise<unknown> {
     if (this.closed) return Promise.reject(new RegistryClosedError(MESSAGES.closed(`call to ${this.options.service}`)));
     if (!this.loading) {
-      const { service, version, group } = this.options;
+      const { service, group, choice } = this.options;
+      const versions = versionsOf(choice);
       // A failed first read ends the watch; the next call subscribes again (never twice at once).
       if (!this.membership || this.membership.closed)
-        this.membership = this.discovery.watch(service, { version, group, protocol: 'tcp' }).subscribe({
-          next: (live) => this.pool.retain(live),
+        this.membership = combineLatest(
+          versions.map((version) => this.discovery.watch(service, { version, group, protocol: 'tcp' })),
+        ).subscribe({
+          next: (live) => this.pool.retain(live.flat()),
           error: () => undefined, // a failed first read is reported by the load below
         });
-      this.loading = this.discovery.getInstances(service, { version });
+      this.loading = Promise.all(versions.map((version) => this.discovery.getInstances(service, { version }))).then((lists) =>
+        lists.flat(),
+      );
       this.loading.catch(() => (this.loading = undefined)); // the next call tries again
     }
     return this.loading;
@@ -120,7 +122,7 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   }
 
   private choose(tried: ReadonlySet<string>): ServiceInstance | undefined {
-    return chooseUntried(this.discovery, this.options.service, this.chooseOptions, tried);
+    return chooseUntried(this.discovery, this.options.service, withCurrentTag(this.options.choice), tried);
   }
 
   private eject(instance: ServiceInstance): void {
@@ -129,6 +131,6 @@ export class RegistryClientProxy extends ClientProxy implements OnApplicationShu
   }
 
   private failure(attempts: readonly CallAttempt[]): Error {
-    return callFailure(this.options.service, this.options.version, 'tcp', attempts);
+    return callFailure(this.options.service, withCurrentTag(this.options.choice), attempts);
   }
 }

@@ -4,6 +4,9 @@ import { FIELD_RULES } from '../model/index.js';
 import { STRATEGIES, type LoadBalancingStrategy } from '../discovery/load-balancer.js';
 import { invalidOption, milliseconds, retriesOption } from '../options/option-rules.js';
 import { keysOf, rejectUnknownKeys } from '../options/unknown-keys.js';
+import type { ChooseOptions } from '../discovery/discovery.interfaces.js';
+import type { VersionSplit } from '../discovery/version-split.js';
+import { checkedChoice } from '../discovery/call-choice.js';
 
 /** A message pattern, or a test of one (patterns are compared by their JSON form). @publicApi */
 export type PatternMatcher = readonly unknown[] | ((pattern: unknown) => boolean);
@@ -39,6 +42,16 @@ export interface RegistryClientOptions {
    * Default 10000.
    */
   drainTimeout?: number;
+  /** The zone to prefer; default: the module's `zone`; `null`: none. */
+  zone?: string | null;
+  /** Slow start, milliseconds; default: the module's `warmup`. */
+  warmup?: number;
+  /** Tag routing: every call's tag (default: the current request's, from `RegistryTagInterceptor`). */
+  tag?: string;
+  /** With `tag`: no fallback to untagged instances. Default `false`. */
+  forceTag?: boolean;
+  /** A version split instead of `version`, e.g. `{ '1.0': 90, '2.0': 10 }`. */
+  versions?: VersionSplit;
   /** Options of Nest's `ClientTCP` for every connection (serializer, deserializer, TLS...); `host` and `port` come from the registry. */
   tcp?: Omit<NonNullable<TcpClientOptions['options']>, 'host' | 'port'>;
 }
@@ -54,6 +67,8 @@ export interface ResolvedClientOptions {
   readonly connectTimeout: number;
   readonly drainTimeout: number;
   readonly tcp: NonNullable<RegistryClientOptions['tcp']>;
+  /** What every call chooses by (zone, warm-up, tag, split included). */
+  readonly choice: Readonly<ChooseOptions>;
 }
 
 const json = (value: unknown): string => JSON.stringify(value) ?? String(value);
@@ -68,6 +83,11 @@ const CLIENT_OPTION_KEYS = keysOf<RegistryClientOptions>()([
   'idempotent',
   'connectTimeout',
   'drainTimeout',
+  'zone',
+  'warmup',
+  'tag',
+  'forceTag',
+  'versions',
   'tcp',
 ]);
 
@@ -92,10 +112,12 @@ export function resolveClientOptions(options: RegistryClientOptions): ResolvedCl
     const known = new Set(declared.map(json));
     idempotent = (pattern) => known.has(json(pattern));
   } else invalidOption(at('idempotent'), declared, 'an array of patterns or a function (pattern) => boolean');
+  const choice = checkedChoice({ version, group: options.group, strategy, protocol: 'tcp' }, options, at);
   return Object.freeze({
     service: options.service,
     version,
     group: options.group,
+    choice,
     strategy,
     retries,
     idempotent,

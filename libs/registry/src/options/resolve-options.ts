@@ -2,6 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
 import { FIELD_RULES, isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
+import { resolveOutlierDetection, resolveTags } from './traffic-options.js';
 import { resolveHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { keysOf, rejectUnknownKeys } from './unknown-keys.js';
@@ -40,6 +41,8 @@ const REGISTRY_OPTION_KEYS = keysOf<RegistryModuleOptions>()([
   'retryMaxDelay',
   'healthTimeout',
   'ejectionTime',
+  'outlierDetection',
+  'tags',
   'failFast',
   'connectTimeout',
   'snapshotFile',
@@ -112,6 +115,8 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     retryMaxDelay,
     healthTimeout: milliseconds('healthTimeout', input.healthTimeout, DEFAULTS.healthTimeout),
     ejectionTime: milliseconds('ejectionTime', input.ejectionTime, DEFAULTS.ejectionTime),
+    outlierDetection: resolveOutlierDetection(input.outlierDetection),
+    tags: resolveTags(input.tags),
     failFast: input.failFast ?? false,
     connectTimeout: milliseconds('connectTimeout', input.connectTimeout, DEFAULTS.connectTimeout),
     snapshotFile: input.snapshotFile,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REGISTRY_OPTIONS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
+import { TAGS_METADATA_KEY } from '../discovery/tag-routing.js';
 import { InvalidServiceError, RegistryTimeoutError } from '../errors/registry.error.js';
 import { delay } from '../util/with-timeout.js';
 import {
@@ -56,10 +57,13 @@ export class ServiceRegistry {
    * `InvalidServiceError` naming the field that breaks its rule. @internal
    */
   plan(init: RegistrationInit): Registration {
+    const tagged = this.options.tags.length > 0 && init.metadata?.[TAGS_METADATA_KEY] === undefined;
+    const tags: Record<string, string> = tagged ? { [TAGS_METADATA_KEY]: this.options.tags.join(',') } : {};
     const instance = createServiceInstance({
       ...init,
       serviceHost: init.serviceHost ?? this.options.host,
       zone: init.zone ?? this.options.zone ?? null,
+      metadata: { ...init.metadata, ...tags },
     });
     const problem = validateInstance(instance);
     if (problem) throw new InvalidServiceError(problem);
