@@ -42,17 +42,17 @@ export function record(figure, ours, reference, goal, met, unit, extra = {}) {
 }
 
 /** The value the library writes for instance `127.0.0.1:port` of `service` (its own encoder). */
-export const value = (service, port) =>
-  encodeInstance(createServiceInstance({ serviceName: service, serviceHost: '127.0.0.1', servicePort: port }));
+export const value = (service, port, fields = (_port, init) => init) =>
+  encodeInstance(createServiceInstance(fields(port, { serviceName: service, serviceHost: '127.0.0.1', servicePort: port })));
 
-/** Writes one instance per port with a plain etcd3 client, `concurrency` at a time. */
-export async function putMany(client, service, ports, concurrency = 32) {
+/** Writes one instance per port with a plain etcd3 client, `concurrency` at a time; `fields` may add to each one's fields. */
+export async function putMany(client, service, ports, concurrency = 32, fields = undefined) {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < ports.length) {
         const port = ports[next++];
-        await client.put(`/rpc/${service}:1.0/127.0.0.1:${port}`).value(value(service, port));
+        await client.put(`/rpc/${service}:1.0/127.0.0.1:${port}`).value(value(service, port, fields));
       }
     }),
   );

@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { firstValueFrom } from 'rxjs';
+import { ClientsModule, Transport, type ClientGrpc } from '@nestjs/microservices';
+import { firstValueFrom, timeout, type Observable } from 'rxjs';
+import { USERS_PROTO } from '@app/demo-config';
+import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
 import { DiscoveryClient, RegistryHttpClient, RegistryModule } from 'nest-service-registry';
 import { RegistryClientsModule, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
+import { freePort } from '../../scripts/lib/ports.mjs';
 import { testContext, testOptions } from '../support/apps.js';
 import { steadyStream } from '../support/steady-stream.js';
 
-// Issue 28, item 1 (zones), for the HTTP client and the TCP ClientProxy: demo providers in zones
-// a, b and c (real processes), a consumer in zone a.
+// Issue 28, item 1 (zones), for the HTTP client, the TCP ClientProxy and the gRPC resolver (its
+// zone policy): demo providers in zones a, b and c (real processes), a consumer in zone a.
 const TTL = 2;
 let etcd: EtcdServer;
 let consumer: INestApplicationContext;
@@ -18,7 +22,7 @@ const remote: DemoProvider[] = [];
 const started: DemoProvider[] = [];
 
 const provider = async (zone: string): Promise<DemoProvider> => {
-  const p = await DemoProvider.start(etcd.url, TTL, { env: { ZONE: zone } });
+  const p = await DemoProvider.start(etcd.url, TTL, { env: { ZONE: zone }, grpcPort: await freePort() });
   started.push(p);
   return p;
 };
@@ -30,6 +34,19 @@ beforeAll(async () => {
     imports: [
       RegistryModule.forRoot(testOptions(etcd.url, { zone: 'a' })),
       RegistryClientsModule.register([{ name: 'USER_RPC', service: 'user-rpc', idempotent: ['users.get'] }]),
+      RegistryGrpcModule.forRoot(),
+      ClientsModule.register([
+        {
+          name: 'USER_GRPC',
+          transport: Transport.GRPC,
+          options: {
+            package: 'users',
+            protoPath: USERS_PROTO,
+            url: registryTarget('user-grpc', '1.0'),
+            channelOptions: registryChannelOptions({ retry: { services: ['users.UserService'] } }),
+          },
+        },
+      ]),
     ],
   })
   class ZoneConsumer {}
@@ -42,8 +59,11 @@ afterAll(async () => {
   await etcd?.stop();
 });
 
-type Client = 'http' | 'tcp';
-const CLIENTS: Client[] = ['http', 'tcp'];
+type Client = 'http' | 'tcp' | 'grpc';
+const CLIENTS: Client[] = ['http', 'tcp', 'grpc'];
+interface UserService {
+  get(request: { id: string }): Observable<{ servedBy: string }>;
+}
 
 /** One users.get / GET /users/:id call; resolves who served it. */
 async function call(client: Client, id: number): Promise<string> {
@@ -52,12 +72,18 @@ async function call(client: Client, id: number): Promise<string> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return ((await response.json()) as { servedBy: string }).servedBy;
   }
+  if (client === 'grpc') {
+    const users = consumer.get<ClientGrpc>('USER_GRPC').getService<UserService>('UserService');
+    return (await firstValueFrom(users.get({ id: String(id) }).pipe(timeout(3_000)))).servedBy;
+  }
   const proxy = consumer.get<RegistryClientProxy>('USER_RPC');
   return (await firstValueFrom(proxy.send<{ servedBy: string }>('users.get', { id: String(id) }))).servedBy;
 }
 
-const addressOf = (client: Client, p: DemoProvider) => (client === 'http' ? p.httpAddress : p.rpcAddress);
-const instances = (client: Client) => consumer.get(DiscoveryClient).getInstances(client === 'http' ? 'user-service' : 'user-rpc');
+const SERVICES = { http: 'user-service', tcp: 'user-rpc', grpc: 'user-grpc' } as const;
+const addressOf = (client: Client, p: DemoProvider) =>
+  client === 'http' ? p.httpAddress : client === 'tcp' ? p.rpcAddress : p.grpcAddress;
+const instances = (client: Client) => consumer.get(DiscoveryClient).getInstances(SERVICES[client]);
 
 describe.each(CLIENTS)('zones through the %s client (consumer in zone a; providers in a, b, c)', (client) => {
   it('keeps ≥ 95 % of calls in zone a; both a providers SIGKILLed: 0 failed calls, b/c within 1 s; a new a provider takes it back', async () => {

@@ -12,17 +12,7 @@ import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary 
 import type { EntryContext } from './entry-context.js';
 import { roundRobin } from './load-balancer.js';
 import type { TrackedCall } from './load-tracker.js';
-import {
-  chooseInstance,
-  describeEntry,
-  routable,
-  selectInstances,
-  splitVersion,
-  summarizeServices,
-  versionsOf,
-  warmupOf,
-  zoneOf,
-} from './selection.js';
+import * as selection from './selection.js';
 import { ServiceCacheEntry } from './service-cache-entry.js';
 import { meteredWatches } from '../metrics/metered-watches.js';
 import { RegistryMetrics } from '../metrics/registry-metrics.js';
@@ -43,7 +33,7 @@ export class DiscoveryClient {
   private readonly snapshot: SnapshotStore | undefined;
   private closed = false;
 
-  /** Typed added / removed / updated / resynced / stale events of every service looked up so far. */
+  /** Typed added / removed / updated / resynced / stale / ejected / returned events of every service looked up so far. */
   readonly events$: Observable<DiscoveryEvent> = this.events.asObservable();
 
   constructor(
@@ -53,6 +43,7 @@ export class DiscoveryClient {
     @Optional() private readonly metrics: RegistryMetrics = new RegistryMetrics(),
   ) {
     const warn = (message: string) => this.logger.warn(message);
+    this.events.subscribe((event) => metrics.discoveryEvent(event)); // ejections and returns
     this.snapshot = options.snapshotFile
       ? new SnapshotStore(options.snapshotFile, options.namespace, DEFAULTS.snapshotDebounce, () => this.loadedServices(), warn)
       : undefined;
@@ -63,10 +54,7 @@ export class DiscoveryClient {
       retryInitialDelay: options.retryInitialDelay,
       retryMaxDelay: options.retryMaxDelay,
       outlierPolicy: { ejectionTime: options.ejectionTime, ...options.outlierDetection },
-      emit: (event) => {
-        if (event.type === 'ejected' || event.type === 'returned') metrics.ejection(event.type, event.serviceName);
-        this.events.next(event);
-      },
+      emit: (event) => this.events.next(event),
       changed: () => this.snapshot?.scheduleWrite(),
       fromSnapshot: async (serviceKey) => this.snapshot?.read(serviceKey),
       debug: (message) => this.logger.debug(message),
@@ -78,14 +66,14 @@ export class DiscoveryClient {
   async getInstances(serviceName: string, query: InstanceQuery = {}): Promise<readonly ServiceInstance[]> {
     const entry = this.entry(serviceName, query.version);
     await entry.load();
-    return selectInstances(entry, query);
+    return selection.selectInstances(entry, query);
   }
 
   /** Same as {@link getInstances} for an already-loaded service, synchronously (hot paths). */
   getInstancesSync(serviceName: string, query?: InstanceQuery): readonly ServiceInstance[] {
     const entry = this.services.get(serviceName)?.get(query?.version ?? DEFAULTS.serviceVersion);
     if (entry?.loaded && query?.group === undefined && query?.protocol === undefined && !query?.includeUnavailable) return entry.up;
-    return selectInstances(this.loadedEntry(serviceName, query?.version), query ?? {});
+    return selection.selectInstances(this.loadedEntry(serviceName, query?.version), query ?? {});
   }
 
   /** Loads services ahead of synchronous reads. */
@@ -95,24 +83,24 @@ export class DiscoveryClient {
 
   /** Picks one `UP` instance; throws `NoInstancesError` naming the service and version when there is none. */
   async choose(serviceName: string, options: ChooseOptions = {}): Promise<ServiceInstance> {
-    await Promise.all(versionsOf(options).map((version) => this.entry(serviceName, version).load()));
+    await Promise.all(selection.versionsOf(options).map((version) => this.entry(serviceName, version).load()));
     return this.chooseSync(serviceName, options);
   }
 
   /** Same as {@link choose} for an already-loaded service (every version of a split), synchronously. */
   chooseSync(serviceName: string, options?: ChooseOptions): ServiceInstance {
-    if (options?.versions) options = { ...options, version: splitVersion(options, (v) => this.services.get(serviceName)?.get(v)) };
+    if (options?.versions)
+      options = { ...options, version: selection.splitVersion(options, (v) => this.services.get(serviceName)?.get(v)) };
     const entry = this.services.get(serviceName)?.get(options?.version ?? DEFAULTS.serviceVersion);
-    const zone = zoneOf(options, this.options);
-    const warmup = warmupOf(options, this.options);
-    // Hot path: round-robin, nothing excluded or ejected, no zone: a memoised list, one step, no allocation.
-    const strategy = options?.strategy;
+    const zone = selection.zoneOf(options, this.options);
+    const warmup = selection.warmupOf(options, this.options);
+    const strategy = options?.strategy; // hot path: round-robin, nothing excluded or ejected, no zone: a memoised list, no allocation
     const plain = zone === null && warmup === 0 && options?.exclude === undefined && (strategy === undefined || strategy === 'round-robin');
     if (entry?.loaded && plain && entry.outliers.size === 0) {
-      const candidates = routable(entry, options);
+      const candidates = selection.routable(entry, options);
       if (candidates.length > 0) return roundRobin(candidates, entry.balancer);
     }
-    return chooseInstance(this.loadedEntry(serviceName, options?.version), options ?? {}, zone, warmup);
+    return selection.chooseInstance(entry?.loaded ? entry : this.loadedEntry(serviceName, options?.version), options ?? {}, zone, warmup);
   }
 
   /** Snapshots of a service's instances: the current one, then one per change. */
@@ -121,7 +109,7 @@ export class DiscoveryClient {
       const entry = this.entry(serviceName, query.version);
       return defer(() => entry.load()).pipe(
         switchMap(() => entry.changed$.pipe(startWith(undefined))),
-        map(() => selectInstances(entry, query)),
+        map(() => selection.selectInstances(entry, query)),
         distinctUntilChanged(),
       );
     });
@@ -131,7 +119,7 @@ export class DiscoveryClient {
   async getServices(): Promise<readonly ServiceSummary[]> {
     this.assertOpen('getServices()');
     const list = await this.backend.list(namespacePrefix(this.options.namespace));
-    return summarizeServices(this.options.namespace, list.entries);
+    return selection.summarizeServices(this.options.namespace, list.entries);
   }
 
   /**
@@ -151,7 +139,7 @@ export class DiscoveryClient {
 
   /** State of every cached service. */
   status(): readonly CachedServiceStatus[] {
-    return Object.freeze(this.entries().map(describeEntry));
+    return Object.freeze(this.entries().map(selection.describeEntry));
   }
 
   /** Writes the snapshot file (if any) and cancels every watch. Called by the module at shutdown. */

@@ -1,3 +1,4 @@
+import { TAGS_METADATA_KEY } from './tag-routing.js';
 import type { BackendEntry, WatchEvent } from '../backends/registry-backend.js';
 import { decodeInstance, instanceKey, keyUnder, sameInstance, servicePrefix, type ServiceInstance } from '../model/index.js';
 
@@ -26,6 +27,8 @@ export class InstanceSet {
   all: readonly ServiceInstance[] = EMPTY;
 
   private readonly byKey = new Map<string, ServiceInstance>();
+  /** Whether any instance carries tags (else tag routing has nothing to do: checked without a lookup). */
+  tagged = false;
   private readonly malformed = new Map<string, string>();
   /** `matching()` results by group, then protocol (`undefined`: any): looked up without allocating. */
   private readonly groups = new Map<string | undefined, Map<string | undefined, readonly ServiceInstance[]>>();
@@ -130,6 +133,7 @@ export class InstanceSet {
     for (const instance of this.byKey.values()) all.push(instance);
     this.all = Object.freeze(all);
     this.up = Object.freeze(all.filter((i) => i.status === 'UP'));
+    this.tagged = all.some((i) => i.metadata[TAGS_METADATA_KEY] !== undefined);
     this.groups.clear();
   }
 

@@ -6,6 +6,10 @@ export type LoadBalancingStrategy = 'round-robin' | 'random' | 'weighted' | 'con
 
 /** All strategies, for validation messages. @publicApi */
 export const STRATEGIES: readonly LoadBalancingStrategy[] = Object.freeze(['round-robin', 'random', 'weighted', 'consistent-hash', 'p2c']);
+const KNOWN = new Set<unknown>(STRATEGIES);
+
+/** Whether `value` names a strategy (a set lookup: checked on every choice). @internal */
+export const isStrategy = (value: unknown): value is LoadBalancingStrategy => KNOWN.has(value);
 
 /** Points each instance gets on the consistent-hash ring. */
 const VIRTUAL_NODES = 100;

@@ -1,4 +1,5 @@
 import type { ServiceInstance } from '../model/index.js';
+import { coarseNow } from './coarse-clock.js';
 
 /** How long a latency observation takes to fade (the EWMA's time constant), milliseconds. @internal */
 export const EWMA_DECAY_MS = 10_000;
@@ -31,8 +32,20 @@ export interface TrackedCall {
  */
 export class LoadTracker {
   private readonly loads = new Map<string, Load>();
+  /** Per (frozen) instance list, the loads of its instances by position; valid while `generation` is unchanged. */
+  private readonly aligned = new WeakMap<readonly ServiceInstance[], { generation: number; loads: Array<Load | undefined> }>();
+  /** Bumped whenever a load is added or forgotten. */
+  private generation = 0;
+  /** Measures latencies (precise). */
+  private readonly clock: () => number;
+  /** Ages estimates for their decay (cheap: read on every p2c choice). */
+  private readonly ageClock: () => number;
 
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  /** `clock`: one clock for both (tests); default `performance.now()` for latencies and the coarse clock for ages. */
+  constructor(clock?: () => number) {
+    this.clock = clock ?? (() => performance.now());
+    this.ageClock = clock ?? coarseNow;
+  }
 
   /** Marks a call to `instance` as started; the returned handle reports how it ended (also to `ended`, once). */
   start(instance: ServiceInstance, ended?: (failed: boolean) => void): TrackedCall {
@@ -51,11 +64,9 @@ export class LoadTracker {
     return { succeeded: () => end(false), failed: () => end(true) };
   }
 
-  /** The cost of sending one more call to `instance`: (latency estimate + 1 ms) × (calls in flight + 1). */
-  cost(instance: ServiceInstance): number {
-    const load = this.loads.get(instance.id);
-    if (!load) return BASE_COST_MS;
-    return (this.decayed(load) + BASE_COST_MS) * (load.inflight + 1);
+  /** The cost of sending one more call to `instance`: (latency estimate + 1 ms) × (calls in flight + 1), as of `now`. */
+  cost(instance: ServiceInstance, now = this.ageClock()): number {
+    return this.costOf(this.loads.get(instance.id), now);
   }
 
   /** Calls in flight to `instance`. */
@@ -68,35 +79,56 @@ export class LoadTracker {
     if (this.loads.size <= keep.length) return;
     const ids = new Set(keep.map((i) => i.id));
     for (const [id, load] of this.loads) if (!ids.has(id) && load.inflight === 0) this.loads.delete(id);
+    this.generation++;
   }
 
   /** Power of two choices: the cheaper of two distinct random instances of `instances` (non-empty). */
   pickTwo(instances: readonly ServiceInstance[], random: () => number = Math.random): ServiceInstance {
     if (instances.length === 1) return instances[0]!;
-    const a = Math.floor(random() * instances.length);
-    let b = Math.floor(random() * (instances.length - 1));
+    // One roll for both: its integer part (× n) picks the first, its fraction (× (n - 1)) the second.
+    const scaled = random() * instances.length;
+    const a = Math.floor(scaled);
+    let b = Math.floor((scaled - a) * (instances.length - 1));
     if (b >= a) b++;
-    const first = instances[a]!;
-    const second = instances[b]!;
-    return this.cost(second) < this.cost(first) ? second : first;
+    if (this.loads.size === 0) return instances[a]!; // nothing observed yet: equal costs
+    const loads = this.loadsOf(instances);
+    const now = this.ageClock(); // one clock read for both costs
+    return this.costOf(loads[b], now) < this.costOf(loads[a], now) ? instances[b]! : instances[a]!;
+  }
+
+  /** The loads of `instances` by position, memoised per list (no string-keyed lookup per choice). */
+  private loadsOf(instances: readonly ServiceInstance[]): Array<Load | undefined> {
+    let known = this.aligned.get(instances);
+    if (known === undefined || known.generation !== this.generation) {
+      known = { generation: this.generation, loads: instances.map((i) => this.loads.get(i.id)) };
+      this.aligned.set(instances, known);
+    }
+    return known.loads;
+  }
+
+  private costOf(load: Load | undefined, now: number): number {
+    return load === undefined ? BASE_COST_MS : (this.decayed(load, now) + BASE_COST_MS) * (load.inflight + 1);
   }
 
   private load(id: string): Load {
     let load = this.loads.get(id);
     if (!load) {
-      load = { inflight: 0, ewma: 0, at: this.clock() };
+      load = { inflight: 0, ewma: 0, at: this.ageClock() };
       this.loads.set(id, load);
+      this.generation++;
     }
     return load;
   }
 
   /** The estimate as of now: an idle instance's estimate fades toward 0, so it gets tried again. */
-  private decayed(load: Load): number {
-    return load.ewma * Math.exp(-Math.max(0, this.clock() - load.at) / EWMA_DECAY_MS);
+  private decayed(load: Load, now: number): number {
+    const age = now - load.at;
+    // Within 50 ms the decay is under 0.5 %: skipped (the common case under load, and exp() costs more than the rest of a choice).
+    return age < 50 ? load.ewma : load.ewma * Math.exp(-age / EWMA_DECAY_MS);
   }
 
   private observe(load: Load, latency: number): void {
-    const now = this.clock();
+    const now = this.ageClock();
     const weight = Math.exp(-Math.max(0, now - load.at) / EWMA_DECAY_MS);
     load.ewma = latency > load.ewma ? latency : load.ewma * weight + latency * (1 - weight);
     load.at = now;

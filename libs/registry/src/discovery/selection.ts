@@ -3,11 +3,12 @@ import { NoInstancesError, RegistryOptionsError } from '../errors/registry.error
 import type { BackendEntry } from '../backends/registry-backend.js';
 import { parseServiceKeyOf, type ServiceInstance } from '../model/index.js';
 import type { CachedServiceStatus, ChooseOptions, InstanceQuery, ServiceSummary } from './discovery.interfaces.js';
-import { pick, STRATEGIES } from './load-balancer.js';
+import { isStrategy, pick, STRATEGIES } from './load-balancer.js';
 import type { ServiceCacheEntry } from './service-cache-entry.js';
 import { preferZone } from './zone-preference.js';
 import { applyWarmup } from './warmup.js';
 import { routeByTag } from './tag-routing.js';
+import { coarseNow } from './coarse-clock.js';
 import { checkVersionSplit, pickVersion } from './version-split.js';
 
 /** The instances of a loaded entry that match `query` (frozen; `UP` only unless asked). @internal */
@@ -32,7 +33,8 @@ export function warmupOf(options: ChooseOptions | undefined, defaults: { readonl
 
 /** The `UP` instances of a loaded entry a call may go to before health, zones and slow start: by group, protocol and tag. @internal */
 export function routable(entry: ServiceCacheEntry, options: ChooseOptions | undefined): readonly ServiceInstance[] {
-  return routeByTag(entry.matching(options?.group, options?.protocol), options?.tag, options?.forceTag);
+  const list = entry.matching(options?.group, options?.protocol);
+  return entry.tagged || options?.tag !== undefined ? routeByTag(list, options?.tag, options?.forceTag) : list;
 }
 
 /** The versions a choice reads: those of its split, or its one `version` (`undefined`: the default). @internal */
@@ -60,8 +62,8 @@ export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions,
   const up = routable(entry, options);
   const matching = entry.outliers.filter(up);
   let candidates = options.exclude?.size ? matching.filter((i) => !options.exclude!.has(i.id)) : matching;
-  if (zone !== null) candidates = preferZone(up, candidates, zone, Math.random());
-  if (warmup > 0) candidates = applyWarmup(candidates, warmup, Date.now());
+  if (zone !== null) candidates = preferZone(up, candidates, zone);
+  if (warmup > 0) candidates = applyWarmup(candidates, warmup, coarseNow());
   if (candidates.length === 0) {
     throw new NoInstancesError(
       MESSAGES.noInstances(entry.serviceName, entry.serviceVersion, options.protocol, options.forceTag ? options.tag : undefined),
@@ -70,7 +72,7 @@ export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions,
     );
   }
   const strategy = options.strategy ?? 'round-robin';
-  if (!STRATEGIES.includes(strategy)) throw new RegistryOptionsError(MESSAGES.unknownStrategy(strategy, STRATEGIES), 'strategy', strategy);
+  if (!isStrategy(strategy)) throw new RegistryOptionsError(MESSAGES.unknownStrategy(strategy, STRATEGIES), 'strategy', strategy);
   if (strategy === 'consistent-hash' && typeof options.key !== 'string') {
     throw new RegistryOptionsError(MESSAGES.hashKeyRequired(entry.serviceName), 'key', options.key);
   }

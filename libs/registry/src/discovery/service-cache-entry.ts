@@ -22,9 +22,8 @@ import { endsAnOutage } from '../metrics/registry-metrics.js';
 export class ServiceCacheEntry {
   /** Round-robin cursor, consistent-hash ring, p2c loads. */
   readonly balancer = newBalancerState();
-  /** Ejections by connection failures and by failed calls in a row. */
+  /** Ejections by connection failures and by failed calls in a row; the timer announces their ends. */
   readonly outliers: OutlierDetector;
-  /** Fires when the next ejection ends, to announce returns. */
   private returnTimer: NodeJS.Timeout | undefined;
   private readonly instances: InstanceSet;
   private readonly changes = new Subject<void>();
@@ -76,6 +75,10 @@ export class ServiceCacheEntry {
   /** Frozen instances of every status. */
   get all(): readonly ServiceInstance[] {
     return this.instances.all;
+  }
+  /** Whether any instance carries tags. */
+  get tagged(): boolean {
+    return this.instances.tagged;
   }
 
   /** What the entry is doing, and how fresh it is (read-only copy). */

@@ -23,6 +23,22 @@ describe('slow start', () => {
     expect(applyWarmup(list, 60_000, NOW, () => 0.99)).toBe(list); // nobody warming: the same array
   });
 
+  it('leaves out only the warming instances whose roll failed, and sees them warm once their time has come', () => {
+    const [old, young, younger] = [registered(120_000, 1), registered(45_000, 2), registered(15_000, 3)];
+    const list = Object.freeze([old, young, younger]);
+    const rolls =
+      (...values: number[]) =>
+      () =>
+        values.shift()!;
+    // factors 0.75 and 0.25
+    expect(applyWarmup(list, 60_000, NOW, rolls(0.5, 0.5)).map((i) => i.servicePort)).toEqual([1, 2]);
+    expect(applyWarmup(list, 60_000, NOW, rolls(0.8, 0.1)).map((i) => i.servicePort)).toEqual([1, 3]);
+    expect(applyWarmup(list, 60_000, NOW, rolls(0.8, 0.8)).map((i) => i.servicePort)).toEqual([1]);
+    expect(applyWarmup(list, 60_000, NOW, rolls(0.1, 0.1))).toBe(list);
+    // 20 s later `young` is warm: only `younger` (factor 35/60) is rolled for
+    expect(applyWarmup(list, 60_000, NOW + 20_000, rolls(0.9)).map((i) => i.servicePort)).toEqual([1, 2]);
+  });
+
   it('starves nobody when every instance is new', () => {
     const all = [registered(0, 1), registered(0, 2)];
     expect(applyWarmup(all, 60_000, NOW, () => 0.99)).toBe(all);

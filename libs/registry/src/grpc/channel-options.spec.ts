@@ -5,16 +5,16 @@ import { registryChannelOptions, type RegistryChannelOptions } from './channel-o
 const config = (options: RegistryChannelOptions) => JSON.parse(options['grpc.service_config']) as unknown;
 
 describe('registryChannelOptions', () => {
-  it('balances round_robin and waits for a ready instance by default', () => {
+  it('balances by zone (the registry policy) or round_robin, and waits for a ready instance by default', () => {
     expect(config(registryChannelOptions())).toEqual({
-      loadBalancingConfig: [{ round_robin: {} }],
+      loadBalancingConfig: [{ registry_zone_preference: {} }, { round_robin: {} }],
       methodConfig: [{ name: [{}], waitForReady: true }],
     });
   });
 
   it('adds a retry policy on UNAVAILABLE for the idempotent services', () => {
     expect(config(registryChannelOptions({ retry: { services: ['users.UserService'] }, waitForReady: false }))).toEqual({
-      loadBalancingConfig: [{ round_robin: {} }],
+      loadBalancingConfig: [{ registry_zone_preference: {} }, { round_robin: {} }],
       methodConfig: [
         {
           name: [{ service: 'users.UserService' }],

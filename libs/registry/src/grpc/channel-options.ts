@@ -2,6 +2,7 @@ import type { Interceptor } from '@grpc/grpc-js';
 import { invalidOption } from '../options/option-rules.js';
 import { grpcJs } from './grpc-js.peer.js';
 import { resendInterceptor } from './resend-interceptor.js';
+import { ZONE_POLICY } from './zone-balancer.js';
 
 /**
  * Retries of idempotent gRPC methods on another instance: gRPC's retry policy until the response
@@ -42,7 +43,8 @@ export interface RegistryChannelOptions {
 
 /**
  * Channel options for a gRPC client dialing a registry target: the default service config with
- * `round_robin` (gRPC's own policy, across every address the resolver gives), `waitForReady`,
+ * `round_robin` across every address the resolver gives (within the module's `zone` first, by
+ * Envoy's locality rule, when it has one), `waitForReady`,
  * and optionally a retry policy for idempotent methods. Pass it as `channelOptions` of a Nest
  * `ClientGrpc` or as the options of a plain grpc-js client. @publicApi
  */
@@ -67,6 +69,7 @@ export function registryChannelOptions(init: RegistryChannelOptionsInit = {}): R
     });
   }
   methodConfig.push({ name: [{}], waitForReady });
-  const serviceConfig = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }], methodConfig });
+  // The zone policy when RegistryGrpcModule registered it (round_robin without a zone), else round_robin.
+  const serviceConfig = JSON.stringify({ loadBalancingConfig: [{ [ZONE_POLICY]: {} }, { round_robin: {} }], methodConfig });
   return interceptors.length > 0 ? { 'grpc.service_config': serviceConfig, interceptors } : { 'grpc.service_config': serviceConfig };
 }

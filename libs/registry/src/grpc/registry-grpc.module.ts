@@ -4,6 +4,9 @@ import { invalidOption } from '../options/option-rules.js';
 import { REGISTRY_GRPC_SCHEME } from './grpc-target.js';
 import { grpcJs } from './grpc-js.peer.js';
 import { createRegistryResolver } from './registry-resolver.js';
+import { registerZonePolicy } from './zone-balancer.js';
+import { REGISTRY_OPTIONS } from '../registry.constants.js';
+import type { ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 
 /** What `RegistryGrpcModule.forRoot()` takes. @publicApi */
 export interface RegistryGrpcOptions {
@@ -21,15 +24,21 @@ const SCHEME = /^[a-z][a-z0-9+.-]*$/;
  */
 @Injectable()
 export class RegistryGrpcResolver {
-  constructor(discovery: DiscoveryClient, @Inject(GRPC_OPTIONS) options: Required<RegistryGrpcOptions>) {
-    grpcJs.experimental.registerResolver(options.scheme, createRegistryResolver(grpcJs, discovery));
+  constructor(
+    discovery: DiscoveryClient,
+    @Inject(GRPC_OPTIONS) options: Required<RegistryGrpcOptions>,
+    @Inject(REGISTRY_OPTIONS) registry: ResolvedRegistryOptions,
+  ) {
+    registerZonePolicy(grpcJs);
+    grpcJs.experimental.registerResolver(options.scheme, createRegistryResolver(grpcJs, discovery, registry.zone));
     new Logger('RegistryGrpc').debug(`gRPC targets ${options.scheme}:///<service>:<version> resolve through the registry`);
   }
 }
 
 /**
  * gRPC clients resolved through the registry: import it next to `RegistryModule`, then dial
- * `registry:///<service>:<version>` with `registryChannelOptions()` (round_robin):
+ * `registry:///<service>:<version>` with `registryChannelOptions()` (round_robin, preferring the
+ * module's `zone` when it has one):
  *
  * ```ts
  * imports: [

@@ -4,9 +4,10 @@ import * as grpc from '@grpc/grpc-js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
 import { createServiceInstance, type ServiceInstance } from '../model/index.js';
 import { createRegistryResolver } from './registry-resolver.js';
+import { LOCAL_ADDRESSES } from './zone-balancer.js';
 
-const instance = (port: number): ServiceInstance =>
-  createServiceInstance({ serviceName: 'user-grpc', serviceHost: '10.0.0.1', servicePort: port, protocol: 'grpc' });
+const instance = (port: number, zone: string | null = null): ServiceInstance =>
+  createServiceInstance({ serviceName: 'user-grpc', serviceHost: '10.0.0.1', servicePort: port, protocol: 'grpc', zone });
 
 /** A DiscoveryClient whose watch() is `source`, recording what it was asked. */
 function discoveryOf(source: () => Observable<readonly ServiceInstance[]>) {
@@ -15,11 +16,11 @@ function discoveryOf(source: () => Observable<readonly ServiceInstance[]>) {
   return { discovery, asked };
 }
 
-function resolverFor(path: string, discovery: DiscoveryClient) {
-  const results: Array<{ ok: boolean; value: unknown; note: string }> = [];
-  const Resolver = createRegistryResolver(grpc, discovery);
-  const listener = (result: grpc.experimental.StatusOr<grpc.experimental.Endpoint[]>, _a: unknown, _c: unknown, note: string) => {
-    results.push({ ok: result.ok, value: result.ok ? result.value : result.error.details, note });
+function resolverFor(path: string, discovery: DiscoveryClient, zone: string | null = null) {
+  const results: Array<{ ok: boolean; value: unknown; note: string; attributes: unknown }> = [];
+  const Resolver = createRegistryResolver(grpc, discovery, zone);
+  const listener = (result: grpc.experimental.StatusOr<grpc.experimental.Endpoint[]>, attributes: unknown, _c: unknown, note: string) => {
+    results.push({ ok: result.ok, value: result.ok ? result.value : result.error.details, note, attributes });
     return true;
   };
   const resolver = new Resolver({ scheme: 'registry', path }, listener, {});
@@ -75,5 +76,17 @@ describe('the registry resolver (grpc-js)', () => {
     await tick();
     expect(bad.results[0]?.value).toContain('"not a service" is not a registry target path');
     expect(bad.Resolver.getDefaultAuthority({ scheme: 'registry', path: 'user-grpc:1.0' })).toBe('user-grpc');
+  });
+
+  it("marks the addresses of the consumer's zone for the zone policy, and none without a zone", async () => {
+    const instances = new BehaviorSubject<readonly ServiceInstance[]>([instance(1, 'a'), instance(2, 'b'), instance(3, 'a')]);
+    const zoned = resolverFor('user-grpc:1.0', discoveryOf(() => instances).discovery, 'a');
+    zoned.resolver.updateResolution();
+    await tick();
+    expect(zoned.results[0]?.attributes).toEqual({ [LOCAL_ADDRESSES]: new Set(['10.0.0.1:1', '10.0.0.1:3']) });
+    const plain = resolverFor('user-grpc:1.0', discoveryOf(() => instances).discovery);
+    plain.resolver.updateResolution();
+    await tick();
+    expect(plain.results[0]?.attributes).toEqual({});
   });
 });

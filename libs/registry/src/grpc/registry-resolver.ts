@@ -3,12 +3,16 @@ import type { Subscription } from 'rxjs';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
 import { serviceKey, type ServiceInstance } from '../model/index.js';
 import { parseTargetPath, type RegistryTargetService } from './grpc-target.js';
+import { LOCAL_ADDRESSES } from './zone-balancer.js';
 
 /** The parts of `@grpc/grpc-js` the resolver uses (the package itself, loaded by the entry point). @internal */
 export interface GrpcResolverApi {
   readonly status: { readonly UNAVAILABLE: number };
   readonly Metadata: new () => StatusObject['metadata'];
-  readonly experimental: Pick<typeof experimental, 'registerResolver' | 'statusOrFromValue' | 'statusOrFromError'>;
+  readonly experimental: Pick<
+    typeof experimental,
+    'registerResolver' | 'statusOrFromValue' | 'statusOrFromError' | 'subchannelAddressToString'
+  >;
 }
 
 /** Least time between two re-sends of an unchanged address list. */
@@ -22,13 +26,14 @@ export function toEndpoints(instances: readonly ServiceInstance[]): experimental
 /**
  * A grpc-js name resolver class fed by `discovery`: a channel to `<scheme>:///<name>:<version>`
  * gets the `UP` instances of that service whose protocol is `grpc`, and every change of them as
- * it happens (`DiscoveryClient.watch`: the cache's registry watch, no polling). gRPC's own load
- * balancing policy (`round_robin` in the service config) balances over them and reconnects as
- * they change. @internal
+ * it happens (`DiscoveryClient.watch`: the cache's registry watch, no polling). gRPC's load
+ * balancing policy (the service config's) balances over them and reconnects as they change. With
+ * a `zone`, the addresses of that zone are marked for the zone policy (`zone-balancer.ts`). @internal
  */
 export function createRegistryResolver(
   grpc: GrpcResolverApi,
   discovery: DiscoveryClient,
+  zone: string | null = null,
 ): Parameters<typeof experimental.registerResolver>[1] {
   const unavailable = (details: string) =>
     grpc.experimental.statusOrFromError<experimental.Endpoint[]>({ code: grpc.status.UNAVAILABLE, details, metadata: new grpc.Metadata() });
@@ -102,7 +107,17 @@ export function createRegistryResolver(
       const { serviceName, serviceVersion } = this.service as RegistryTargetService;
       this.reportedAt = Date.now();
       const note = instances.length === 0 ? `no UP gRPC instance of ${serviceKey(serviceName, serviceVersion)} in the registry` : '';
-      this.listener(grpc.experimental.statusOrFromValue(toEndpoints(instances)), {}, null, note);
+      const attributes =
+        zone === null
+          ? {}
+          : {
+              [LOCAL_ADDRESSES]: new Set(
+                instances
+                  .filter((i) => i.zone === zone)
+                  .map((i) => grpc.experimental.subchannelAddressToString({ host: i.serviceHost, port: i.servicePort })),
+              ),
+            };
+      this.listener(grpc.experimental.statusOrFromValue(toEndpoints(instances)), attributes, null, note);
     }
   };
 }

@@ -3,6 +3,7 @@ import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { CallFailedError, NoInstancesError } from '../errors/registry.error.js';
+import { createServiceInstance } from '../model/index.js';
 import { outcomeOf, RegistryMetrics } from './registry-metrics.js';
 
 describe('outcomeOf (bounded label values)', () => {
@@ -39,8 +40,11 @@ describe('RegistryMetrics with an SDK registered', () => {
     const done = registry.startCall('user-service', 'http');
     done('ok');
     done('failed'); // recorded once
-    registry.ejection('ejected', 'user-service');
-    registry.ejection('returned', 'user-service');
+    const instance = createServiceInstance({ serviceName: 'user-service', serviceHost: 'h', servicePort: 1 });
+    const service = { serviceName: 'user-service', serviceVersion: '1.0', instance };
+    registry.discoveryEvent({ type: 'ejected', ...service, reason: 'connection', count: 1, duration: 1_000 });
+    registry.discoveryEvent({ type: 'returned', ...service });
+    registry.discoveryEvent({ type: 'added', ...service }); // not a metric
     registry.watched('delete', 2);
     registry.resynced('reconnected');
     registry.gauge('registry_stale_services', 'stale', () => [[3]]);

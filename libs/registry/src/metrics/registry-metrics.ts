@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ResyncReason } from '../backends/registry-backend.js';
+import type { DiscoveryEvent } from '../discovery/discovery-event.js';
 import { metrics, type Attributes, type Counter, type Histogram, type Meter, type ObservableGauge } from '@opentelemetry/api';
 
 /** Renewal outcomes (`registry_renewals_total{outcome}`). @publicApi */
@@ -98,9 +99,10 @@ export class RegistryMetrics {
     };
   }
 
-  /** An instance of `service` was ejected, or returned from an ejection. */
-  ejection(what: 'ejected' | 'returned', service: string): void {
-    (what === 'ejected' ? this.ejections : this.returns).add(1, { service });
+  /** Counts the discovery events that are metrics: an instance ejected, or returned from an ejection. */
+  discoveryEvent(event: DiscoveryEvent): void {
+    if (event.type === 'ejected' || event.type === 'returned')
+      (event.type === 'ejected' ? this.ejections : this.returns).add(1, { service: event.serviceName });
   }
 
   /** Registers a gauge read at collection time: `read` returns one value per label set. */
