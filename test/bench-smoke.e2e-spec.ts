@@ -32,6 +32,7 @@ describe('bench smoke run', () => {
       expect(report.results.map((r) => r.figure.replace(/\d+ consumers|\d+ changes/g, 'N'))).toEqual([
         'choose (sync), M ops/s',
         'getInstancesSync, M ops/s',
+        'choose (sync), zone + warmup + p2c, M ops/s',
         'registration → visible, ms',
         'listening → visible, ms',
         'graceful deregistration → gone, ms',
