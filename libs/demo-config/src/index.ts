@@ -47,7 +47,8 @@ export function zookeeperLayoutFromEnv(env: DemoEnv): { layout?: 'native' | 'cur
 
 /**
  * Registry options for a demo app, from REGISTRY_BACKEND, ETCD_HOSTS (+ etcdSecurityFromEnv),
- * ZOOKEEPER_HOSTS (+ ZOOKEEPER_AUTH, ZOOKEEPER_LAYOUT, ZOOKEEPER_BASE_PATH), REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE),
+ * ZOOKEEPER_HOSTS (+ ZOOKEEPER_AUTH, ZOOKEEPER_LAYOUT, ZOOKEEPER_BASE_PATH), REDIS_URL (may carry user:password@; rediss:// with REDIS_CA_FILE;
+ * under Sentinel: REDIS_SENTINELS host:port,… and REDIS_SENTINEL_NAME, default mymaster),
  * REGISTRY_NAMESPACE, REGISTRY_TTL_SECONDS, HOST, ZONE (the provider's zone, or the consumer's own), WARMUP_MS (slow start),
  * TAGS (comma-separated tags of the provider's instances).
  */
@@ -81,7 +82,11 @@ export async function registryOptionsFromEnv(env: DemoEnv): Promise<RegistryModu
     case 'redis': {
       const { redis } = await import('nest-service-registry/redis');
       const tls = env.REDIS_CA_FILE ? { tls: { ca: env.REDIS_CA_FILE } } : {};
-      return { ...common, backend: redis({ url: env.REDIS_URL || 'redis://127.0.0.1:6379', ...tls }) };
+      // Under Sentinel the master is found through the sentinels; REDIS_URL then only carries credentials / TLS.
+      const sentinel = env.REDIS_SENTINELS
+        ? { sentinels: env.REDIS_SENTINELS.split(',').map((s) => s.trim()), name: env.REDIS_SENTINEL_NAME || 'mymaster' }
+        : {};
+      return { ...common, backend: redis({ url: env.REDIS_URL || 'redis://127.0.0.1:6379', ...tls, ...sentinel }) };
     }
     case 'memory': {
       const { memory } = await import('nest-service-registry');

@@ -13,7 +13,8 @@ export interface CliSecurity {
 /**
  * The backend factory of a registry URL (DESIGN §10): `etcd://host:port[,host:port]`,
  * `etcds://…` (TLS), `zookeeper://host:port[,…][/basePath]` (a base path selects the Curator
- * layout), `redis://…` / `rediss://…` (credentials in the URL, as the Redis backend takes them).
+ * layout), `redis://…` / `rediss://…` (credentials in the URL, as the Redis backend takes them),
+ * `redis-sentinel://host:port[,…]/masterName` (credentials and TLS by flags).
  * Backends load lazily, so only the chosen client library is needed. @internal
  */
 export async function backendFromUrl(url: string, security: CliSecurity): Promise<RegistryBackendFactory> {
@@ -46,11 +47,21 @@ export async function backendFromUrl(url: string, security: CliSecurity): Promis
       const tls = security.ca || security.cert ? { tls: { ca: security.ca, cert: security.cert, key: security.key } } : {};
       return redis({ url, ...tls });
     }
-    case 'redis-sentinel':
-      throw new UsageError('redis-sentinel:// is not supported by this version yet: give the master as redis://host:port');
+    case 'redis-sentinel': {
+      const { redis } = await import('../backends/redis/index.js');
+      const slash = rest.indexOf('/');
+      const name = slash < 0 ? '' : decodeURIComponent(rest.slice(slash + 1).replace(/\/+$/, ''));
+      if (name === '') throw new UsageError('redis-sentinel:// needs the master name: redis-sentinel://host:port[,host:port]/masterName');
+      // The data nodes' credentials (--username/--password) and TLS (--ca) apply to the master the sentinels name.
+      const user =
+        security.password === undefined ? '' : `${encodeURIComponent(security.username ?? '')}:${encodeURIComponent(security.password)}@`;
+      const tls = security.ca ? { tls: { ca: security.ca, cert: security.cert, key: security.key } } : {};
+      const sentinels = rest.slice(0, slash).split(',');
+      return redis({ url: `${security.ca ? 'rediss' : 'redis'}://${user}sentinel`, sentinels, name, ...tls });
+    }
     default:
       throw new UsageError(
-        `--registry must be an etcd://, etcds://, zookeeper://, redis:// or rediss:// URL, got "${scheme ? `${scheme}://…` : 'no scheme'}"`,
+        `--registry must be an etcd://, etcds://, zookeeper://, redis://, rediss:// or redis-sentinel:// URL, got "${scheme ? `${scheme}://…` : 'no scheme'}"`,
       );
   }
 }

@@ -18,7 +18,8 @@ Commands:
   drain ID | undrain ID           set a permanent instance OUT_OF_SERVICE, or back in service
 
 Registry URL: etcd://host:port[,host:port]  etcds://…  zookeeper://host:port[,…][/basePath]
-              redis://[user:password@]host:port  rediss://…   (or NEST_REGISTRY_URL)
+              redis://[user:password@]host:port  rediss://…
+              redis-sentinel://host:port[,host:port]/masterName   (or NEST_REGISTRY_URL)
 Security: --username U --password P (or NEST_REGISTRY_USERNAME / NEST_REGISTRY_PASSWORD),
           --ca FILE --cert FILE --key FILE (or NEST_REGISTRY_CA_FILE / _CERT_FILE / _KEY_FILE)
 Exit codes: 0 success, 1 the operation failed, 2 usage error.`;

@@ -3,7 +3,7 @@ import { RedisBackend } from './redis.backend.js';
 import { resolveRedisOptions, type RedisBackendOptions } from './redis.options.js';
 
 export { RedisBackend } from './redis.backend.js';
-export type { RedisBackendOptions, ResolvedRedisOptions } from './redis.options.js';
+export type { RedisBackendOptions, ResolvedRedisOptions, ResolvedRedisSentinel } from './redis.options.js';
 
 /**
  * The Redis backend: `RegistryModule.forRoot({ backend: redis({ url }) })`. Needs `ioredis`.

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { sentinelEndpoints, sentinelOptions } from './redis-sentinel.js';
 import {
   RegistryBackend,
   type Candidacy,
@@ -52,7 +53,7 @@ export class RedisBackend extends RegistryBackend {
     private readonly requestTimeout: number,
   ) {
     super();
-    this.endpoints = [redactUrl(options.url)];
+    this.endpoints = options.sentinel ? sentinelEndpoints(options) : [redactUrl(options.url)];
     this.username = decodeURIComponent(new URL(options.url).username) || 'default';
     this.log = `${options.keyPrefix}log`;
     this.redis = this.connect();
@@ -146,14 +147,18 @@ export class RedisBackend extends RegistryBackend {
   }
 
   private connect(): Redis {
-    const redis = new ioredis.Redis(this.options.url, {
-      ...(this.options.tls ? { tls: { ...this.options.tls } } : {}),
+    const { url, tls, sentinel, reconnectMaxDelay } = this.options;
+    const common: RedisOptions = {
+      ...(tls ? { tls: { ...tls } } : {}),
       lazyConnect: false,
       enableOfflineQueue: true,
       maxRetriesPerRequest: 0,
       connectTimeout: this.requestTimeout,
-      retryStrategy: (attempt) => Math.min(50 * attempt, this.options.reconnectMaxDelay),
-    });
+      retryStrategy: (attempt) => Math.min(50 * attempt, reconnectMaxDelay),
+      // A master demoted by a failover answers writes with READONLY: reconnect (through the sentinels) and resend.
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+    };
+    const redis = sentinel ? new ioredis.Redis(sentinelOptions(url, sentinel, common, reconnectMaxDelay)) : new ioredis.Redis(url, common);
     // Failures surface through the commands that hit them, explained by the last connection error.
     redis.on('error', (error: Error) => (this.connectionError = error));
     redis.on('ready', () => (this.connectionError = undefined));

@@ -26,6 +26,24 @@ export interface RedisBackendOptions {
   historyLength?: number;
   /** Largest delay between two reconnect attempts, milliseconds. Default 500. */
   reconnectMaxDelay?: number;
+  /**
+   * Redis under Sentinel: the sentinels, as `host:port` strings or `{ host, port }`. The master
+   * named `name` is found through them and followed across failovers; `url` then only carries the
+   * data nodes' credentials and scheme (`rediss://` = TLS to the data nodes and the sentinels), its
+   * host is not used. docs/backends.md says what a failover can lose and how it is repaired.
+   */
+  sentinels?: ReadonlyArray<string | { host: string; port: number }>;
+  /** The master's name the sentinels monitor (`sentinel monitor <name> …`); required with `sentinels`. */
+  name?: string;
+  /** Credentials of the sentinels themselves, when they require them (`requirepass` / ACL in sentinel.conf). Never printed. */
+  sentinelAuth?: { username?: string; password: string };
+}
+
+/** Redis Sentinel settings after validation. @publicApi */
+export interface ResolvedRedisSentinel {
+  readonly sentinels: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  readonly name: string;
+  readonly auth: { readonly username?: string; readonly password: string } | undefined;
 }
 
 /** Redis options after defaults and validation. @publicApi */
@@ -36,6 +54,7 @@ export interface ResolvedRedisOptions {
   readonly sweepInterval: number;
   readonly historyLength: number;
   readonly reconnectMaxDelay: number;
+  readonly sentinel: ResolvedRedisSentinel | undefined;
 }
 
 function positive(option: string, value: unknown, fallback: number): number {
@@ -56,9 +75,56 @@ function resolveTls(input: RedisBackendOptions['tls'], url: string): ResolvedRed
   return Object.freeze({ ...read('ca'), ...read('cert'), ...read('key') });
 }
 
-/** Validates Redis options and fills in defaults. Throws naming `backend.<option>`. @internal */
-const REDIS_OPTION_KEYS = keysOf<RedisBackendOptions>()(['url', 'tls', 'keyPrefix', 'sweepInterval', 'historyLength', 'reconnectMaxDelay']);
+const REDIS_OPTION_KEYS = keysOf<RedisBackendOptions>()([
+  'url',
+  'tls',
+  'keyPrefix',
+  'sweepInterval',
+  'historyLength',
+  'reconnectMaxDelay',
+  'sentinels',
+  'name',
+  'sentinelAuth',
+]);
 
+const HOST_PORT = /^([^\s:/]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
+
+/** One sentinel address checked: `host:port` or `{ host, port }`. */
+function sentinelAddress(value: unknown): { host: string; port: number } | undefined {
+  if (typeof value === 'string') {
+    const match = HOST_PORT.exec(value);
+    return match ? sentinelAddress({ host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) }) : undefined;
+  }
+  const { host, port } = (value ?? {}) as { host?: unknown; port?: unknown };
+  const valid = typeof host === 'string' && host !== '' && Number.isInteger(port) && (port as number) > 0 && (port as number) < 65_536;
+  return valid ? { host, port: port as number } : undefined;
+}
+
+/** The Sentinel options checked together: `sentinels` and `name` come together, `sentinelAuth` only with them. */
+function resolveSentinel(input: RedisBackendOptions): ResolvedRedisSentinel | undefined {
+  const { sentinels, name, sentinelAuth } = input;
+  if (sentinels === undefined) {
+    if (name !== undefined || sentinelAuth !== undefined)
+      invalidOption(name !== undefined ? 'backend.name' : 'backend.sentinelAuth', '(set)', 'only with backend.sentinels (Redis Sentinel)');
+    return undefined;
+  }
+  const addresses = Array.isArray(sentinels) ? sentinels.map(sentinelAddress) : [];
+  if (addresses.length === 0 || addresses.some((a) => a === undefined))
+    invalidOption('backend.sentinels', sentinels, 'a non-empty array of "host:port" strings or { host, port } objects');
+  if (typeof name !== 'string' || !/^[^\s]+$/.test(name))
+    invalidOption('backend.name', name, 'the master\'s name the sentinels monitor (required with backend.sentinels), e.g. "mymaster"');
+  if (
+    sentinelAuth !== undefined &&
+    (typeof sentinelAuth !== 'object' || sentinelAuth === null || typeof sentinelAuth.password !== 'string')
+  )
+    invalidOption('backend.sentinelAuth', '(hidden)', '{ username?, password } (strings)');
+  const auth =
+    sentinelAuth &&
+    Object.freeze({ ...(sentinelAuth.username === undefined ? {} : { username: sentinelAuth.username }), password: sentinelAuth.password });
+  return Object.freeze({ sentinels: Object.freeze(addresses as Array<{ host: string; port: number }>), name, auth });
+}
+
+/** Validates Redis options and fills in defaults. Throws naming `backend.<option>`. @internal */
 export function resolveRedisOptions(input: RedisBackendOptions = {}): ResolvedRedisOptions {
   rejectUnknownKeys('backend', input, REDIS_OPTION_KEYS);
   const url = input.url ?? 'redis://127.0.0.1:6379';
@@ -76,5 +142,6 @@ export function resolveRedisOptions(input: RedisBackendOptions = {}): ResolvedRe
     sweepInterval: milliseconds('backend.sweepInterval', input.sweepInterval, 250, { integer: true }),
     historyLength: positive('backend.historyLength', input.historyLength, 10_000),
     reconnectMaxDelay: milliseconds('backend.reconnectMaxDelay', input.reconnectMaxDelay, 500, { integer: true }),
+    sentinel: resolveSentinel(input),
   });
 }
