@@ -1,4 +1,5 @@
 // @ts-check
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,32 @@ export class EtcdServer {
       rmSync(this.#dataDir, { recursive: true, force: true });
       this.#dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
     }
+    await this.launch();
+  }
+
+  /** Saves a snapshot of the running server to `file` (`etcdctl snapshot save`). */
+  async snapshot(/** @type {string} */ file) {
+    requireInstalled('etcdctl');
+    execFileSync('etcdctl', ['--endpoints', this.url, 'snapshot', 'save', file], {
+      stdio: 'pipe',
+      env: { ...process.env, ETCDCTL_API: '3' },
+    });
+  }
+
+  /**
+   * Restores the server from a snapshot, as an operator would: SIGKILL, `etcdctl snapshot restore`
+   * into a fresh data dir with the same name, peer URL and cluster token (so the same cluster id),
+   * then start it on it.
+   */
+  async restoreFrom(/** @type {string} */ file) {
+    requireInstalled('etcdctl');
+    if (this.#process.running) await this.kill();
+    rmSync(this.#dataDir, { recursive: true, force: true });
+    this.#dataDir = mkdtempSync(join(tmpdir(), 'nsr-etcd-'));
+    const peer = `http://127.0.0.1:${this.peerPort}`;
+    const args = ['snapshot', 'restore', file, '--name', this.name, '--initial-cluster', this.initialCluster];
+    args.push('--initial-advertise-peer-urls', peer, '--initial-cluster-token', 'etcd-cluster', '--data-dir', join(this.#dataDir, 'data'));
+    execFileSync('etcdctl', args, { stdio: 'pipe', env: { ...process.env, ETCDCTL_API: '3' } });
     await this.launch();
   }
 

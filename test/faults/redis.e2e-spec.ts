@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DiscoveryClient, ServiceRegistry } from 'nest-service-registry';
+import { DiscoveryClient, RegistryOptionsError, ServiceRegistry } from 'nest-service-registry';
 import { redis } from 'nest-service-registry/redis';
 import { eventually } from 'nest-service-registry/testing';
 import { startConsumer, startProvider } from '../support/apps.js';
@@ -61,6 +61,29 @@ describe('Redis faults', () => {
       expectWithin('redis: SIGKILLed provider gone, beyond its TTL of 2 s + the 250 ms sweep', took - 2_250, 1_000);
     } finally {
       await consumer.close();
+    }
+  });
+});
+
+describe('Redis Cluster', () => {
+  it('is refused with a clear error naming the option, and failFast fails bootstrap with it', async () => {
+    const node = await RedisServer.start({ extraArgs: ['--cluster-enabled', 'yes'] });
+    try {
+      const backend = redis({ url: node.url }).create({ requestTimeout: 2_000 });
+      const error = await backend.ping().catch((e: unknown) => e);
+      await backend.close();
+      expect(error).toBeInstanceOf(RegistryOptionsError);
+      expect(error).toMatchObject({ option: 'backend.url' });
+      expect((error as Error).message).toMatch(/is a Redis Cluster node, which the Redis backend does not support/);
+      const booted = await startConsumer({
+        backend: redis({ url: node.url }),
+        host: '127.0.0.1',
+        failFast: true,
+        connectTimeout: 3_000,
+      }).catch((e: unknown) => e);
+      expect((booted as Error).message).toMatch(/Redis Cluster/);
+    } finally {
+      await node.stop();
     }
   });
 });

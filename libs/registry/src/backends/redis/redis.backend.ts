@@ -1,5 +1,6 @@
-import type { Redis, RedisOptions } from 'ioredis';
-import { sentinelEndpoints, sentinelOptions } from './redis-sentinel.js';
+import type { Redis } from 'ioredis';
+import { sentinelEndpoints } from './redis-sentinel.js';
+import { RedisConnection } from './redis-connection.js';
 import {
   RegistryBackend,
   type Candidacy,
@@ -13,7 +14,6 @@ import { WatchSet } from '../watch-set.js';
 import type { ResolvedRedisOptions } from './redis.options.js';
 import { DELETE, LIST, PUT, RENEW, REVOKE, SWEEP } from './redis.scripts.js';
 import { RedisWatch } from './redis-watch.js';
-import { ioredis } from './ioredis.peer.js';
 import { explainRedisError } from './redis-errors.js';
 import { redactUrl } from '../../util/redact-url.js';
 import { CAMPAIGN, fencedDelete, PUT_PERMANENT, RESIGN } from './redis-election.scripts.js';
@@ -43,8 +43,8 @@ export class RedisBackend extends RegistryBackend {
   private readonly log: string;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
-  /** The connection's last error until it is ready again: what explains a command that found no connection. */
-  private connectionError: Error | undefined;
+  /** The command connection, its last error, and the gate that refuses a Redis Cluster. */
+  private readonly connection: RedisConnection;
   /** The Redis user the URL names (`default` without one), for access errors. */
   private readonly username: string;
 
@@ -56,7 +56,8 @@ export class RedisBackend extends RegistryBackend {
     this.endpoints = options.sentinel ? sentinelEndpoints(options) : [redactUrl(options.url)];
     this.username = decodeURIComponent(new URL(options.url).username) || 'default';
     this.log = `${options.keyPrefix}log`;
-    this.redis = this.connect();
+    this.connection = new RedisConnection(options, requestTimeout, this.endpoints[0]!);
+    this.redis = this.connection.redis;
   }
 
   async ping(): Promise<void> {
@@ -146,25 +147,6 @@ export class RedisBackend extends RegistryBackend {
     this.redis.disconnect();
   }
 
-  private connect(): Redis {
-    const { url, tls, sentinel, reconnectMaxDelay } = this.options;
-    const common: RedisOptions = {
-      ...(tls ? { tls: { ...tls } } : {}),
-      lazyConnect: false,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: 0,
-      connectTimeout: this.requestTimeout,
-      retryStrategy: (attempt) => Math.min(50 * attempt, reconnectMaxDelay),
-      // A master demoted by a failover answers writes with READONLY: reconnect (through the sentinels) and resend.
-      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
-    };
-    const redis = sentinel ? new ioredis.Redis(sentinelOptions(url, sentinel, common, reconnectMaxDelay)) : new ioredis.Redis(url, common);
-    // Failures surface through the commands that hit them, explained by the last connection error.
-    redis.on('error', (error: Error) => (this.connectionError = error));
-    redis.on('ready', () => (this.connectionError = undefined));
-    return redis;
-  }
-
   /** Runs while this process has a lease or a watch: expired instances become delete events. */
   private startSweeper(): void {
     if (this.sweeper || this.closed) return;
@@ -175,8 +157,10 @@ export class RedisBackend extends RegistryBackend {
   }
 
   private command<T>(what: string, run: () => Promise<T>): Promise<T> {
-    return withTimeout(run(), this.requestTimeout, `redis ${what} at ${this.endpoints[0]}`).catch((error: unknown) => {
-      throw explainRedisError(error, this.endpoints, this.username, this.connectionError);
-    });
+    return withTimeout(this.connection.gate().then(run), this.requestTimeout, `redis ${what} at ${this.endpoints[0]}`).catch(
+      (error: unknown) => {
+        throw explainRedisError(error, this.endpoints, this.username, this.connection.error);
+      },
+    );
   }
 }
