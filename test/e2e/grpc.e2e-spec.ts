@@ -1,23 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { ClientsModule, Transport, type ClientGrpc } from '@nestjs/microservices';
-import { filter, firstValueFrom, timeout, type Observable } from 'rxjs';
-import { USERS_PROTO } from '@app/demo-config';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { filter, firstValueFrom, timeout } from 'rxjs';
 import { DiscoveryClient, RegistryModule } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
-import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
+import { RegistryGrpcModule } from 'nest-service-registry/grpc';
 import { eventually } from 'nest-service-registry/testing';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { testContext } from '../support/apps.js';
+import { userGrpcClient, type UserService } from '../support/grpc-clients.js';
 
 // Issue 13: gRPC providers (the demo provider with GRPC_PORT, child processes) registered with
 // "protocol": "grpc"; a Nest ClientGrpc dialing registry:///user-grpc:1.0 balanced by gRPC's own
 // round_robin over the addresses the registry's resolver feeds it, live.
-interface UserService {
-  get(request: { id: string }): Observable<{ servedBy: string }>;
-}
 interface Answer {
   readonly started: number;
   readonly by?: string;
@@ -71,18 +68,7 @@ beforeAll(async () => {
     imports: [
       RegistryModule.forRoot({ backend: etcd({ hosts: server.url }), host: '127.0.0.1', ttl: 2 }),
       RegistryGrpcModule.forRoot(),
-      ClientsModule.register([
-        {
-          name: 'USER_GRPC',
-          transport: Transport.GRPC,
-          options: {
-            package: 'users',
-            protoPath: USERS_PROTO,
-            url: registryTarget('user-grpc', '1.0'),
-            channelOptions: registryChannelOptions({ retry: { services: ['users.UserService'] } }),
-          },
-        },
-      ]),
+      userGrpcClient('USER_GRPC'),
     ],
   })
   class GrpcConsumer {}

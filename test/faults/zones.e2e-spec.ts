@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { ClientsModule, Transport, type ClientGrpc } from '@nestjs/microservices';
-import { firstValueFrom, timeout, type Observable } from 'rxjs';
-import { USERS_PROTO } from '@app/demo-config';
-import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+import { RegistryGrpcModule } from 'nest-service-registry/grpc';
 import { DiscoveryClient, RegistryHttpClient, RegistryModule } from 'nest-service-registry';
 import { RegistryClientsModule, type RegistryClientProxy } from 'nest-service-registry/microservices';
 import { eventually } from 'nest-service-registry/testing';
@@ -12,6 +11,7 @@ import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { testContext, testOptions } from '../support/apps.js';
 import { steadyStream } from '../support/steady-stream.js';
+import { userGrpcClient, type UserService } from '../support/grpc-clients.js';
 
 // Issue 28, item 1 (zones), for the HTTP client, the TCP ClientProxy and the gRPC resolver (its
 // zone policy): demo providers in zones a, b and c (real processes), a consumer in zone a.
@@ -35,18 +35,7 @@ beforeAll(async () => {
       RegistryModule.forRoot(testOptions(etcd.url, { zone: 'a' })),
       RegistryClientsModule.register([{ name: 'USER_RPC', service: 'user-rpc', idempotent: ['users.get'] }]),
       RegistryGrpcModule.forRoot(),
-      ClientsModule.register([
-        {
-          name: 'USER_GRPC',
-          transport: Transport.GRPC,
-          options: {
-            package: 'users',
-            protoPath: USERS_PROTO,
-            url: registryTarget('user-grpc', '1.0'),
-            channelOptions: registryChannelOptions({ retry: { services: ['users.UserService'] } }),
-          },
-        },
-      ]),
+      userGrpcClient('USER_GRPC'),
     ],
   })
   class ZoneConsumer {}
@@ -61,9 +50,6 @@ afterAll(async () => {
 
 type Client = 'http' | 'tcp' | 'grpc';
 const CLIENTS: Client[] = ['http', 'tcp', 'grpc'];
-interface UserService {
-  get(request: { id: string }): Observable<{ servedBy: string }>;
-}
 
 /** One users.get / GET /users/:id call; resolves who served it. */
 async function call(client: Client, id: number): Promise<string> {

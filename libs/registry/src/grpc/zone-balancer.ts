@@ -5,6 +5,8 @@ type ConnectivityState = (typeof ConnectivityStates)[keyof typeof ConnectivitySt
 
 /** The load balancing policy's name in a service config. @internal */
 export const ZONE_POLICY = 'registry_zone_preference';
+/** How long calls wait for the zone's first connections before the other zones take them, milliseconds. @internal */
+export const ZONE_FAILOVER_MS = 1_000;
 /** The resolver attribute (merged into the policy's channel options) listing this zone's addresses (`host:port`). @internal */
 export const LOCAL_ADDRESSES = 'nest-service-registry.local_addresses';
 
@@ -49,8 +51,10 @@ class ZonePreferenceConfig implements experimental.TypedLoadBalancingConfig {
  * are in the consumer's zone; each priority is a `round_robin` child, so the other zones' channels
  * are connected and ready to take calls at once. A call goes to this zone with probability
  * `min(1, 1.4 × ready / total)` of its addresses (connected subchannels), otherwise to the others;
- * to whichever priority is ready when only one is. Without marked addresses (no zone), or when
- * every address is in one priority: one `round_robin` over all, exactly as without the policy. @internal
+ * to whichever priority is ready when only one is, except that calls wait up to
+ * `ZONE_FAILOVER_MS` for the zone's first connections (gRPC's priority failover timer) unless they
+ * fail. Without marked addresses (no zone), or when every address is in one priority: one
+ * `round_robin` over all, exactly as without the policy. @internal
  */
 export function registerZonePolicy(grpc: GrpcBalancerApi): void {
   const { experimental: x, connectivityState: STATE } = grpc;
@@ -64,6 +68,9 @@ export function registerZonePolicy(grpc: GrpcBalancerApi): void {
     private readonly localStates = new Map<string, ConnectivityState>();
     private localAddresses = new Set<string>();
     private split = false;
+    /** Since when the zone's channels are first connecting (gRPC's priority failover timer); 0 once they were ready. */
+    private connectingSince = 0;
+    private failoverTimer: NodeJS.Timeout | undefined;
 
     constructor(private readonly helper: experimental.ChannelControlHelper) {
       this.local = this.child(true);
@@ -79,7 +86,9 @@ export function registerZonePolicy(grpc: GrpcBalancerApi): void {
       const marked = options[LOCAL_ADDRESSES] as ReadonlySet<string> | undefined;
       const key = (e: experimental.Endpoint) => (e.addresses[0] ? x.subchannelAddressToString(e.addresses[0]) : '');
       const inZone = endpoints.ok && marked ? endpoints.value.filter((e) => marked.has(key(e))) : [];
+      const wasSplit = this.split;
       this.split = endpoints.ok && inZone.length > 0 && inZone.length < endpoints.value.length;
+      if (this.split && !wasSplit) this.connectingSince = Date.now();
       if (!this.split || !endpoints.ok) {
         this.localAddresses = new Set();
         this.remote.handler.destroy();
@@ -104,6 +113,7 @@ export function registerZonePolicy(grpc: GrpcBalancerApi): void {
     }
 
     destroy(): void {
+      clearTimeout(this.failoverTimer);
       this.local.handler.destroy();
       this.remote.handler.destroy();
     }
@@ -128,11 +138,26 @@ export function registerZonePolicy(grpc: GrpcBalancerApi): void {
       return Object.assign(child, { handler: new x.ChildLoadBalancerHandler(helper) });
     }
 
+    /**
+     * Whether calls wait for the zone's first connections (gRPC's priority failover timer): while
+     * they are still connecting for the first time, up to `ZONE_FAILOVER_MS`, unless they failed.
+     */
+    private awaitingZone(): boolean {
+      if (this.connectingSince === 0 || this.local.state === STATE.TRANSIENT_FAILURE) return false;
+      const left = this.connectingSince + ZONE_FAILOVER_MS - Date.now();
+      if (left <= 0) return false;
+      clearTimeout(this.failoverTimer);
+      this.failoverTimer = setTimeout(() => this.publish(), left).unref();
+      return true;
+    }
+
     /** The channel's state and picker from both priorities. */
     private publish(): void {
       const { local, remote } = this;
       const pickerOf = (child: Child) => child.picker ?? new x.QueuePicker(this);
-      if (!this.split || remote.state !== STATE.READY) return this.helper.updateState(local.state, pickerOf(local), local.error);
+      if (local.state === STATE.READY) this.connectingSince = 0;
+      if (!this.split || remote.state !== STATE.READY || this.awaitingZone())
+        return this.helper.updateState(local.state, pickerOf(local), local.error);
       if (local.state !== STATE.READY) return this.helper.updateState(remote.state, pickerOf(remote), remote.error);
       let ready = 0;
       for (const address of this.localAddresses) if (this.localStates.get(address) === STATE.READY) ready++;
