@@ -12,10 +12,11 @@ import { ServerProcess } from './server-process.mjs';
 export const SENTINEL_MASTER = 'mymaster';
 
 /** Asks one Redis (or sentinel) on `port` a command; `undefined` when it does not answer. */
-async function ask(/** @type {number} */ port, /** @type {string[]} */ command) {
+async function ask(/** @type {number} */ port, /** @type {string[]} */ command, /** @type {string | undefined} */ password = undefined) {
   const client = new Redis({
     port,
     host: '127.0.0.1',
+    password,
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -49,19 +50,33 @@ export class RedisSentinelDeployment {
   /** @type {RedisServer[]} */ nodes = [];
   /** @type {Array<{ port: number, dir: string, process: ServerProcess }>} */ sentinels = [];
 
+  /** The data nodes' password (`requirepass` and `masterauth`), if any. @type {string | undefined} */
+  password;
+  /** The sentinels' own password (`requirepass` in sentinel.conf), if any. @type {string | undefined} */
+  sentinelPassword;
+
   /** `host:port` of each sentinel, as `REDIS_SENTINELS` and `redis({ sentinels })` take them. */
   get sentinelAddresses() {
     return this.sentinels.map((s) => `127.0.0.1:${s.port}`);
   }
 
-  static async start() {
+  /**
+   * With `password`, every data node requires it (and replicates with it); with `sentinelPassword`,
+   * the sentinels require theirs.
+   * @param {{ password?: string, sentinelPassword?: string }} [options]
+   */
+  static async start(options = {}) {
     requireInstalled('redis');
     const deployment = new RedisSentinelDeployment();
+    deployment.password = options.password;
+    deployment.sentinelPassword = options.sentinelPassword;
     try {
-      const master = await RedisServer.start();
+      const master = await RedisServer.start({ extraArgs: deployment.nodeAuth() });
       deployment.nodes.push(master);
       for (let i = 0; i < 2; i++)
-        deployment.nodes.push(await RedisServer.start({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] }));
+        deployment.nodes.push(
+          await RedisServer.start({ extraArgs: [...deployment.nodeAuth(), '--replicaof', '127.0.0.1', String(master.port)] }),
+        );
       for (let i = 0; i < 3; i++) await deployment.startSentinel(master.port);
       await deployment.settled();
     } catch (error) {
@@ -71,10 +86,15 @@ export class RedisSentinelDeployment {
     return deployment;
   }
 
+  /** The data nodes' arguments for `password`: require it, and replicate with it. */
+  nodeAuth() {
+    return this.password ? ['--requirepass', this.password, '--masterauth', this.password] : [];
+  }
+
   /** The port of the node the sentinels name as master now. */
   async masterPort() {
     for (const sentinel of this.sentinels) {
-      const reply = await ask(sentinel.port, ['SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER]);
+      const reply = await ask(sentinel.port, ['SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER], this.sentinelPassword);
       if (Array.isArray(reply)) return Number(reply[1]);
     }
     throw new Error('no sentinel answered get-master-addr-by-name');
@@ -94,13 +114,13 @@ export class RedisSentinelDeployment {
     for (;;) {
       const ports = await Promise.all(
         this.sentinels.map(async (s) => {
-          const reply = await ask(s.port, ['SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER]);
+          const reply = await ask(s.port, ['SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER], this.sentinelPassword);
           return Array.isArray(reply) ? Number(reply[1]) : undefined;
         }),
       );
       const port = ports[0];
       if (port !== undefined && port !== formerPort && ports.every((p) => p === port)) {
-        const role = await ask(port, ['ROLE']);
+        const role = await ask(port, ['ROLE'], this.password);
         if (Array.isArray(role) && role[0] === 'master') return port;
       }
       if (Date.now() > deadline) throw new Error(`no replica was promoted within ${timeout} ms (sentinels name ${ports.join(', ')})`);
@@ -115,11 +135,16 @@ export class RedisSentinelDeployment {
    */
   async failover({ empty = false } = {}) {
     const master = await this.master();
-    if (empty) await ask(master.port, ['FLUSHALL']);
-    await ask(master.port, ['WAIT', '2', '2000']);
+    if (empty) await ask(master.port, ['FLUSHALL'], this.password);
+    await ask(master.port, ['WAIT', '2', '2000'], this.password);
     await master.kill();
     const port = await this.promoted(master.port);
-    master.extraArgs = ['--replicaof', '127.0.0.1', String(port)];
+    master.extraArgs = [
+      ...(this.password ? ['--requirepass', this.password, '--masterauth', this.password] : []),
+      '--replicaof',
+      '127.0.0.1',
+      String(port),
+    ];
     await master.restart();
     await this.settled();
     return port;
@@ -148,12 +173,19 @@ export class RedisSentinelDeployment {
         `sentinel down-after-milliseconds ${SENTINEL_MASTER} 1000`,
         `sentinel failover-timeout ${SENTINEL_MASTER} 3000`,
         `sentinel parallel-syncs ${SENTINEL_MASTER} 1`,
+        ...(this.password ? [`sentinel auth-pass ${SENTINEL_MASTER} ${this.password}`] : []),
+        ...(this.sentinelPassword ? [`requirepass ${this.sentinelPassword}`] : []),
         '',
       ].join('\n'),
     );
     const server = new ServerProcess('redis-sentinel');
     this.sentinels.push({ port, dir, process: server });
-    await server.start('redis-server', [config, '--sentinel'], async () => (await ask(port, ['PING'])) === 'PONG', 10_000);
+    await server.start(
+      'redis-server',
+      [config, '--sentinel'],
+      async () => (await ask(port, ['PING'], this.sentinelPassword)) === 'PONG',
+      10_000,
+    );
   }
 
   /** Waits until every sentinel knows both replicas and the other two sentinels (a failover needs them). */
@@ -162,8 +194,8 @@ export class RedisSentinelDeployment {
     for (;;) {
       const known = await Promise.all(
         this.sentinels.map(async (s) => {
-          const replicas = await ask(s.port, ['SENTINEL', 'replicas', SENTINEL_MASTER]);
-          const others = await ask(s.port, ['SENTINEL', 'sentinels', SENTINEL_MASTER]);
+          const replicas = await ask(s.port, ['SENTINEL', 'replicas', SENTINEL_MASTER], this.sentinelPassword);
+          const others = await ask(s.port, ['SENTINEL', 'sentinels', SENTINEL_MASTER], this.sentinelPassword);
           return Array.isArray(replicas) && replicas.filter(up).length === 2 && Array.isArray(others) && others.filter(up).length === 2;
         }),
       );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { REGISTRY_OPTIONS } from './registry.constants.js';
 import { MESSAGES } from './registry.messages.js';
-import { BackendUnavailableError } from './errors/registry.error.js';
+import { BackendUnavailableError, RegistryOptionsError } from './errors/registry.error.js';
 import { RegistryBackend } from './backends/registry-backend.js';
 import type { ResolvedRegistryOptions } from './interfaces/registry-module-options.interface.js';
 import { delay, withTimeout } from './util/with-timeout.js';
@@ -46,10 +46,12 @@ export class RegistryLifecycle implements OnModuleInit, OnApplicationShutdown {
         return;
       } catch (error) {
         lastError = error;
+        if (error instanceof RegistryOptionsError) break; // a misconfiguration (e.g. a Redis Cluster): no retry helps
       }
       await delay(Math.min(200, Math.max(0, deadline - Date.now())));
     }
     await this.backend.close();
+    if (lastError instanceof RegistryOptionsError) throw lastError;
     throw new BackendUnavailableError(MESSAGES.connectFailed(this.backend.endpoints, this.options.connectTimeout, lastError), {
       cause: lastError,
     });

@@ -132,6 +132,9 @@ export const MESSAGES = {
       ? `The ${kind} registry at ${list(endpoints)} requires authentication (${safe(detail)}): set the backend's auth (username and password).`
       : `The ${kind} registry at ${list(endpoints)} refused user ${show(user)} (${safe(detail)}). ` +
         "This is an authentication problem: check the backend's auth (username and password).",
+  sentinelAuth: (endpoints: readonly string[], detail: string) =>
+    `The Redis sentinels of ${list(endpoints)} refused the credentials (${safe(detail)}). ` +
+    "This is an authentication problem: check the backend's sentinelAuth (the sentinels' own password, not the data nodes').",
   accessDenied: (kind: string, endpoints: readonly string[], user: string | undefined, detail: string) =>
     `The ${kind} registry at ${list(endpoints)} denied user ${show(user ?? '(none)')} access (${safe(detail)}). ` +
     "The user's role needs readwrite on the namespace prefix (README, Security).",

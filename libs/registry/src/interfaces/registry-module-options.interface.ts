@@ -74,8 +74,9 @@ export interface RegistryModuleOptions {
    */
   tags?: string[];
   /**
-   * Fail bootstrap when the backend does not answer within `connectTimeout`, instead of booting
-   * and registering as soon as it answers. Default `false`.
+   * Fail bootstrap when the backend does not answer within `connectTimeout` (or at once when it
+   * refuses the setup, e.g. a Redis Cluster), instead of booting and registering as soon as it
+   * answers. Default `false`.
    */
   failFast?: boolean;
   /** How long `failFast` waits for the backend at bootstrap, milliseconds. Default 5000. */

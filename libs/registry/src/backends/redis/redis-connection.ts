@@ -62,9 +62,14 @@ export class RedisConnection {
     this.redis = redis;
   }
 
-  /** Resolves once commands may run; rejects when the server is a Redis Cluster node. */
+  /**
+   * Resolves once commands may run; rejects when the server is a Redis Cluster node, or, while
+   * not connected, when the last connection attempt was refused its credentials (a command would
+   * only queue until its deadline: it fails at once with the reason instead).
+   */
   async gate(): Promise<void> {
     await this.checked;
     if (this.refused) throw this.refused;
+    if (this.redis.status !== 'ready' && this.error && /WRONGPASS|NOAUTH/.test(this.error.message)) throw this.error;
   }
 }

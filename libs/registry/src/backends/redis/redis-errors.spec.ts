@@ -34,6 +34,18 @@ describe('explainRedisError', () => {
     });
   });
 
+  it('explains any failed command by sentinels that refuse their credentials', () => {
+    const refused =
+      'All sentinels are unreachable. Retrying from scratch after 100ms. Last error: WRONGPASS invalid username-password pair or user is disabled.';
+    expect(explain('redis ping at sentinel://s1:26379/mymaster did not finish within 2000 ms', refused)).toMatchObject({
+      code: 'ACCESS_DENIED',
+      message: expect.stringMatching(/^The Redis sentinels of .* refused the credentials .* check the backend's sentinelAuth/),
+    });
+    expect(explain('x', 'All sentinels are unreachable. Retrying from scratch after 100ms. Last error: connect ECONNREFUSED').message).toBe(
+      'x',
+    );
+  });
+
   it('returns every other error as it is', () => {
     const other = new Error('ERR unknown command');
     expect(explainRedisError(other, AT, 'nsr-app')).toBe(other);

@@ -7,11 +7,16 @@ import { tlsFailure } from '../access-errors.js';
  * (`ACCESS_DENIED`) that says which, naming the endpoint (password redacted) and the user; and
  * ioredis' "max retries per request" (what a command gets while Redis is down) into "not
  * answering". A command that failed for want of a connection is explained by `connectionError`,
- * the connection's last error, when there is one (a TLS failure shows only there). Any other
- * error is returned as it is.
+ * the connection's last error, when there is one (a TLS failure shows only there); under
+ * Sentinel, sentinels refusing their credentials explain any failed command. Any other error is
+ * returned as it is.
  * @internal
  */
 export function explainRedisError(error: unknown, endpoints: readonly string[], username: string, connectionError?: Error): unknown {
+  // Under Sentinel, commands queue while every sentinel refuses its credentials: explain the wait.
+  const sentinels = connectionError && /^All sentinels are unreachable.*Last error: (.*)$/s.exec(connectionError.message);
+  if (sentinels && /WRONGPASS|NOAUTH|NOPERM/.test(sentinels[1]!))
+    return new RegistryError(MESSAGES.sentinelAuth(endpoints, sentinels[1]!), 'ACCESS_DENIED', { cause: error });
   if (error instanceof RegistryError) return error;
   const text = error instanceof Error ? error.message : String(error);
   const message = connectionError && /max retries per request|Connection is closed/i.test(text) ? connectionError.message : text;
