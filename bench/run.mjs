@@ -13,7 +13,7 @@ import { ensureInstalled } from '../scripts/lib/binaries.mjs';
 import { EtcdServer } from '../scripts/lib/etcd-server.mjs';
 import { coldRead, fanOut, lookup, memory } from './figures/discovery.mjs';
 import { crashToGone, requestsPerMinute } from './figures/lease.mjs';
-import { clientOverhead, failedDuringCrash } from './figures/calls.mjs';
+import { clientOverhead, clientOverheadSpread, failedDuringCrash } from './figures/calls.mjs';
 import { grpcResolver } from './figures/grpc.mjs';
 import { deployOrders } from './figures/deploy.mjs';
 import { deregistrationLatency, listeningToVisible, registrationLatency } from './figures/registration.mjs';
@@ -36,6 +36,7 @@ const FIGURES = {
   fanout: fanOut,
   memory,
   clients: clientOverhead,
+  spread: clientOverheadSpread,
   failover: failedDuringCrash,
   grpc: grpcResolver,
   deploy: deployOrders,

@@ -44,6 +44,7 @@ describe('bench smoke run', () => {
         'consumer heap per cached instance, KB',
         'RPC through the ClientProxy',
         'HTTP through RegistryHttpClient',
+        'RPC through the ClientProxy, 3 instances',
         'failed calls while a provider is SIGKILLed',
         'gRPC through the registry resolver',
         'orders per rolling deploy (HTTP + TCP)',

@@ -9,8 +9,9 @@ import { DiscoveryClient, RegistryHttpClient, RegistryModule } from 'nest-servic
 import { etcd } from 'nest-service-registry/etcd';
 import { RegistryClientsModule } from 'nest-service-registry/microservices';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
-import { log, record, sleep, smoke, until } from '../lib/harness.mjs';
-import { median, now, round } from '../lib/stats.mjs';
+import { log, pinned, record, sleep, until } from '../lib/harness.mjs';
+import { compare } from '../lib/compare.mjs';
+import { now } from '../lib/stats.mjs';
 
 /** A consumer app with the HTTP client and a `user-rpc` ClientProxy. */
 async function consumerApp(etcdUrl) {
@@ -26,58 +27,14 @@ async function consumerApp(etcdUrl) {
   return app;
 }
 
-/** Calls per second with `concurrency` calls in flight for `ms`. */
-async function throughput(call, concurrency, ms) {
-  let done = 0;
-  const deadline = now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (now() < deadline) {
-        await call();
-        done++;
-      }
-    }),
-  );
-  return round(done / (ms / 1000), 0);
-}
-
-/** Median latency of `n` sequential calls, milliseconds. */
-async function p50(call, n) {
-  const samples = [];
-  for (let i = 0; i < n; i++) {
-    const started = now();
-    await call();
-    samples.push(now() - started);
-  }
-  return round(median(samples), 3);
-}
-
-/**
- * Ours and the reference, alternated twice (each keeps its better run), after a warm-up. The goal:
- * throughput ≥ `minRps`× and p50 ≤ `maxP50`× the reference's.
- */
-export async function compare(ours, reference, label, etc, minRps = 0.9, maxP50 = 1.1) {
-  const n = smoke ? 20 : 2_000;
-  const ms = smoke ? 300 : 3_000;
-  for (const call of [ours, reference]) for (let i = 0; i < 50; i++) await call();
-  const runs = { ours: { rps: 0, p50: Infinity }, reference: { rps: 0, p50: Infinity } };
-  for (let round_ = 0; round_ < 2; round_++) {
-    for (const [name, call] of [
-      ['reference', reference],
-      ['ours', ours],
-    ]) {
-      runs[name].rps = Math.max(runs[name].rps, await throughput(call, 16, ms));
-      runs[name].p50 = Math.min(runs[name].p50, await p50(call, n));
-    }
-  }
-  const met = runs.ours.rps >= minRps * runs.reference.rps && runs.ours.p50 <= maxP50 * runs.reference.p50;
-  record(label, runs.ours, runs.reference, `throughput ≥ ${minRps}×, p50 ≤ ${maxP50}× of ${etc}`, met, 'calls/s, ms');
-}
-
 // 10 + 11. Overhead of the clients, one instance -------------------------------------------------
 export async function clientOverhead(server) {
   log('\n[10] ClientProxy (registry, TCP) vs a plain ClientTCP; [11] RegistryHttpClient vs plain fetch — one provider, 16 in flight');
-  const provider = await DemoProvider.start(server.url);
+  await pinned((cpu) => overhead(server, cpu));
+}
+
+async function overhead(server, cpu) {
+  const provider = await DemoProvider.start(server.url, 2, { cpu });
   const app = await consumerApp(server.url);
   const plain = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: provider.rpcPort } });
   try {
@@ -91,6 +48,7 @@ export async function clientOverhead(server) {
       () => firstValueFrom(plain.send('users.get', { id: 1 })),
       'RPC through the ClientProxy',
       'a plain ClientTCP to the same instance',
+      0.95,
     );
     const http = app.get(RegistryHttpClient);
     const url = `http://${provider.httpAddress}/users/1`;
@@ -105,6 +63,34 @@ export async function clientOverhead(server) {
     await app.close();
     await provider.stop();
   }
+}
+
+// 10b. The ClientProxy over three instances --------------------------------------------------------
+export async function clientOverheadSpread(server) {
+  log('\n[10b] ClientProxy over three providers vs three plain ClientTCPs round-robined by hand — 16 in flight');
+  await pinned(async (cpu) => {
+    const providers = await Promise.all([0, 1, 2].map(() => DemoProvider.start(server.url, 2, { cpu })));
+    const app = await consumerApp(server.url);
+    const plains = providers.map((p) =>
+      ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: p.rpcPort } }),
+    );
+    try {
+      await until(async () => (await app.get(DiscoveryClient).getInstances('user-rpc')).length === 3);
+      const rpc = app.get('USER_RPC');
+      let next = 0;
+      await compare(
+        () => firstValueFrom(rpc.send('users.get', { id: 1 })),
+        () => firstValueFrom(plains[next++ % plains.length].send('users.get', { id: 1 })),
+        'RPC through the ClientProxy, 3 instances',
+        'three plain ClientTCPs, round-robin by hand',
+        0.95,
+      );
+    } finally {
+      for (const plain of plains) await plain.close();
+      await app.close();
+      for (const p of providers) await p.stop();
+    }
+  });
 }
 
 // 12. Failed calls while a provider is SIGKILLed -------------------------------------------------

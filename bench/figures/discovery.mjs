@@ -113,38 +113,61 @@ export async function fanOut(server, client) {
   const consumers = S.workers * S.perWorker;
   log(`\n[7] one change seen by ${consumers} consumers (${S.workers} processes × ${S.perWorker}), p99; [8] range reads they cause`);
   const ranges = () => server.counter('grpc_server_handled_total', 'grpc_method="Range"');
-  const measure = async (mode, service, prefix) => {
+  /** One side's consumers (ours, or raw etcd3 watchers): worker processes and what they saw. */
+  const side = async (mode, service) => {
+    const prefix = `/rpc/${service}:1.0/`;
     const seen = [];
     const workers = [];
     for (let w = 0; w < S.workers; w++) {
       workers.push(await worker({ mode, etcdUrl: server.url, service, prefix, consumers: S.perWorker }, (m) => seen.push(m)));
     }
     const arrivals = (port) => seen.filter((m) => m.port === port && m.type === 'added');
-    const latencies = [];
-    for (let i = 0; i < S.changes; i++) {
-      const port = 25_000 + i;
+    /** Puts one instance and resolves each consumer's latency (ms) once all have seen it. */
+    const change = async (port) => {
       const started = now();
       await client.put(`${prefix}127.0.0.1:${port}`).value(value(service, port));
       await until(() => arrivals(port).length === consumers);
-      for (const m of arrivals(port)) latencies.push(m.at - started);
-    }
-    const rangesBefore = await ranges();
-    for (let i = 0; i < S.readChanges; i++) {
-      const port = 26_000 + i;
-      await client.put(`${prefix}127.0.0.1:${port}`).value(value(service, port));
-      await until(() => arrivals(port).length === consumers);
-    }
-    await sleep(200);
-    const reads = (await ranges()) - rangesBefore;
-    for (const w of workers) await w.stop();
-    return { latencies, reads };
+      return arrivals(port).map((m) => m.at - started);
+    };
+    return { change, stop: async () => Promise.all(workers.map((w) => w.stop())) };
   };
-  const ours = await measure('ours', 'bench-fan', '/rpc/bench-fan:1.0/');
-  const raw = await measure('raw', 'bench-fanraw', '/rpc/bench-fanraw:1.0/');
-  const o = { p50: round(median(ours.latencies)), p99: round(percentile(ours.latencies, 99)) };
-  const r = { p50: round(median(raw.latencies)), p99: round(percentile(raw.latencies, 99)) };
-  record(`one change seen by ${consumers} consumers, ms`, o, r, 'p99 within 2× of raw watch fan-out', o.p99 <= 2 * r.p99, 'ms');
-
+  // Both sides run at once and take turns, round after round (which goes first alternates), so a
+  // busy moment of the machine lands on both; the figure is the median of the per-round p99s.
+  const ours = await side('ours', 'bench-fan');
+  const raw = await side('raw', 'bench-fanraw');
+  const rounds = { ours: [], raw: [] };
+  const all = { ours: [], raw: [] };
+  let port = 25_000;
+  for (let round = 0; round < S.fanRounds; round++) {
+    const order = round % 2 === 0 ? ['ours', 'raw'] : ['raw', 'ours'];
+    for (const name of order) {
+      const latencies = [];
+      for (let i = 0; i < S.changes; i++) latencies.push(...(await (name === 'ours' ? ours : raw).change(port++)));
+      rounds[name].push(percentile(latencies, 99));
+      all[name].push(...latencies);
+    }
+  }
+  const rangesBefore = await ranges();
+  for (let i = 0; i < S.readChanges; i++) await ours.change(26_000 + i);
+  await sleep(200);
+  const reads = (await ranges()) - rangesBefore;
+  await ours.stop();
+  await raw.stop();
+  const o = { p50: round(median(all.ours)), p99: round(median(rounds.ours)) };
+  const r = { p50: round(median(all.raw)), p99: round(median(rounds.raw)) };
+  const spread = (values) => `${round(Math.min(...values))}–${round(Math.max(...values))}`;
+  record(
+    `one change seen by ${consumers} consumers, ms`,
+    o,
+    r,
+    'p99 (median of per-round p99s) within 2× of raw watch fan-out',
+    o.p99 <= 2 * r.p99,
+    'ms',
+    {
+      rounds: S.fanRounds,
+      perRoundP99: { ours: spread(rounds.ours), raw: spread(rounds.raw) },
+    },
+  );
   // The naive baseline sees the changes through its watch, then re-reads: count those reads.
   const naiveWorkers = [];
   for (let w = 0; w < S.workers; w++) {
@@ -158,7 +181,7 @@ export async function fanOut(server, client) {
   const naiveReads = (await ranges()) - before;
   for (const w of naiveWorkers) await w.stop();
   const figure = `range reads when ${consumers} consumers see ${S.readChanges} changes`;
-  record(figure, ours.reads, naiveReads, '0 re-reads from us', ours.reads === 0, 'reads');
+  record(figure, reads, naiveReads, '0 re-reads from us', reads === 0, 'reads');
 }
 
 // 9. Memory per cached instance ---------------------------------------------------------------------

@@ -10,8 +10,8 @@ import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest
 import { USERS_PROTO } from '@app/demo-config';
 import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
-import { log, until } from '../lib/harness.mjs';
-import { compare } from './calls.mjs';
+import { log, pinned, until } from '../lib/harness.mjs';
+import { compare } from '../lib/compare.mjs';
 
 const require = createRequire(import.meta.url);
 const grpc = require('@grpc/grpc-js');
@@ -29,7 +29,11 @@ function userClient(target) {
 // 13. Resolver-backed gRPC client vs a static address list ----------------------------------------
 export async function grpcResolver(server) {
   log('\n[13] gRPC client on registry:///user-grpc:1.0 vs the same client on a static address list — three providers, 16 in flight');
-  const providers = await Promise.all([0, 1, 2].map(async () => DemoProvider.start(server.url, 2, { grpcPort: await freePort() })));
+  await pinned((cpu) => resolverFigure(server, cpu));
+}
+
+async function resolverFigure(server, cpu) {
+  const providers = await Promise.all([0, 1, 2].map(async () => DemoProvider.start(server.url, 2, { grpcPort: await freePort(), cpu })));
   class GrpcBenchModule {}
   Module({
     imports: [RegistryModule.forRoot({ backend: etcd({ hosts: server.url }), host: '127.0.0.1', ttl: 2 }), RegistryGrpcModule.forRoot()],

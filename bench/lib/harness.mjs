@@ -1,6 +1,7 @@
 // What every figure shares: the sizes of this run, the result table, the forked worker, a
 // polling wait, a Nest app on the library, and instance values built with the library's encoder.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import { track } from '../../scripts/lib/pid-ledger.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,8 @@ if (!Number.isInteger(coldReps) || coldReps < 1)
 
 /** Sizes of this run: tiny with `--smoke` (checks the harness runs, not the numbers). */
 export const S = smoke
-  ? { reps: 2, lookupMs: 50, samples: 5, listens: 3, deregs: 3, crashes: 1, counts: [1, 10], windowMs: 2_000, cold: [10, 100], coldReps: 2, coldRuns: 1, workers: 2, perWorker: 2, changes: 4, readChanges: 4, memory: 200 }
-  : { reps: 5, lookupMs: 1_000, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps, coldRuns: 5, workers: 5, perWorker: 10, changes: 20, readChanges: 100, memory: 10_000 }; // prettier-ignore
+  ? { reps: 2, lookupMs: 50, samples: 5, listens: 3, deregs: 3, crashes: 1, counts: [1, 10], windowMs: 2_000, cold: [10, 100], coldReps: 2, coldRuns: 1, workers: 2, perWorker: 2, changes: 2, fanRounds: 2, readChanges: 4, memory: 200 }
+  : { reps: 5, lookupMs: 1_000, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps, coldRuns: 5, workers: 5, perWorker: 10, changes: 10, fanRounds: 7, readChanges: 100, memory: 10_000 }; // prettier-ignore
 
 export const log = (line = '') => process.stdout.write(`${line}\n`);
 export const results = [];
@@ -108,4 +109,28 @@ export async function registryApp(etcdUrl, extra = {}) {
   const app = await NestFactory.createApplicationContext(registryModule(etcdUrl, extra), { logger: ['error'] });
   await app.init();
   return app;
+}
+
+/**
+ * Runs `fn(providerCpu)` with this process (every thread) pinned to CPU 0, so providers started
+ * with `{ cpu: providerCpu }` (the last CPU) never share a core with the client measuring them;
+ * unpinned after. With one CPU or no `taskset`, nothing is pinned and the log says so.
+ * @template T @param {(providerCpu: number | undefined) => Promise<T>} fn @returns {Promise<T>}
+ */
+export async function pinned(fn) {
+  const count = cpus().length;
+  const taskset = (/** @type {string} */ list) =>
+    execFileSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' });
+  try {
+    if (count < 2) throw new Error('one CPU');
+    taskset('0');
+  } catch (error) {
+    log(`  (client and provider not pinned: ${error instanceof Error ? error.message : String(error)})`);
+    return fn(undefined);
+  }
+  try {
+    return await fn(count - 1);
+  } finally {
+    taskset(`0-${count - 1}`);
+  }
 }

@@ -43,12 +43,14 @@ export class DemoProvider {
 
   /**
    * @param {string} etcdUrl @param {number} [ttlSeconds]
-   * @param {{ grpcPort?: number, env?: Record<string, string> }} [options] grpcPort: serve user-grpc on that port (GRPC_PORT); env: more variables (ORDERS_LOG, DRAIN_MS...)
+   * @param {{ grpcPort?: number, env?: Record<string, string>, cpu?: number }} [options] grpcPort: serve user-grpc on that port (GRPC_PORT); env: more variables (ORDERS_LOG, DRAIN_MS...); cpu: pin the process to that CPU (taskset)
    * @returns {Promise<DemoProvider>}
    */
   static async start(etcdUrl, ttlSeconds = 2, options = {}) {
     if (!existsSync(MAIN)) throw new Error('The demo provider is not built: run `npm run build` (npm test does it in pretest).');
-    const child = spawnTracked(process.execPath, [MAIN], {
+    const [command, args] =
+      options.cpu === undefined ? [process.execPath, [MAIN]] : ['taskset', ['-c', String(options.cpu), process.execPath, MAIN]];
+    const child = spawnTracked(command, args, {
       cwd: root,
       env: {
         ...process.env,
