@@ -34,16 +34,17 @@ export class RedisConnection {
 
   constructor(options: ResolvedRedisOptions, requestTimeout: number, endpoint: string) {
     const { url, tls, sentinel, reconnectMaxDelay } = options;
+    const backoff = (attempt: number): number => Math.min(50 * attempt, reconnectMaxDelay);
     const common: RedisOptions = {
       ...(tls ? { tls: { ...tls } } : {}),
       lazyConnect: false,
       enableOfflineQueue: true,
       maxRetriesPerRequest: 0,
       connectTimeout: requestTimeout,
-      retryStrategy: (attempt) => Math.min(50 * attempt, reconnectMaxDelay),
+      retryStrategy: backoff,
       reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     };
-    const redis = sentinel ? new ioredis.Redis(sentinelOptions(url, sentinel, common, reconnectMaxDelay)) : new ioredis.Redis(url, common);
+    const redis = sentinel ? new ioredis.Redis(sentinelOptions(url, sentinel, common, backoff)) : new ioredis.Redis(url, common);
     let settle = (): void => undefined;
     this.checked = new Promise((resolve) => (settle = resolve));
     redis.on('error', (error: Error) => {

@@ -12,13 +12,13 @@ export function sentinelEndpoints(options: ResolvedRedisOptions): string[] {
 /**
  * ioredis options for the master of a Sentinel deployment: the sentinels and the master's name,
  * the data nodes' credentials from `url` (its host is not used), TLS to the sentinels as to the
- * data nodes when `url` is `rediss://`, and the same reconnect pacing for the sentinel lookups. @internal
+ * data nodes when `url` is `rediss://`, and the connection's own reconnect `backoff` for the sentinel lookups. @internal
  */
 export function sentinelOptions(
   url: string,
   sentinel: ResolvedRedisSentinel,
   common: RedisOptions,
-  reconnectMaxDelay: number,
+  backoff: (attempt: number) => number,
 ): RedisOptions {
   const parsed = new URL(url);
   const username = decodeURIComponent(parsed.username);
@@ -34,6 +34,6 @@ export function sentinelOptions(
     ...(sentinel.auth?.username === undefined ? {} : { sentinelUsername: sentinel.auth.username }),
     ...(sentinel.auth === undefined ? {} : { sentinelPassword: sentinel.auth.password }),
     ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
-    sentinelRetryStrategy: (attempt: number) => Math.min(50 * attempt, reconnectMaxDelay),
+    sentinelRetryStrategy: backoff,
   };
 }

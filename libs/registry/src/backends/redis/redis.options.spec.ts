@@ -17,7 +17,7 @@ describe('Redis Sentinel options', () => {
       { host: '::1', port: 26381 },
     ]);
     expect(sentinelEndpoints(options)).toEqual(['sentinel://10.0.0.1:26379,10.0.0.2:26380,[::1]:26381/mymaster']);
-    const ioredis = sentinelOptions(options.url, options.sentinel!, {}, 500);
+    const ioredis = sentinelOptions(options.url, options.sentinel!, {}, (attempt) => attempt);
     expect(ioredis).toMatchObject({
       name: 'mymaster',
       role: 'master',
@@ -26,7 +26,7 @@ describe('Redis Sentinel options', () => {
       sentinelPassword: 'sentinel-secret',
     });
     expect(ioredis.tls).toBeUndefined();
-    expect(sentinelOptions('rediss://x', options.sentinel!, {}, 500)).toMatchObject({
+    expect(sentinelOptions('rediss://x', options.sentinel!, {}, (attempt) => attempt)).toMatchObject({
       enableTLSForSentinelMode: true,
       tls: {},
       sentinelTLS: {},

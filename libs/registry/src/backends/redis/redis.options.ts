@@ -1,4 +1,5 @@
 import { invalidOption, milliseconds } from '../../options/option-rules.js';
+import { FIELD_RULES } from '../../model/index.js';
 import { readPem, type PemSource } from '../pem.js';
 import { redactUrl } from '../../util/redact-url.js';
 import { keysOf, rejectUnknownKeys } from '../../options/unknown-keys.js';
@@ -96,7 +97,7 @@ function sentinelAddress(value: unknown): { host: string; port: number } | undef
     return match ? sentinelAddress({ host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) }) : undefined;
   }
   const { host, port } = (value ?? {}) as { host?: unknown; port?: unknown };
-  const valid = typeof host === 'string' && host !== '' && Number.isInteger(port) && (port as number) > 0 && (port as number) < 65_536;
+  const valid = typeof host === 'string' && host !== '' && FIELD_RULES.servicePort.valid(port);
   return valid ? { host, port: port as number } : undefined;
 }
 
