@@ -1,5 +1,5 @@
 import { MESSAGES } from '../registry.messages.js';
-import { DEFAULTS } from '../registry.constants.js';
+import { noInstancesFor } from './selection.js';
 import { CallFailedError, CallOutcomeUnknownError, NoInstancesError, type CallAttempt } from '../errors/registry.error.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { DiscoveryClient } from './discovery-client.js';
@@ -44,10 +44,7 @@ export function chooseUntried(
  * forced tag) when no instance could be tried, otherwise `CallFailedError` listing every attempt. @internal
  */
 export function callFailure(service: string, choice: ChooseOptions, attempts: readonly CallAttempt[]): Error {
-  const version = choice.version ?? DEFAULTS.serviceVersion;
-  const forcedTag = choice.forceTag ? choice.tag : undefined;
-  if (attempts.length === 0)
-    return new NoInstancesError(MESSAGES.noInstances(service, version, choice.protocol, forcedTag), service, version);
+  if (attempts.length === 0) return noInstancesFor(service, choice);
   return new CallFailedError(MESSAGES.callFailed(service, attempts), service, attempts);
 }
 

@@ -1,4 +1,4 @@
-import { invalidOption, milliseconds } from '../options/option-rules.js';
+import { invalidOption, warmupOption, zoneOption } from '../options/option-rules.js';
 import { TAG_RULE } from '../options/traffic-options.js';
 import { currentRegistryTag, isTag } from '../traffic/registry-tag.js';
 import type { ChooseOptions } from './discovery.interfaces.js';
@@ -16,10 +16,9 @@ export function checkedChoice(
   options: TrafficChoice,
   at: (option: string) => string = (o) => o,
 ): Readonly<ChooseOptions> {
-  const { zone, forceTag } = options;
-  if (zone !== undefined && zone !== null && (typeof zone !== 'string' || zone === ''))
-    invalidOption(at('zone'), zone, 'a non-empty string or null');
-  const warmup = options.warmup === undefined ? undefined : milliseconds(at('warmup'), options.warmup, 0, { allowZero: true });
+  const { forceTag } = options;
+  const zone = options.zone === undefined ? undefined : zoneOption(at('zone'), options.zone);
+  const warmup = options.warmup === undefined ? undefined : warmupOption(at('warmup'), options.warmup);
   if (options.tag !== undefined && !isTag(options.tag)) invalidOption(at('tag'), options.tag, TAG_RULE);
   if (forceTag !== undefined && typeof forceTag !== 'boolean') invalidOption(at('forceTag'), forceTag, 'a boolean');
   const versions = options.versions === undefined ? undefined : checkVersionSplit(at('versions'), options.versions);

@@ -61,13 +61,13 @@ export class OutlierDetector {
 
   /** Whether instance `id` is out now. */
   has(id: string): boolean {
-    return this.size > 0 && (this.states.get(id)?.until ?? 0) > 0;
+    return this.size > 0 && this.out(id);
   }
 
   /** `list` without ejected instances, unless that would leave none (then `list` itself). */
   filter(list: readonly ServiceInstance[]): readonly ServiceInstance[] {
     if (this.size === 0) return list;
-    const kept = list.filter((i) => !((this.states.get(i.id)?.until ?? 0) > 0));
+    const kept = list.filter((i) => !this.out(i.id));
     return kept.length > 0 ? kept : list;
   }
 
@@ -122,9 +122,14 @@ export class OutlierDetector {
     for (const [id, state] of this.states) {
       if (ids.has(id)) continue;
       if (state.until > 0) this.ejected--;
-      this.states.delete(id); // gone from the registry: no return to announce
-      this.back = this.back.filter((b) => b !== id);
+      this.states.delete(id);
     }
+    this.back = this.back.filter((id) => ids.has(id)); // gone from the registry: no return to announce
+  }
+
+  /** Whether `id` is out, as of the last expiry. */
+  private out(id: string): boolean {
+    return (this.states.get(id)?.until ?? 0) > 0;
   }
 
   private eject(state: State, reason: EjectionReason): Ejection {

@@ -1,4 +1,5 @@
 import { MESSAGES } from '../registry.messages.js';
+import { DEFAULTS } from '../registry.constants.js';
 import { NoInstancesError, RegistryOptionsError } from '../errors/registry.error.js';
 import type { BackendEntry } from '../backends/registry-backend.js';
 import { parseServiceKeyOf, type ServiceInstance } from '../model/index.js';
@@ -29,6 +30,13 @@ export function zoneOf(options: ChooseOptions | undefined, defaults: { readonly 
 /** The slow start of a choice: the call's `warmup`, else the module's (0: none). @internal */
 export function warmupOf(options: ChooseOptions | undefined, defaults: { readonly warmup?: number }): number {
   return options?.warmup ?? defaults.warmup ?? 0;
+}
+
+/** The `NoInstancesError` of a choice: service, version, protocol, and the tag when it was forced. @internal */
+export function noInstancesFor(service: string, options: ChooseOptions): NoInstancesError {
+  const version = options.version ?? DEFAULTS.serviceVersion;
+  const forcedTag = options.forceTag ? options.tag : undefined;
+  return new NoInstancesError(MESSAGES.noInstances(service, version, options.protocol, forcedTag), service, version);
 }
 
 /** The `UP` instances of a loaded entry a call may go to before health, zones and slow start: by group, protocol and tag. @internal */
@@ -64,13 +72,7 @@ export function chooseInstance(entry: ServiceCacheEntry, options: ChooseOptions,
   let candidates = options.exclude?.size ? matching.filter((i) => !options.exclude!.has(i.id)) : matching;
   if (zone !== null) candidates = preferZone(up, candidates, zone);
   if (warmup > 0) candidates = applyWarmup(candidates, warmup, coarseNow());
-  if (candidates.length === 0) {
-    throw new NoInstancesError(
-      MESSAGES.noInstances(entry.serviceName, entry.serviceVersion, options.protocol, options.forceTag ? options.tag : undefined),
-      entry.serviceName,
-      entry.serviceVersion,
-    );
-  }
+  if (candidates.length === 0) throw noInstancesFor(entry.serviceName, { ...options, version: entry.serviceVersion });
   const strategy = options.strategy ?? 'round-robin';
   if (!isStrategy(strategy)) throw new RegistryOptionsError(MESSAGES.unknownStrategy(strategy, STRATEGIES), 'strategy', strategy);
   if (strategy === 'consistent-hash' && typeof options.key !== 'string') {

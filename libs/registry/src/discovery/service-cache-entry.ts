@@ -4,7 +4,7 @@ import type { BackendEntry, WatchEvent } from '../backends/registry-backend.js';
 import { PrefixSync, type Relist } from '../backends/prefix-sync.js';
 import type { ServiceInstance } from '../model/index.js';
 import type { EntryContext, EntryPhase, EntryStatus } from './entry-context.js';
-import { OutlierDetector, type Ejection } from './outlier-detector.js';
+import { EntryOutliers, type CallOutcome } from './entry-outliers.js';
 import { firstRead, type FirstRead } from './first-read.js';
 import { EntryHealth } from './entry-health.js';
 import { InstanceSet, type InstanceChange } from './instance-set.js';
@@ -22,9 +22,8 @@ import { endsAnOutage } from '../metrics/registry-metrics.js';
 export class ServiceCacheEntry {
   /** Round-robin cursor, consistent-hash ring, p2c loads. */
   readonly balancer = newBalancerState();
-  /** Ejections by connection failures and by failed calls in a row; the timer announces their ends. */
-  readonly outliers: OutlierDetector;
-  private returnTimer: NodeJS.Timeout | undefined;
+  /** Ejections by connection failures and by failed calls in a row, announced as events. */
+  readonly outliers: EntryOutliers;
   private readonly instances: InstanceSet;
   private readonly changes = new Subject<void>();
   /** Emits after every change of the instance set. */
@@ -53,7 +52,12 @@ export class ServiceCacheEntry {
       onConnectionChange: (connected, error) => this.health.connection(connected, connected ? undefined : (error ?? 'disconnected')),
       onResync: () => this.health.connection(false),
     });
-    this.outliers = new OutlierDetector(context.outlierPolicy);
+    this.outliers = new EntryOutliers(
+      context.outlierPolicy,
+      this.ref,
+      () => this.instances.all,
+      (event) => context.emit(event),
+    );
     this.instances = new InstanceSet({ namespace: context.namespace, ...this.ref }, (key, reason) =>
       context.warn(MESSAGES.malformedValue(key, reason)),
     );
@@ -113,19 +117,16 @@ export class ServiceCacheEntry {
    * reply: ejected at once, and the service re-read), `failed` (counts toward the streak that
    * ejects) or `succeeded`. Emits `ejected`, then `returned` when the ejection ends.
    */
-  outcome(instance: ServiceInstance, outcome: 'succeeded' | 'failed' | 'connection'): void {
+  outcome(instance: ServiceInstance, outcome: CallOutcome): void {
     if (this.phase === 'closed') return;
-    if (outcome === 'succeeded') return this.outliers.succeeded(instance.id);
-    const ejection =
-      outcome === 'connection' ? this.outliers.connectionFailed(instance.id) : this.outliers.failed(instance.id, this.up.length);
-    if (ejection) this.ejected(instance, ejection);
+    this.outliers.report(instance, outcome, this.up.length);
     if (outcome === 'connection' && this.sync.phase === 'watching')
       this.sync.relist({ reason: 'requested', detail: 'a failure was reported' });
   }
 
   async close(): Promise<void> {
     this.phase = 'closed';
-    clearTimeout(this.returnTimer);
+    this.outliers.close();
     this.changes.complete();
     await this.sync.close();
   }
@@ -168,24 +169,6 @@ export class ServiceCacheEntry {
   private apply(entries: readonly BackendEntry[], emit: boolean): void {
     const changed = this.instances.replace(entries, emit ? this.emitChange : undefined);
     if (changed || !this.hasData) this.commit();
-  }
-
-  private ejected(instance: ServiceInstance, ejection: Ejection): void {
-    this.announceReturns(false); // an ended ejection the clock noticed before its timer (maybe this instance's) comes first
-    this.context.emit({ type: 'ejected', ...this.ref, instance, ...ejection });
-    this.announceReturns();
-  }
-
-  /** Emits `returned` for every ejection that has ended; then (`next`) waits for the next one to end. */
-  private announceReturns(next = true): void {
-    for (const id of this.outliers.returns()) {
-      const back = this.instances.all.find((i) => i.id === id);
-      if (back) this.context.emit({ type: 'returned', ...this.ref, instance: back });
-    }
-    if (!next) return;
-    clearTimeout(this.returnTimer);
-    const wait = this.outliers.nextReturnIn();
-    this.returnTimer = wait === undefined || this.phase === 'closed' ? undefined : setTimeout(() => this.announceReturns(), wait).unref();
   }
 
   private readonly emitChange = (change: InstanceChange): void => this.context.emit({ ...change, ...this.ref });

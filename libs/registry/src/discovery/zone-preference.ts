@@ -22,6 +22,11 @@ function localOf(list: readonly ServiceInstance[], zone: string): readonly Servi
 /** Envoy's overprovisioning factor: a zone with at least 1 / 1.4 ≈ 71 % of its instances healthy keeps all its traffic. @internal */
 export const OVERPROVISIONING = 1.4;
 
+/** The share of calls a zone keeps with `healthy` of its `total` instances healthy: `min(1, 1.4 × healthy / total)`. @internal */
+export function zoneShare(healthy: number, total: number): number {
+  return Math.min(1, (OVERPROVISIONING * healthy) / total);
+}
+
 /**
  * Which of `candidates` a call from `zone` may go to, by Envoy's locality rule reduced to two
  * priorities (this zone, then every other one): this zone takes `min(1, 1.4 × healthy / total)` of
@@ -46,7 +51,7 @@ export function preferZone(
   if (local === 0 || local === candidates.length) return candidates;
   let total = 0;
   for (const instance of up) if (instance.zone === zone) total++;
-  const share = Math.min(1, (OVERPROVISIONING * local) / Math.max(total, local));
+  const share = zoneShare(local, Math.max(total, local));
   const stay = random() < share;
   return candidates.filter((instance) => (instance.zone === zone) === stay);
 }

@@ -1,5 +1,5 @@
 import type { ChannelOptions, connectivityState as ConnectivityStates, experimental } from '@grpc/grpc-js';
-import { OVERPROVISIONING } from '../discovery/zone-preference.js';
+import { zoneShare } from '../discovery/zone-preference.js';
 
 type ConnectivityState = (typeof ConnectivityStates)[keyof typeof ConnectivityStates];
 
@@ -96,6 +96,7 @@ export function registerZonePolicy(grpc: GrpcBalancerApi): void {
         return this.local.handler.updateAddressList(endpoints, roundRobin, options, note);
       }
       this.localAddresses = new Set(inZone.map(key));
+      for (const address of this.localStates.keys()) if (!this.localAddresses.has(address)) this.localStates.delete(address); // left the zone
       const others = endpoints.value.filter((e) => !this.localAddresses.has(key(e)));
       this.local.handler.updateAddressList(x.statusOrFromValue(inZone), roundRobin, options, note);
       this.remote.handler.updateAddressList(x.statusOrFromValue(others), roundRobin, options, note);
@@ -161,7 +162,7 @@ export function registerZonePolicy(grpc: GrpcBalancerApi): void {
       if (local.state !== STATE.READY) return this.helper.updateState(remote.state, pickerOf(remote), remote.error);
       let ready = 0;
       for (const address of this.localAddresses) if (this.localStates.get(address) === STATE.READY) ready++;
-      const share = Math.min(1, (OVERPROVISIONING * Math.max(ready, 1)) / this.localAddresses.size);
+      const share = zoneShare(Math.max(ready, 1), this.localAddresses.size);
       const [near, far] = [pickerOf(local), pickerOf(remote)];
       this.helper.updateState(STATE.READY, { pick: (args) => (Math.random() < share ? near : far).pick(args) }, null);
     }

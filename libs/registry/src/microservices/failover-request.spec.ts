@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { WritePacket } from '@nestjs/microservices';
 import { createServiceInstance, type ServiceInstance } from '../model/index.js';
-import { failoverRequest, type FailoverHost } from './failover-request.js';
+import { failoverRequest, isServerFault, type FailoverHost } from './failover-request.js';
 import type { InstanceConnection } from './tcp-connection-pool.js';
 
 // failoverRequest's logic with a scripted host: which instance refuses, which answers how.
@@ -78,5 +78,14 @@ describe('failoverRequest', () => {
     expect(reply.err).toMatchObject({ code: 'CALL_OUTCOME_UNKNOWN', message: 'lost on 1' });
     expect(failedAttempts).toBe(0);
     expect(ejected).toEqual([1]);
+  });
+});
+
+describe('isServerFault', () => {
+  it("is Nest's answer to an unhandled exception in a TCP handler, not a deliberate RpcException", () => {
+    expect(isServerFault({ status: 'error', message: 'Internal server error' })).toBe(true);
+    expect(isServerFault({ status: 'error', message: 'user 7 not found' })).toBe(false);
+    expect(isServerFault('Internal server error')).toBe(false);
+    expect(isServerFault(null)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { ReadPacket, WritePacket } from '@nestjs/microservices';
+import { MESSAGES as NEST_MESSAGES } from '@nestjs/core/internal';
 import type { CallAttempt } from '../errors/registry.error.js';
 import { attemptOf } from '../discovery/call-attempts.js';
 import type { ServiceInstance } from '../model/index.js';
@@ -33,7 +34,9 @@ const NONE_TRIED: ReadonlySet<string> = new Set();
 /** Whether an error reply is Nest's answer to an unhandled exception in the handler (the 500 of its TCP transport). @internal */
 export function isServerFault(error: unknown): boolean {
   const reply = error as { status?: unknown; message?: unknown } | null;
-  return typeof reply === 'object' && reply !== null && reply.status === 'error' && reply.message === 'Internal server error';
+  return (
+    typeof reply === 'object' && reply !== null && reply.status === 'error' && reply.message === NEST_MESSAGES.UNKNOWN_EXCEPTION_MESSAGE
+  );
 }
 
 /**

@@ -31,6 +31,18 @@ export function retriesOption(option: string, value: unknown, fallback: number):
   return value as number;
 }
 
+/** A zone option: `null` (none) or a non-empty printable string of at most 128 characters. @internal */
+export function zoneOption(option: string, value: unknown): string | null {
+  if (value !== null && (!FIELD_RULES.zone.valid(value) || value === ''))
+    invalidOption(option, value, 'a non-empty printable string of at most 128 characters');
+  return value as string | null;
+}
+
+/** A slow-start option: a whole number of milliseconds ≥ 0 (0: none). @internal */
+export function warmupOption(option: string, value: unknown): number {
+  return milliseconds(option, value, 0, { allowZero: true, integer: true });
+}
+
 /** A port option: the instance field's rule (an integer in 1..65535). @internal */
 export function portOption(option: string, value: unknown): number {
   if (!FIELD_RULES.servicePort.valid(value)) invalidOption(option, value, FIELD_RULES.servicePort.rule);

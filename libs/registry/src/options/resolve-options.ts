@@ -1,12 +1,12 @@
 import { networkInterfaces } from 'node:os';
 import { DEFAULTS } from '../registry.constants.js';
 import { MESSAGES } from '../registry.messages.js';
-import { FIELD_RULES, isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
+import { isValidHost, isValidName, NAME_RULE_TEXT } from '../model/index.js';
 import { resolveOutlierDetection, resolveTags } from './traffic-options.js';
 import { resolveHealthGate } from '../health-gate/health-gate.options.js';
 import type { RegistryModuleOptions, ResolvedRegistryOptions } from '../interfaces/registry-module-options.interface.js';
 import { keysOf, rejectUnknownKeys } from './unknown-keys.js';
-import { invalidOption, milliseconds, portOption } from './option-rules.js';
+import { invalidOption, milliseconds, portOption, warmupOption, zoneOption } from './option-rules.js';
 
 /** First non-internal IPv4 address of this machine, or `undefined`. @internal */
 export function firstExternalIPv4(): string | undefined {
@@ -82,9 +82,7 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
 
   const port = input.port;
   if (port !== undefined) portOption('port', port);
-  const zone = input.zone ?? null;
-  if (zone !== null && (!FIELD_RULES.zone.valid(zone) || zone === ''))
-    invalidOption('zone', zone, 'a non-empty printable string of at most 128 characters');
+  const zone = zoneOption('zone', input.zone ?? null);
 
   if (input.failFast !== undefined && typeof input.failFast !== 'boolean') invalidOption('failFast', input.failFast, 'true or false');
   if (input.snapshotFile !== undefined && (typeof input.snapshotFile !== 'string' || input.snapshotFile.trim() === '')) {
@@ -106,7 +104,7 @@ export function resolveRegistryOptions(input: RegistryModuleOptions = {}): Resol
     host,
     hostIsFallback,
     zone,
-    warmup: milliseconds('warmup', input.warmup, 0, { allowZero: true, integer: true }),
+    warmup: warmupOption('warmup', input.warmup),
     port,
     requestTimeout,
     shutdownTimeout: milliseconds('shutdownTimeout', input.shutdownTimeout, DEFAULTS.shutdownTimeout),
