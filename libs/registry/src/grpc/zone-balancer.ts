@@ -50,7 +50,7 @@ class ZonePreferenceConfig implements experimental.TypedLoadBalancingConfig {
  * with two priorities, like `preferZone` for the other clients. The resolver marks which addresses
  * are in the consumer's zone; each priority is a `round_robin` child, so the other zones' channels
  * are connected and ready to take calls at once. A call goes to this zone with probability
- * `min(1, 1.4 × ready / total)` of its addresses (connected subchannels), otherwise to the others;
+ * `min(1, 1.4 × healthy / total)` of its addresses (healthy: not failed to connect), otherwise to the others;
  * to whichever priority is ready when only one is, except that calls wait up to
  * `ZONE_FAILOVER_MS` for the zone's first connections (gRPC's priority failover timer) unless they
  * fail. Without marked addresses (no zone), or when every address is in one priority: one
@@ -160,9 +160,10 @@ export function registerZonePolicy(grpc: GrpcBalancerApi): void {
       if (!this.split || remote.state !== STATE.READY || this.awaitingZone())
         return this.helper.updateState(local.state, pickerOf(local), local.error);
       if (local.state !== STATE.READY) return this.helper.updateState(remote.state, pickerOf(remote), remote.error);
-      let ready = 0;
-      for (const address of this.localAddresses) if (this.localStates.get(address) === STATE.READY) ready++;
-      const share = zoneShare(Math.max(ready, 1), this.localAddresses.size);
+      // Healthy: every zone address but those whose connection failed (one still connecting is not unhealthy).
+      let healthy = 0;
+      for (const address of this.localAddresses) if (this.localStates.get(address) !== STATE.TRANSIENT_FAILURE) healthy++;
+      const share = zoneShare(Math.max(healthy, 1), this.localAddresses.size);
       const [near, far] = [pickerOf(local), pickerOf(remote)];
       this.helper.updateState(STATE.READY, { pick: (args) => (Math.random() < share ? near : far).pick(args) }, null);
     }
