@@ -129,7 +129,7 @@ export class DiscoveryClient {
    */
   track(instance: ServiceInstance): TrackedCall {
     const entry = this.entry(instance.serviceName, instance.serviceVersion);
-    return entry.balancer.loads.start(instance, (failed) => entry.outcome(instance, failed ? 'failed' : 'succeeded'));
+    return entry.balancer.loads.start(instance, entry.callEnded);
   }
 
   /** A connection to `instance` failed before any reply: it is ejected at once (`ejected` event) and its service re-read. */

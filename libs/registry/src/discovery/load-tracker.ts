@@ -8,7 +8,8 @@ export const FAILURE_PENALTY_MS = 1_000;
 /** Added to every latency estimate, so an unobserved instance (estimate 0) still costs by its in-flight calls. */
 const BASE_COST_MS = 1;
 
-interface Load {
+/** @internal */
+export interface Load {
   inflight: number;
   /** Peak-EWMA latency, milliseconds. */
   ewma: number;
@@ -22,6 +23,37 @@ export interface TrackedCall {
   succeeded(): void;
   /** The call failed: counts as a latency of at least `FAILURE_PENALTY_MS`. */
   failed(): void;
+}
+
+/** Told once how a call to `instance` ended. @internal */
+export type CallEnded = (instance: ServiceInstance, failed: boolean) => void;
+
+/** One call in flight: a class, not closures, as there is one per call on the hot path. */
+class StartedCall implements TrackedCall {
+  private done = false;
+
+  constructor(
+    private readonly tracker: LoadTracker,
+    private readonly load: Load,
+    private readonly instance: ServiceInstance,
+    private readonly started: number,
+    private readonly ended: CallEnded | undefined,
+  ) {}
+
+  succeeded(): void {
+    this.end(false);
+  }
+
+  failed(): void {
+    this.end(true);
+  }
+
+  private end(failed: boolean): void {
+    if (this.done) return;
+    this.done = true;
+    this.tracker.end(this.load, this.started, failed);
+    this.ended?.(this.instance, failed);
+  }
 }
 
 /**
@@ -48,20 +80,17 @@ export class LoadTracker {
   }
 
   /** Marks a call to `instance` as started; the returned handle reports how it ended (also to `ended`, once). */
-  start(instance: ServiceInstance, ended?: (failed: boolean) => void): TrackedCall {
+  start(instance: ServiceInstance, ended?: CallEnded): TrackedCall {
     const load = this.load(instance.id);
     load.inflight++;
-    const started = this.clock();
-    let done = false;
-    const end = (failed: boolean): void => {
-      if (done) return;
-      done = true;
-      load.inflight--;
-      const latency = this.clock() - started;
-      this.observe(load, failed ? Math.max(latency, FAILURE_PENALTY_MS) : latency);
-      ended?.(failed);
-    };
-    return { succeeded: () => end(false), failed: () => end(true) };
+    return new StartedCall(this, load, instance, this.clock(), ended);
+  }
+
+  /** Ends one call started with {@link start}: `latency` milliseconds (a failure counts as at least `FAILURE_PENALTY_MS`). @internal */
+  end(load: Load, started: number, failed: boolean): void {
+    load.inflight--;
+    const latency = this.clock() - started;
+    this.observe(load, failed ? Math.max(latency, FAILURE_PENALTY_MS) : latency);
   }
 
   /** The cost of sending one more call to `instance`: (latency estimate + 1 ms) × (calls in flight + 1), as of `now`. */
@@ -129,7 +158,9 @@ export class LoadTracker {
 
   private observe(load: Load, latency: number): void {
     const now = this.ageClock();
-    const weight = Math.exp(-Math.max(0, now - load.at) / EWMA_DECAY_MS);
+    const age = Math.max(0, now - load.at);
+    // Within 50 ms, 1 - age/decay is e^(-age/decay) to 1.3e-5 (the common case under load: exp() costs more than the rest).
+    const weight = age < 50 ? 1 - age / EWMA_DECAY_MS : Math.exp(-age / EWMA_DECAY_MS);
     load.ewma = latency > load.ewma ? latency : load.ewma * weight + latency * (1 - weight);
     load.at = now;
   }

@@ -124,6 +124,9 @@ export class ServiceCacheEntry {
       this.sync.relist({ reason: 'requested', detail: 'a failure was reported' });
   }
 
+  /** {@link outcome} of a call tracked by the balancer: one function per entry, not one per call. */
+  readonly callEnded = (instance: ServiceInstance, failed: boolean): void => this.outcome(instance, failed ? 'failed' : 'succeeded');
+
   async close(): Promise<void> {
     this.phase = 'closed';
     this.outliers.close();

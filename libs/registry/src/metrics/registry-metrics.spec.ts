@@ -21,6 +21,14 @@ describe('outcomeOf (bounded label values)', () => {
   });
 });
 
+describe('RegistryMetrics without an SDK', () => {
+  it('knows it records nothing, so the clients skip timing each call', () => {
+    const registry = new RegistryMetrics();
+    expect(registry.recording).toBe(false);
+    expect(() => registry.startCall('user-service', 'tcp')('ok')).not.toThrow();
+  });
+});
+
 describe('RegistryMetrics with an SDK registered', () => {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const scrape = async () => new PrometheusSerializer().serialize((await exporter.collect()).resourceMetrics);
@@ -34,6 +42,7 @@ describe('RegistryMetrics with an SDK registered', () => {
 
   it('exports the documented Prometheus names with bounded labels', async () => {
     const registry = new RegistryMetrics();
+    expect(registry.recording).toBe(true);
     registry.renewal('renewed', 0.004);
     registry.repair('key_deleted', 1);
     registry.repair('lease_lost', 0);

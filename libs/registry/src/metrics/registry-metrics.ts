@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { ResyncReason } from '../backends/registry-backend.js';
 import type { DiscoveryEvent } from '../discovery/discovery-event.js';
-import { metrics, type Attributes, type Counter, type Histogram, type Meter, type ObservableGauge } from '@opentelemetry/api';
+import {
+  createNoopMeter,
+  metrics,
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type ObservableGauge,
+} from '@opentelemetry/api';
 
 /** Renewal outcomes (`registry_renewals_total{outcome}`). @publicApi */
 export type RenewalOutcome = 'renewed' | 'lost' | 'failed';
@@ -14,6 +22,10 @@ export type { ResyncReason } from '../backends/registry-backend.js';
 
 /** Seconds buckets for call and renewal latencies (1 ms .. 5 s). */
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** The class of the API's no-op meter, which `metrics.getMeter()` returns while no SDK is registered. */
+const NOOP_METER_CLASS = createNoopMeter().constructor;
+const ignoreOutcome = (): void => undefined;
 
 /**
  * Outcome of a client call that ended with `error` (`undefined` when it succeeded): no instance,
@@ -43,6 +55,11 @@ export const endsAnOutage = (reason: string): boolean => reason === 'reconnected
 @Injectable()
 export class RegistryMetrics {
   private readonly meter: Meter = metrics.getMeter('nest-service-registry');
+  /**
+   * Whether an SDK meter provider was registered before this was created. The API hands out the
+   * same no-op meter forever otherwise (no proxy, unlike traces), so per-call timing is skipped.
+   */
+  readonly recording: boolean = this.meter.constructor !== NOOP_METER_CLASS;
   private readonly renewals: Counter = this.counter('registry_renewals', 'Lease renewals by outcome');
   private readonly renewalDuration: Histogram = this.seconds('registry_renewal_duration_seconds', 'Duration of one lease renewal');
   private readonly losses: Counter = this.counter(
@@ -90,6 +107,7 @@ export class RegistryMetrics {
 
   /** Starts timing one client call; the returned function records it once, with its outcome. */
   startCall(service: string, protocol: string): (outcome: ClientOutcome) => void {
+    if (!this.recording) return ignoreOutcome;
     const started = performance.now();
     let recorded = false;
     return (outcome) => {

@@ -12,6 +12,7 @@ function host(behaviours: Behaviour[], retries = 2) {
   const ejected: number[] = [];
   const connection = (instance: ServiceInstance, behaviour: Behaviour) =>
     ({
+      settled: () => undefined,
       request: (_packet: unknown, reply: (packet: WritePacket) => void) => {
         queueMicrotask(() => {
           if (behaviour === 'answer') reply({ response: instance.servicePort, isDisposed: true });

@@ -54,65 +54,126 @@ export function failoverRequest(
   packet: ReadPacket,
   callback: (packet: WritePacket, failedAttempts: number) => void,
 ): () => void {
-  const attempts: CallAttempt[] = [];
-  let teardown: (() => void) | undefined;
-  let cancelled = false;
-  let sent = 0; // attempts whose request was handed to a connection
+  const call = new FailoverCall(host, packet, callback);
+  call.attempt();
+  return () => call.cancel();
+}
 
-  const fail = (instance: ServiceInstance, tracked: TrackedCall, error: unknown): void => {
-    tracked.failed();
-    host.eject(instance);
-    attempts.push(attemptOf(instance, error));
-    if (cancelled) return;
-    if (attempts.length > host.retries) callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
-    else attempt();
-  };
+/** One call and its attempts (classes, not closures: there is one per call on the hot path). */
+class FailoverCall {
+  /** Attempts that failed so far (a success or an answer ends the call). */
+  readonly attempts: CallAttempt[] = [];
+  cancelled = false;
+  /** Attempts whose request was handed to a connection. */
+  sent = 0;
+  /** The attempt whose request is out, torn down when the caller unsubscribes. */
+  current: Attempt | undefined;
 
-  const attempt = (): void => {
+  constructor(
+    readonly host: FailoverHost,
+    readonly packet: ReadPacket,
+    readonly callback: (packet: WritePacket, failedAttempts: number) => void,
+  ) {}
+
+  attempt(): void {
+    const { host, attempts } = this;
     let instance: ServiceInstance | undefined;
     try {
-      // Every instance tried before failed (a success or an answer ends the call): exclude those.
+      // Every instance tried before failed: exclude those.
       instance = host.choose(attempts.length === 0 ? NONE_TRIED : new Set(attempts.map((a) => a.instanceId)));
     } catch (error) {
-      return callback({ err: error, isDisposed: true }, attempts.length); // e.g. the discovery client was closed
+      return this.callback({ err: error, isDisposed: true }, attempts.length); // e.g. the discovery client was closed
     }
-    if (!instance) return callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
-    const tracked = host.track(instance);
-    const send = (connection: InstanceConnection): void => {
-      if (cancelled) return tracked.succeeded();
-      let written = false;
-      const attemptNo = ++sent;
-      const stop = connection.request(packet, (reply) => {
-        const error: unknown = reply.err;
-        if (error === undefined || error === null) {
-          if (reply.isDisposed) tracked.succeeded();
-          return callback(reply, attempts.length);
-        }
-        const lost = isConnectionLoss(error);
-        if (!written || (lost && host.idempotent(packet.pattern))) return fail(instance, tracked, error);
-        if (lost) {
-          tracked.failed();
-          host.eject(instance);
-          return callback({ err: host.unknownOutcome(instance, error), isDisposed: true }, attempts.length);
-        }
-        // The instance answered with an error: its fault (an unhandled exception, Nest's "Internal
-        // server error": counts toward outlier detection) or a deliberate RpcException (an answer).
-        if (isServerFault(error)) tracked.failed();
-        else tracked.succeeded();
-        callback({ err: error, isDisposed: true }, attempts.length);
-      });
-      // A request that failed inside request() has already started the next attempt: keep its teardown.
-      if (attemptNo === sent) teardown = stop;
-      written = true;
-    };
+    if (!instance) return this.callback({ err: host.failure(attempts), isDisposed: true }, attempts.length);
+    const attempt = new Attempt(this, instance, host.track(instance));
     const connected = host.ready(instance);
-    if (connected) send(connected);
-    else host.connect(instance).then(send, (error: unknown) => fail(instance, tracked, error));
-  };
+    if (connected) attempt.send(connected);
+    else
+      host.connect(instance).then(
+        (connection) => attempt.send(connection),
+        (error: unknown) => this.fail(attempt, error),
+      );
+  }
 
-  attempt();
-  return () => {
-    cancelled = true;
-    teardown?.();
-  };
+  /** `attempt` failed at the transport level: eject its instance, then try another one or end. */
+  fail(attempt: Attempt, error: unknown): void {
+    attempt.tracked.failed();
+    this.host.eject(attempt.instance);
+    this.attempts.push(attemptOf(attempt.instance, error));
+    if (this.cancelled) return;
+    if (this.attempts.length > this.host.retries)
+      this.callback({ err: this.host.failure(this.attempts), isDisposed: true }, this.attempts.length);
+    else this.attempt();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.current?.cancel();
+  }
+}
+
+/** One attempt of a {@link FailoverCall} on one instance. */
+class Attempt {
+  private connection: InstanceConnection | undefined;
+  private stop: (() => void) | undefined;
+  private written = false;
+  /** Counted as pending on its connection until its final answer or its teardown. */
+  private open = false;
+
+  constructor(
+    private readonly call: FailoverCall,
+    readonly instance: ServiceInstance,
+    readonly tracked: TrackedCall,
+  ) {}
+
+  send(connection: InstanceConnection): void {
+    const { call } = this;
+    if (call.cancelled) return this.tracked.succeeded();
+    this.connection = connection;
+    this.open = true;
+    const attemptNo = ++call.sent;
+    this.stop = connection.request(call.packet, (reply) => this.reply(reply));
+    // A request that failed inside request() has already started the next attempt: that one is current.
+    if (attemptNo === call.sent) call.current = this;
+    this.written = true;
+  }
+
+  cancel(): void {
+    this.stop?.();
+    this.settle();
+  }
+
+  private reply(reply: WritePacket): void {
+    const error: unknown = reply.err;
+    const final = reply.isDisposed || (error !== undefined && error !== null);
+    this.handle(reply, error);
+    // After the caller got its answer and Nest forgot the call (a retiring connection closes in a later turn).
+    if (final) this.settle();
+  }
+
+  private handle(reply: WritePacket, error: unknown): void {
+    const { call, instance, tracked } = this;
+    if (error === undefined || error === null) {
+      if (reply.isDisposed) tracked.succeeded();
+      return call.callback(reply, call.attempts.length);
+    }
+    const lost = isConnectionLoss(error);
+    if (!this.written || (lost && call.host.idempotent(call.packet.pattern))) return call.fail(this, error);
+    if (lost) {
+      tracked.failed();
+      call.host.eject(instance);
+      return call.callback({ err: call.host.unknownOutcome(instance, error), isDisposed: true }, call.attempts.length);
+    }
+    // The instance answered with an error: its fault (an unhandled exception, Nest's "Internal
+    // server error": counts toward outlier detection) or a deliberate RpcException (an answer).
+    if (isServerFault(error)) tracked.failed();
+    else tracked.succeeded();
+    call.callback({ err: error, isDisposed: true }, call.attempts.length);
+  }
+
+  private settle(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.connection!.settled();
+  }
 }

@@ -35,31 +35,25 @@ export class InstanceConnection extends ClientTCP {
     super.handleClose();
   }
 
-  /** Requests sent on this connection that have not answered yet. */
+  /** Requests sent on this connection that have not settled yet. */
   private pending = 0;
   private onIdle: (() => void) | undefined;
 
-  /** Sends one request packet; `callback` gets the answer(s). Returns the teardown. Counted until it answers or is torn down. */
+  /**
+   * Sends one request packet; `callback` gets the answer(s). Returns Nest's teardown. The request
+   * counts as pending until the caller calls {@link settled} once for it: after its final answer
+   * (once Nest forgot the call: closing a retiring connection inside Nest's answer handling would
+   * fail this very call again with "Connection closed") or after its teardown.
+   */
   request(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     this.pending++;
-    let open = true;
-    // Counted down after the caller got its answer and Nest forgot the call, and a retiring
-    // connection closed in a later turn: a close inside Nest's answer handling would fail this very
-    // call again with "Connection closed".
-    const settle = (): void => {
-      if (!open) return;
-      open = false;
-      const onIdle = this.onIdle;
-      if (--this.pending === 0 && onIdle) setImmediate(onIdle);
-    };
-    const teardown = this.publish(packet, (reply) => {
-      callback(reply);
-      if (reply.isDisposed || (reply.err !== undefined && reply.err !== null)) settle();
-    });
-    return () => {
-      teardown();
-      settle();
-    };
+    return this.publish(packet, callback);
+  }
+
+  /** One request sent with {@link request} is over; the last one lets a retiring connection close, in a later turn. */
+  settled(): void {
+    const onIdle = this.onIdle;
+    if (--this.pending === 0 && onIdle) setImmediate(onIdle);
   }
 
   /** Runs `then` once no request is pending on this connection: now, when none is. */
