@@ -38,7 +38,8 @@ export async function requestsPerMinute(server, client) {
   log(
     `\n[5] etcd requests/min to keep N instances of one process registered (TTL 10 s, ${S.windowMs / 1000} s windows, from etcd /metrics)`,
   );
-  const requests = () => server.counter('grpc_server_started_total');
+  // Requests as etcd receives them: a unary call is one message, and so is each keep-alive on the stream a process keeps open.
+  const requests = () => server.counter('grpc_server_msg_received_total');
   const perMinute = (delta) => round((delta * 60_000) / S.windowMs, 0);
   const ours = {};
   const baseline = {};

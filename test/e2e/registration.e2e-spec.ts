@@ -96,13 +96,16 @@ describe('registration on etcd', () => {
     expect(JSON.parse(found.find((e) => e.key.includes('order'))!.value).metadata).toEqual({ team: 'orders' });
   });
 
-  it('keeps the keys through several TTLs with one keep-alive per renewal and no new lease', async () => {
+  it('keeps the keys through several TTLs with one keep-alive per renewal, on one stream, and no new lease', async () => {
     const app = await track(startProvider(testOptions(suite.server.url, { ttl: 2 })));
     const registry = app.get(ServiceRegistry);
     await eventually(() => expect(registry.status().state).toBe('alive'));
     const lease = registry.status().leaseId;
+    await eventually(() => expect(registry.status().renewals).toBeGreaterThan(0)); // the first renewal opened the stream
     const renewalsBefore = registry.status().renewals;
-    const keepAlivesBefore = await suite.server.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"');
+    const keepAlive = 'grpc_method="LeaseKeepAlive"';
+    const keepAlivesBefore = await suite.server.counter('grpc_server_msg_received_total', keepAlive);
+    const streamsBefore = await suite.server.counter('grpc_server_started_total', keepAlive);
     // Three TTLs and nine renewals (one every ~667 ms), however long a loaded machine takes for them.
     const until = Date.now() + 3 * 2_000;
     const deadline = Date.now() + 30_000;
@@ -112,9 +115,11 @@ describe('registration on etcd', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     const renewals = registry.status().renewals - renewalsBefore;
-    const keepAlives = (await suite.server.counter('grpc_server_started_total', 'grpc_method="LeaseKeepAlive"')) - keepAlivesBefore;
+    const keepAlives = (await suite.server.counter('grpc_server_msg_received_total', keepAlive)) - keepAlivesBefore;
     expect(keepAlives).toBeGreaterThanOrEqual(renewals);
     expect(keepAlives).toBeLessThanOrEqual(renewals + 1); // one in flight at most
+    // All on the one stream the backend keeps open (opened by the first renewal, before the window).
+    expect((await suite.server.counter('grpc_server_started_total', keepAlive)) - streamsBefore).toBe(0);
     expect(registry.status()).toMatchObject({ leaseId: lease, grants: 1, state: 'alive' });
   });
 

@@ -127,13 +127,23 @@ export class InstanceSet {
     return changed;
   }
 
-  /** Rebuilds the frozen views after changes. */
+  /**
+   * Rebuilds the frozen views after changes, in one pass: O(instances of the service) per commit,
+   * the price of readers getting immutable arrays without copying (docs/scale.md).
+   */
   commit(): void {
-    const all: ServiceInstance[] = [];
-    for (const instance of this.byKey.values()) all.push(instance);
+    const all = new Array<ServiceInstance>(this.byKey.size);
+    const up: ServiceInstance[] = [];
+    let tagged = false;
+    let i = 0;
+    for (const instance of this.byKey.values()) {
+      all[i++] = instance;
+      if (instance.status === 'UP') up.push(instance);
+      if (!tagged && instance.metadata[TAGS_METADATA_KEY] !== undefined) tagged = true;
+    }
     this.all = Object.freeze(all);
-    this.up = Object.freeze(all.filter((i) => i.status === 'UP'));
-    this.tagged = all.some((i) => i.metadata[TAGS_METADATA_KEY] !== undefined);
+    this.up = Object.freeze(up);
+    this.tagged = tagged;
     this.groups.clear();
   }
 

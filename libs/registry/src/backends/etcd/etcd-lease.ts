@@ -3,6 +3,7 @@ import type { RegistryLease } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { etcd3 } from './etcd3.peer.js';
 import { isAuthTokenError, renewAuthToken } from './etcd-auth-token.js';
+import type { EtcdKeepAlives } from './etcd-keep-alives.js';
 
 /** Whether an etcd error means "this lease does not exist any more". @internal */
 export function isLeaseGone(error: unknown): boolean {
@@ -13,7 +14,8 @@ export function isLeaseGone(error: unknown): boolean {
 
 /**
  * A registry lease over one etcd lease, created with `autoKeepAlive: false`: the module's
- * renewal job calls {@link renew} (one `keepaliveOnce`) every renewal interval.
+ * renewal job calls {@link renew} (one keep-alive, on the backend's shared stream) every renewal
+ * interval.
  * @internal
  */
 export class EtcdLease implements RegistryLease {
@@ -22,6 +24,7 @@ export class EtcdLease implements RegistryLease {
     private readonly lease: Lease,
     readonly id: string,
     readonly ttl: number,
+    private readonly keepAlives: EtcdKeepAlives,
     private readonly timeout: number,
     /** Turns a TLS/auth/permission failure into the error that says so (see explainEtcdError). */
     private readonly explain: (error: unknown) => unknown,
@@ -71,12 +74,7 @@ export class EtcdLease implements RegistryLease {
 
   private async keepAliveOnce(): Promise<boolean> {
     try {
-      const response = await withTimeout(
-        this.lease.keepaliveOnce({ deadline: Date.now() + this.timeout }),
-        this.timeout,
-        `etcd keep-alive of lease ${this.id}`,
-      );
-      return Number(response.TTL) > 0;
+      return (await this.keepAlives.renew(this.id, this.timeout, `etcd keep-alive of lease ${this.id}`)) > 0;
     } catch (error) {
       if (isLeaseGone(error)) return false;
       if (isAuthTokenError(error)) renewAuthToken(this.client, false, error); // keep-alives are streams: no re-auth of their own

@@ -12,6 +12,8 @@ import { WatchSet } from '../watch-set.js';
 import { createEtcdClient } from './etcd-client.factory.js';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
 import { EtcdLease } from './etcd-lease.js';
+import { EtcdKeepAlives } from './etcd-keep-alives.js';
+import { etcd3 } from './etcd3.peer.js';
 import { EtcdWatch } from './etcd-watch.js';
 import { explainEtcdError } from './etcd-errors.js';
 import { readPrefix } from './etcd-prefix-read.js';
@@ -28,6 +30,8 @@ export class EtcdBackend extends RegistryBackend {
   /** Same settings, one attempt per call: `ping()` answers "reachable now?" without retrying. */
   private readonly probe: Etcd3;
   private readonly leases = new Set<EtcdLease>();
+  /** The one keep-alive stream every lease of this backend renews on. */
+  private readonly keepAlives: EtcdKeepAlives;
   private readonly watches = new WatchSet<EtcdWatch>();
   /** Last `cluster_id` seen in a response header; lets watches notice a replaced cluster. */
   private clusterId: string | undefined;
@@ -45,6 +49,10 @@ export class EtcdBackend extends RegistryBackend {
     this.client = createEtcdClient(options, requestTimeout);
     this.fetchRange = rangeFetch(this.client);
     this.probe = createEtcdClient(options, requestTimeout, 1);
+    this.keepAlives = new EtcdKeepAlives(
+      () => this.client.leaseClient.leaseKeepAlive(),
+      (error) => etcd3.castGrpcError(error),
+    );
   }
 
   async ping(): Promise<void> {
@@ -67,7 +75,9 @@ export class EtcdBackend extends RegistryBackend {
     try {
       const id = await withTimeout(lease.grant(), this.requestTimeout, `etcd lease grant (TTL ${ttl} s)`);
       // Tracked until revoked or released, so a long run of lease replacements does not pile up.
-      const granted = new EtcdLease(this.client, lease, id, ttl, this.requestTimeout, this.explain, (ended) => this.leases.delete(ended));
+      const granted = new EtcdLease(this.client, lease, id, ttl, this.keepAlives, this.requestTimeout, this.explain, (ended) =>
+        this.leases.delete(ended),
+      );
       this.leases.add(granted);
       return granted;
     } catch (error) {
@@ -112,6 +122,7 @@ export class EtcdBackend extends RegistryBackend {
   async close(): Promise<void> {
     await this.watches.cancelAll();
     for (const lease of [...this.leases]) lease.release();
+    this.keepAlives.close();
     this.client.close();
     this.probe.close();
   }
