@@ -8,6 +8,9 @@ import {
   type WatchSubscription,
 } from '../registry-backend.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { ConcurrencyLimit } from '../../util/concurrency-limit.js';
+import { RegistryTimeoutError } from '../../errors/registry.error.js';
+import { MESSAGES } from '../../registry.messages.js';
 import { WatchSet } from '../watch-set.js';
 import { createEtcdClient } from './etcd-client.factory.js';
 import type { ResolvedEtcdOptions } from './etcd.options.js';
@@ -20,6 +23,9 @@ import { readPrefix } from './etcd-prefix-read.js';
 import { rangeFetch, type RangeFetch } from './etcd-range-call.js';
 import { EtcdCandidacy } from './etcd-election.js';
 
+/** Prefix reads one backend has in flight at once (the others wait their turn). */
+const READS_AT_ONCE = 16;
+
 /** etcd v3 implementation of {@link RegistryBackend}, on the `etcd3` client. @publicApi */
 export class EtcdBackend extends RegistryBackend {
   readonly kind = 'etcd';
@@ -30,6 +36,12 @@ export class EtcdBackend extends RegistryBackend {
   /** Same settings, one attempt per call: `ping()` answers "reachable now?" without retrying. */
   private readonly probe: Etcd3;
   private readonly leases = new Set<EtcdLease>();
+  /**
+   * Prefix reads in flight at once. A consumer that loads 1 000 services at once would otherwise
+   * queue them all in etcd, past each call's deadline (docs/scale.md); a read waits here at most
+   * `requestTimeout`, so an unreachable etcd still fails every read within it.
+   */
+  private readonly reads = new ConcurrencyLimit(READS_AT_ONCE);
   /** The one keep-alive stream every lease of this backend renews on. */
   private readonly keepAlives: EtcdKeepAlives;
   private readonly watches = new WatchSet<EtcdWatch>();
@@ -87,9 +99,12 @@ export class EtcdBackend extends RegistryBackend {
   }
 
   async list(prefix: string): Promise<ListResult> {
-    const { revision, entries, clusterId } = await readPrefix(this.client, this.fetchRange, prefix, (what, request) =>
-      withTimeout(request, this.requestTimeout, what),
-    ).catch(this.rethrow);
+    const read = () => readPrefix(this.client, this.fetchRange, prefix, (what, request) => withTimeout(request, this.requestTimeout, what));
+    const queuedTooLong = () =>
+      new RegistryTimeoutError(
+        MESSAGES.timeout(`etcd range ${prefix}, queued behind ${READS_AT_ONCE} reads in flight,`, this.requestTimeout),
+      );
+    const { revision, entries, clusterId } = await this.reads.run(read, this.requestTimeout, queuedTooLong).catch(this.rethrow);
     this.clusterId = clusterId ?? this.clusterId;
     return { revision, entries };
   }
