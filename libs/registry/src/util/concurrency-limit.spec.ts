@@ -62,6 +62,36 @@ describe('ConcurrencyLimit', () => {
     await expect(patient).resolves.toBe('ran');
   });
 
+  it('keeps a waiter waiting past its wait while other tasks keep succeeding', async () => {
+    const limit = new ConcurrencyLimit(1);
+    const quick = (ms: number) => () => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    // 40 tasks of 10 ms each: the last waits about 400 ms for its turn, with a wait of 150 ms.
+    const runs = Array.from({ length: 40 }, () => limit.run(quick(10), 150, () => new Error('late')));
+    const last = limit.run(
+      async () => 'ran',
+      150,
+      () => new Error('late'),
+    );
+    await Promise.all(runs);
+    await expect(last).resolves.toBe('ran');
+  });
+
+  it('frees the slot of a task that fails, which is no progress for the waiters', async () => {
+    const limit = new ConcurrencyLimit(1);
+    const failing = limit.run(
+      () => new Promise((_, reject) => setTimeout(() => reject(new Error('down')), 40)),
+      1_000,
+      () => new Error('late'),
+    );
+    const waiter = limit.run(
+      async () => 'ran',
+      20,
+      () => new Error('nothing succeeds'),
+    );
+    await expect(waiter).rejects.toThrow('nothing succeeds');
+    await expect(failing).rejects.toThrow('down');
+  });
+
   it('frees the slot of a task that fails', async () => {
     const limit = new ConcurrencyLimit(1);
     await expect(

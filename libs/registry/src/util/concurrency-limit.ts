@@ -1,10 +1,13 @@
 /**
- * Runs at most `limit` tasks at once; the others wait for a slot, in order, each for at most its
- * own `wait` ms (then it fails with `onTimeout()` without running). A finishing task hands its
- * slot straight to the next waiter. @internal
+ * Runs at most `limit` tasks at once; the others wait for a slot, in order. A waiter fails with
+ * `onTimeout()`, without running, once no task has succeeded for its `wait` ms: a long queue
+ * that moves keeps waiting, one behind tasks that only fail or hang does not. A finishing task
+ * hands its slot straight to the next waiter. @internal
  */
 export class ConcurrencyLimit {
   private running = 0;
+  /** When a task last succeeded (ms, `Date.now()`). */
+  private succeededAt = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly limit: number) {}
@@ -18,7 +21,9 @@ export class ConcurrencyLimit {
     if (this.running < this.limit) this.running++;
     else await this.slot(wait, onTimeout);
     try {
-      return await task();
+      const result = await task();
+      this.succeededAt = Date.now();
+      return result;
     } finally {
       const next = this.waiting.shift();
       if (next) next();
@@ -28,14 +33,21 @@ export class ConcurrencyLimit {
 
   private slot(wait: number, onTimeout: () => Error): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout;
       const take = (): void => {
         clearTimeout(timer);
         resolve();
       };
-      const timer = setTimeout(() => {
+      const check = (): void => {
+        const quiet = Date.now() - this.succeededAt;
+        if (quiet < wait) {
+          timer = setTimeout(check, wait - quiet); // the queue moved meanwhile: keep waiting
+          return;
+        }
         this.waiting.splice(this.waiting.indexOf(take), 1);
         reject(onTimeout());
-      }, wait);
+      };
+      timer = setTimeout(check, wait);
       this.waiting.push(take);
     });
   }

@@ -38,8 +38,8 @@ export class EtcdBackend extends RegistryBackend {
   private readonly leases = new Set<EtcdLease>();
   /**
    * Prefix reads in flight at once. A consumer that loads 1 000 services at once would otherwise
-   * queue them all in etcd, past each call's deadline (docs/scale.md); a read waits here at most
-   * `requestTimeout`, so an unreachable etcd still fails every read within it.
+   * queue them all in etcd, past each call's deadline (docs/scale.md). A waiting read fails once no
+   * read has succeeded for `requestTimeout`: an unreachable etcd still fails every read within it.
    */
   private readonly reads = new ConcurrencyLimit(READS_AT_ONCE);
   /** The one keep-alive stream every lease of this backend renews on. */
@@ -102,7 +102,10 @@ export class EtcdBackend extends RegistryBackend {
     const read = () => readPrefix(this.client, this.fetchRange, prefix, (what, request) => withTimeout(request, this.requestTimeout, what));
     const queuedTooLong = () =>
       new RegistryTimeoutError(
-        MESSAGES.timeout(`etcd range ${prefix}, queued behind ${READS_AT_ONCE} reads in flight,`, this.requestTimeout),
+        MESSAGES.timeout(
+          `etcd range ${prefix}, queued behind ${READS_AT_ONCE} reads in flight none of which succeeded,`,
+          this.requestTimeout,
+        ),
       );
     const { revision, entries, clusterId } = await this.reads.run(read, this.requestTimeout, queuedTooLong).catch(this.rethrow);
     this.clusterId = clusterId ?? this.clusterId;
