@@ -48,9 +48,23 @@ describe('bench smoke run', () => {
         'failed calls while a provider is SIGKILLed',
         'gRPC through the registry resolver',
         'orders per rolling deploy (HTTP + TCP)',
+        'consumer of S=1 services, N=100',
+        'consumer of S=10 services, N=100',
+        'fleet of L=20 leases',
+        'fan-out to C=N, ms',
       ]);
       for (const result of report.results) expect(result.ours).not.toBeUndefined();
       expect(output).toContain('| figure | ours | reference (same run) | goal | met |');
+      // The cost curves drawn from that JSON: every chart, each with a line per side.
+      const plots = join(dir, 'plots');
+      const plot = spawnTracked(process.execPath, ['bench/plot.mjs', out, '--dir', plots], { stdio: 'ignore' });
+      expect(await new Promise<number | null>((resolve) => plot.once('exit', resolve))).toBe(0);
+      for (const chart of ['first-read', 'memory', 'cpu-per-change', 'fleet', 'fanout']) {
+        const svg = readFileSync(join(plots, `scale-${chart}.svg`), 'utf8');
+        expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+        expect(svg).toContain('<polyline points="');
+        expect(svg).not.toContain('NaN');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,8 +2,9 @@
 // consumers, the range reads those changes cause, and memory per cached instance.
 import { createDiscoveryClient } from 'nest-service-registry';
 import { etcd } from 'nest-service-registry/etcd';
-import { log, putMany, record, S, sleep, until, value, worker } from '../lib/harness.mjs';
-import { median, now, percentile, round } from '../lib/stats.mjs';
+import { log, putMany, record, S, sleep, value, worker } from '../lib/harness.mjs';
+import { watchingSide } from '../lib/watching-side.mjs';
+import { median, percentile, round } from '../lib/stats.mjs';
 
 // 1. Lookup of a loaded service, in process ------------------------------------------------------
 export async function lookup(server, client) {
@@ -113,28 +114,10 @@ export async function fanOut(server, client) {
   const consumers = S.workers * S.perWorker;
   log(`\n[7] one change seen by ${consumers} consumers (${S.workers} processes × ${S.perWorker}), p99; [8] range reads they cause`);
   const ranges = () => server.counter('grpc_server_handled_total', 'grpc_method="Range"');
-  /** One side's consumers (ours, or raw etcd3 watchers): worker processes and what they saw. */
-  const side = async (mode, service) => {
-    const prefix = `/rpc/${service}:1.0/`;
-    const seen = [];
-    const workers = [];
-    for (let w = 0; w < S.workers; w++) {
-      workers.push(await worker({ mode, etcdUrl: server.url, service, prefix, consumers: S.perWorker }, (m) => seen.push(m)));
-    }
-    const arrivals = (port) => seen.filter((m) => m.port === port && m.type === 'added');
-    /** Puts one instance and resolves each consumer's latency (ms) once all have seen it. */
-    const change = async (port) => {
-      const started = now();
-      await client.put(`${prefix}127.0.0.1:${port}`).value(value(service, port));
-      await until(() => arrivals(port).length === consumers);
-      return arrivals(port).map((m) => m.at - started);
-    };
-    return { change, stop: async () => Promise.all(workers.map((w) => w.stop())) };
-  };
   // Both sides run at once and take turns, round after round (which goes first alternates), so a
   // busy moment of the machine lands on both; the figure is the median of the per-round p99s.
-  const ours = await side('ours', 'bench-fan');
-  const raw = await side('raw', 'bench-fanraw');
+  const ours = await watchingSide(server, client, 'ours', 'bench-fan', S.workers, S.perWorker);
+  const raw = await watchingSide(server, client, 'raw', 'bench-fanraw', S.workers, S.perWorker);
   const rounds = { ours: [], raw: [] };
   const all = { ours: [], raw: [] };
   let port = 25_000;

@@ -17,6 +17,8 @@ export { sleep };
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const smoke = process.argv.includes('--smoke');
+/** `--scale`: the cost curves' large points too (100 000 instances, 5 000 leases, 1 000 watchers); about 3 minutes more. */
+export const scale = process.argv.includes('--scale');
 
 const coldRepsArg = process.argv.indexOf('--cold-reps');
 /** Timed reads per size in each process of figure [6]: 25, or `--cold-reps N` (issue 8 was measured with 7). */
@@ -29,6 +31,20 @@ export const S = smoke
   ? { reps: 2, lookupMs: 50, samples: 5, listens: 3, deregs: 3, crashes: 1, counts: [1, 10], windowMs: 2_000, cold: [10, 100], coldReps: 2, coldRuns: 1, workers: 2, perWorker: 2, changes: 2, fanRounds: 2, readChanges: 4, memory: 200 }
   : { reps: 5, lookupMs: 1_000, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps, coldRuns: 5, workers: 5, perWorker: 10, changes: 10, fanRounds: 7, readChanges: 100, memory: 10_000 }; // prettier-ignore
 
+/** Points of the cost curves: consumers following S services of N instances in all, fleets of L leases, C watching consumers. */
+export const CURVES = smoke
+  ? { consumer: [[1, 100], [10, 100]], changes: 10, leases: [20], fleetProcesses: 2, fleetWindowMs: 2_500, watchers: [4], fanProcesses: 2, fanRounds: 2 }
+  : {
+      consumer: [[1, 1_000], [1, 10_000], [100, 10_000], [1_000, 10_000], ...(scale ? [[1, 100_000], [100, 100_000], [1_000, 100_000]] : [])],
+      changes: 200,
+      leases: [100, 1_000, ...(scale ? [5_000] : [])],
+      fleetProcesses: 4,
+      fleetWindowMs: 10_000,
+      watchers: [50, 200, ...(scale ? [1_000] : [])],
+      fanProcesses: 5,
+      fanRounds: 3,
+    }; // prettier-ignore
+
 export const log = (line = '') => process.stdout.write(`${line}\n`);
 export const results = [];
 /** Run at the end, last first (servers, clients, workers). */
@@ -38,7 +54,7 @@ export const cleanups = [];
 export function record(figure, ours, reference, goal, met, unit, extra = {}) {
   results.push({ figure, ours, reference, goal, met, unit, ...extra });
   log(
-    `  ${met ? 'ok    ' : 'MISSED'} ${figure}: ours ${JSON.stringify(ours)} | reference ${JSON.stringify(reference)} ${unit} | goal: ${goal}`,
+    `  ${met === null ? 'curve ' : met ? 'ok    ' : 'MISSED'} ${figure}: ours ${JSON.stringify(ours)} | reference ${JSON.stringify(reference)} ${unit} | goal: ${goal}`,
   );
 }
 
@@ -59,9 +75,12 @@ export async function putMany(client, service, ports, concurrency = 32, fields =
   );
 }
 
-/** Forks `bench/worker.mjs` and waits until it is ready; its messages go to `onMessage`. */
-export async function worker(options, onMessage = () => undefined, execArgv = []) {
-  const child = track(fork(join(root, 'bench/worker.mjs'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+/**
+ * Forks `script` (`bench/worker.mjs` by default) and waits until it is ready; its later messages
+ * go to `onMessage`, and `send` sends it more commands.
+ */
+export async function worker(options, onMessage = () => undefined, execArgv = [], script = 'bench/worker.mjs') {
+  const child = track(fork(join(root, script), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const ready = new Promise((resolve, reject) => {
     child.on('message', (message) => {
@@ -72,7 +91,14 @@ export async function worker(options, onMessage = () => undefined, execArgv = []
     child.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
   });
   child.send({ cmd: 'start', ...options });
-  const result = await ready;
+  let result;
+  try {
+    result = await ready;
+  } catch (error) {
+    child.kill('SIGKILL'); // a worker that failed to start may still be retrying: never leave it running
+    await exited;
+    throw error;
+  }
   const stop = async () => {
     if (child.connected) child.send({ cmd: 'stop' });
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -80,7 +106,7 @@ export async function worker(options, onMessage = () => undefined, execArgv = []
     clearTimeout(timer);
   };
   cleanups.push(stop);
-  return { result, stop };
+  return { result, stop, send: (message) => child.send(message) };
 }
 
 /** Waits until `find()` returns (or resolves to) something (messages arrive asynchronously). */
