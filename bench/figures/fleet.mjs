@@ -1,7 +1,7 @@
 // Cost curve [16]: L leases renewed by a simulated provider fleet (several processes, each holding
 // many apps' leases), the library's lease beside etcd3's own keep-alive: etcd requests/s, how late
 // renewals come, and CPU per renewal (flat across L: nothing is O(L) per process per tick).
-import { CURVES, log, record, value, worker } from '../lib/harness.mjs';
+import { CURVES, log, record, sleep, until, value, worker } from '../lib/harness.mjs';
 import { readFileSync } from 'node:fs';
 import { round } from '../lib/stats.mjs';
 
@@ -33,18 +33,17 @@ async function fleetSide(server, side, leases) {
     };
     workers.push(await worker(args, onMessage, [], 'bench/scale-worker.mjs'));
   }
-  await new Promise((resolve) => setTimeout(resolve, 2 * INTERVAL_MS)); // every lease renewed once before the window
+  await sleep(2 * INTERVAL_MS); // every lease renewed once before the window
   const requests = () => server.counter('grpc_server_msg_received_total');
   const before = await requests();
   const etcdCpuBefore = cpuSeconds(server.pid);
   for (const w of workers) w.send({ cmd: 'measure' });
-  await new Promise((resolve) => setTimeout(resolve, CURVES.fleetWindowMs));
+  await sleep(CURVES.fleetWindowMs);
   for (const w of workers) w.send({ cmd: 'report' });
   const seconds = CURVES.fleetWindowMs / 1000;
   const received = (await requests()) - before;
   const etcdCpu = cpuSeconds(server.pid) - etcdCpuBefore;
-  const deadline = Date.now() + 10_000;
-  while (reports.length < workers.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  await until(() => reports.length === workers.length, 10_000).catch(() => undefined); // the missing ones are named below
   for (const w of workers) await w.stop();
   if (reports.length < workers.length) throw new Error(`${side} fleet: ${reports.length} of ${workers.length} workers reported`);
   const renewals = reports.reduce((sum, r) => sum + r.renewals, 0);

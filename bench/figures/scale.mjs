@@ -2,7 +2,7 @@
 // etcd3 consumer measured the same way (each point in fresh processes): the first read's time,
 // heap per instance, and CPU per change.
 import { createServiceInstance, encodeInstance } from 'nest-service-registry/backend-kit';
-import { CURVES, log, record, worker } from '../lib/harness.mjs';
+import { CURVES, log, record, until, worker } from '../lib/harness.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 /** Instance `i` of a point: a host per 50 000, so 100 000 instances of one service have distinct addresses. */
@@ -51,11 +51,9 @@ async function measureSide(server, client, side, services, state, withChanges) {
     });
     await put();
     state.expected += count;
-    const deadline = Date.now() + 60_000;
-    while (changed === undefined) {
-      if (Date.now() > deadline) throw new Error(`${side}: ${count} changes not all seen within 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until(() => changed !== undefined, 60_000).catch(() => {
+      throw new Error(`${side}: ${count} changes not all seen within 60 s`);
+    });
     return changed.cpuMicros;
   };
   const result = { ...w.result };
