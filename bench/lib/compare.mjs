@@ -37,8 +37,8 @@ async function p50(call, n) {
  * throughput ≥ `minRps`× and p50 ≤ `maxP50`× the reference's.
  */
 export async function compare(ours, reference, label, etc, minRps = 0.9, maxP50 = 1.1) {
-  const rounds = smoke ? 2 : 15;
-  const ms = smoke ? 150 : 400;
+  const rounds = smoke ? 2 : 45;
+  const ms = smoke ? 150 : 200;
   const n = smoke ? 20 : 150;
   for (let warm = 0; warm < (smoke ? 1 : 3); warm++) for (const call of [ours, reference]) await throughput(call, 16, ms);
   const sides = { ours: { rps: [], p50: [] }, reference: { rps: [], p50: [] } };

@@ -28,6 +28,22 @@ describe('RegistryClientProxy (memory backend, no instance running)', () => {
     await expect(proxy.connect()).rejects.toBeInstanceOf(RegistryClosedError);
   });
 
+  it('once loaded, publishes a call when it is subscribed (no connect() round trip); closed, it fails', async () => {
+    discovery = await createDiscoveryClient({ backend: memory({ store: new MemoryRegistryStore() }), host: 'h' });
+    const proxy = new RegistryClientProxy(discovery, resolveClientOptions({ name: 'X', service: 'svc' }));
+    const before: unknown[] = [];
+    proxy.send('any', {}).subscribe({ error: (e: unknown) => before.push(e) });
+    expect(before).toEqual([]); // not loaded yet: Nest's send(), after connect()
+    await proxy.connect();
+    const after: unknown[] = [];
+    proxy.send('any', {}).subscribe({ error: (e: unknown) => after.push(e) });
+    expect(after[0]).toBeInstanceOf(NoInstancesError); // published at once, in the same turn
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(before[0]).toBeInstanceOf(NoInstancesError);
+    proxy.close();
+    await expect(firstValueFrom(proxy.send('any', {}))).rejects.toBeInstanceOf(RegistryClosedError);
+  });
+
   it('validates its options, naming option, value and rule', () => {
     expect(() => resolveClientOptions({ name: 'X', service: 'svc', strategy: 'consistent-hash' })).toThrow(
       /clients\[X\]\.strategy.*consistent-hash/,
