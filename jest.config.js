@@ -30,6 +30,7 @@ export default {
     '^nest-service-registry/backend-kit$': '<rootDir>/libs/registry/src/backend-kit/index.ts',
     '^nest-service-registry/checker$': '<rootDir>/libs/registry/src/checker/index.ts',
     '^nest-service-registry/traffic$': '<rootDir>/libs/registry/src/traffic/index.ts',
+    '^nest-service-registry/xds$': '<rootDir>/libs/registry/src/xds/index.ts',
     '^@app/demo-config$': '<rootDir>/libs/demo-config/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -20,6 +20,11 @@ export const REQUIREMENTS = {
     packages: ['zookeeper'],
   },
   python3: { what: 'python3 (the checker tests probe its http.server)', present: () => onPath('python3'), packages: ['python3'] },
+  grpcio: {
+    what: "Debian's Python gRPC (python3-grpcio, for /usr/bin/python3: the xDS tests' Python client)",
+    present: () => spawnSync('/usr/bin/python3', ['-c', 'import grpc']).status === 0,
+    packages: ['python3-grpcio'],
+  },
   openssl: { what: 'openssl', present: () => onPath('openssl'), packages: ['openssl'] },
   chromium: { what: 'Chromium', present: () => existsSync('/usr/bin/chromium'), packages: ['chromium'] },
   curator: {

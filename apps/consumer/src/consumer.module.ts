@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { HealthController, MetricsController, registryOptionsFromEnv, USERS_PACKAGE, USERS_PROTO } from '@app/demo-config';
+import { HealthController, intFromEnv, MetricsController, registryOptionsFromEnv, USERS_PACKAGE, USERS_PROTO } from '@app/demo-config';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { RegistryExceptionFilter, RegistryModule } from 'nest-service-registry';
 import { RegistryDashboardModule } from 'nest-service-registry/dashboard';
@@ -10,6 +10,7 @@ import { RegistryTagInterceptor } from 'nest-service-registry/traffic';
 import { RegistryGrpcModule, registryChannelOptions, registryTarget } from 'nest-service-registry/grpc';
 import { RegistryHealthModule } from 'nest-service-registry/health';
 import { RegistryClientsModule } from 'nest-service-registry/microservices';
+import { RegistryXdsModule } from 'nest-service-registry/xds';
 import { RegistryController } from './registry.controller.js';
 import { USER_GRPC, UsersGrpcController } from './users-grpc.controller.js';
 import { USER_RPC, UsersRpcController } from './users-rpc.controller.js';
@@ -43,6 +44,8 @@ import { CheckerController } from './checker.controller.js';
     RegistryDashboardModule.forRoot({ path: '/registry/dashboard' }), // read-only: no drain buttons
     // CHECKER=1: this app is one of the leader-elected checkers of permanent instances.
     ...(process.env.CHECKER === '1' ? [RegistryCheckerModule.forRoot()] : []),
+    // XDS_PORT: this app also serves the registry's gRPC services over xDS on that loopback port (xds:///user-grpc).
+    ...(process.env.XDS_PORT ? [RegistryXdsModule.forRoot({ port: intFromEnv(process.env, 'XDS_PORT', 0) })] : []),
   ],
   // The registry's errors become 503 (no instance, registry unreachable) or 502 (every attempt
   // failed, outcome unknown) with their code, without a stack in the log.

@@ -32,7 +32,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    await runCommand({ backend, namespace: args.flags.namespace ?? 'rpc', out: printer(args.flags.json ?? false), interrupted }, args);
+    await runCommand(
+      { backend, factory, namespace: args.flags.namespace ?? 'rpc', out: printer(args.flags.json ?? false), interrupted },
+      args,
+    );
     return 0;
   } catch (error) {
     const usage = error instanceof UsageError || error instanceof RegistryOptionsError;

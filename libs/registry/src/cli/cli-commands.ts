@@ -1,4 +1,4 @@
-import type { RegistryBackend } from '../backends/registry-backend.js';
+import type { RegistryBackend, RegistryBackendFactory } from '../backends/registry-backend.js';
 import { planPermanent, type CheckSpec } from '../registration/permanent-instance.js';
 import {
   decodeInstance,
@@ -12,6 +12,7 @@ import {
 } from '../model/index.js';
 import { integerFlag, UsageError, type CliArgs } from './cli-usage.js';
 import { describeInstance, printChange, type Printer } from './cli-output.js';
+import { serveXds } from './cli-xds.js';
 
 /** An instance read from the registry, with its key. @internal */
 export interface Listed {
@@ -25,6 +26,8 @@ export class OperationError extends Error {}
 /** What a command runs against. @internal */
 export interface CliContext {
   readonly backend: RegistryBackend;
+  /** What `backend` was created from (the `xds` command's discovery client validates it). */
+  readonly factory: RegistryBackendFactory;
   readonly namespace: string;
   readonly out: Printer;
   /** Resolves when the user interrupts (`watch` runs until then). */
@@ -164,6 +167,8 @@ export async function runCommand(context: CliContext, args: CliArgs): Promise<vo
     case 'drain':
     case 'undrain':
       return setStatus(context, first, args.command === 'drain');
+    case 'xds':
+      return serveXds(context, args);
     default:
       throw new UsageError(args.command ? `unknown command "${args.command}"` : 'no command given');
   }

@@ -16,6 +16,9 @@ Commands:
                                   register an instance that has no lease (it stays until deregistered)
   deregister ID                   remove a permanent instance (ID: its id, key or HOST:PORT)
   drain ID | undrain ID           set a permanent instance OUT_OF_SERVICE, or back in service
+  xds --port N [--host 127.0.0.1] [--xds-cert FILE --xds-key FILE [--xds-ca FILE]]
+                                  serve the registry's gRPC services over xDS (ADS) until interrupted:
+                                  gRPC clients in any language dial xds:///<service> (docs/xds.md)
 
 Registry URL: etcd://host:port[,host:port]  etcds://…  zookeeper://host:port[,…][/basePath]
               redis://[user:password@]host:port  rediss://…
@@ -45,6 +48,11 @@ const OPTIONS = {
   weight: { type: 'string' },
   zone: { type: 'string' },
   metadata: { type: 'string', multiple: true },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'xds-cert': { type: 'string' },
+  'xds-key': { type: 'string' },
+  'xds-ca': { type: 'string' },
 } as const;
 
 /** A parsed command line. @internal */
