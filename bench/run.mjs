@@ -17,6 +17,7 @@ import { coldRead, fanOut, lookup, memory } from './figures/discovery.mjs';
 import { crashToGone, requestsPerMinute } from './figures/lease.mjs';
 import { clientOverhead, clientOverheadSpread, failedDuringCrash } from './figures/calls.mjs';
 import { grpcResolver } from './figures/grpc.mjs';
+import { xdsPropagation } from './figures/xds.mjs';
 import { deployOrders } from './figures/deploy.mjs';
 import { consumerCurve } from './figures/scale.mjs';
 import { fleetCurve } from './figures/fleet.mjs';
@@ -44,6 +45,7 @@ const FIGURES = {
   spread: clientOverheadSpread,
   failover: failedDuringCrash,
   grpc: grpcResolver,
+  xds: xdsPropagation,
   deploy: deployOrders,
   consumers: consumerCurve,
   fleet: fleetCurve,

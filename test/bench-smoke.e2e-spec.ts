@@ -47,6 +47,7 @@ describe('bench smoke run', () => {
         'RPC through the ClientProxy, 3 instances',
         'failed calls while a provider is SIGKILLed',
         'gRPC through the registry resolver',
+        'registry change → xDS client calls the new endpoint, ms',
         'orders per rolling deploy (HTTP + TCP)',
         'consumer of S=1 services, N=100',
         'consumer of S=10 services, N=100',

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Module, type INestApplicationContext } from '@nestjs/common';
+import { Module, type INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
 import { DiscoveryClient, RegistryModule } from 'nest-service-registry';
+import { RegistryDashboardModule, type DashboardSnapshot } from 'nest-service-registry/dashboard';
 import { etcd } from 'nest-service-registry/etcd';
 import { eventually } from 'nest-service-registry/testing';
 import { RegistryXdsModule, writeXdsBootstrap, XdsServer, type XdsResource } from 'nest-service-registry/xds';
@@ -12,14 +13,14 @@ import { DemoProvider } from '../../scripts/lib/demo-provider.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { requireInstalled } from '../../scripts/lib/binaries.mjs';
-import { RecordingLogger, testContext } from '../support/apps.js';
+import { portOf, RecordingLogger, testApp } from '../support/apps.js';
 import { tally, XdsClientProcess } from '../support/xds-client.js';
 
 // Issue 31: the registry served over xDS (ADS, State of the World) to gRPC clients written by
 // others: @grpc/grpc-js-xds in a child process, and Debian's Python grpcio. The control plane is
 // RegistryXdsModule in this process; the providers are the demo provider with GRPC_PORT.
 let server: EtcdServer;
-let app: INestApplicationContext;
+let app: INestApplication;
 let discovery: DiscoveryClient;
 let bootstrap: string;
 let dir: string;
@@ -47,6 +48,13 @@ function client(kind: 'node' | 'python' = 'node'): XdsClientProcess {
   return started;
 }
 
+/** `host:port` of every gRPC instance of user-grpc this process's cache holds, sorted. */
+const liveAddresses = () =>
+  discovery
+    .getInstancesSync('user-grpc')
+    .map((i) => `127.0.0.1:${i.servicePort}`)
+    .sort();
+
 /** Resolves with the time the registry's removal of `provider` reached this process's cache. */
 const removal = (provider: DemoProvider) =>
   firstValueFrom(discovery.events$.pipe(filter((e) => e.type === 'removed' && e.instance.servicePort === provider.grpcPort))).then(() =>
@@ -60,10 +68,12 @@ beforeAll(async () => {
     imports: [
       RegistryModule.forRoot({ backend: etcd({ hosts: server.url }), host: '127.0.0.1', ttl: 2 }),
       RegistryXdsModule.forRoot({ port: 0, customize }),
+      RegistryDashboardModule.forRoot({ path: '/dashboard' }),
     ],
   })
   class ControlPlane {}
-  app = await testContext(ControlPlane, logger);
+  app = await testApp(ControlPlane, logger);
+  await app.listen(0, '127.0.0.1');
   discovery = app.get(DiscoveryClient);
   dir = mkdtempSync(join(tmpdir(), 'xds-'));
   bootstrap = writeXdsBootstrap(join(dir, 'bootstrap.json'), { server: app.get(XdsServer).address });
@@ -86,7 +96,12 @@ describe('the registry over xDS', () => {
     await eventually(async () => expect(Object.keys(tally(await node.calls(6))).sort()).toEqual(live), { timeout: 20_000 });
     const counts = tally(await node.calls(30));
     expect(Object.keys(counts).sort()).toEqual(live); // every one answered, none failed
-    expect(app.get(XdsServer).stats.clients).toBeGreaterThanOrEqual(1);
+    const xds = app.get(XdsServer);
+    expect(xds.stats.clients).toBe(1);
+    // The dashboard's line: this app's xDS server, its client and what it sent.
+    const snapshot = (await (await fetch(`http://127.0.0.1:${portOf(app)}/dashboard/state`)).json()) as DashboardSnapshot;
+    expect(snapshot.xds).toMatchObject({ address: xds.address, clients: 1, nacks: 0 });
+    expect(snapshot.xds?.pushes).toBeGreaterThanOrEqual(3); // Listener, Cluster, endpoints
   }, 60_000);
 
   it('a new provider gets calls within 1 s; a SIGTERMed one none after it deregistered; a SIGKILLed one none after its lease', async () => {
@@ -123,12 +138,7 @@ describe('the registry over xDS', () => {
   it('an update the client rejects (NACK) is logged once; it keeps its endpoints, and the next good update is taken', async () => {
     const node = clients[0]!;
     const xds = app.get(XdsServer);
-    const live = () =>
-      discovery
-        .getInstancesSync('user-grpc')
-        .map((i) => `127.0.0.1:${i.servicePort}`)
-        .sort();
-    const before = live();
+    const before = liveAddresses();
     poison = true;
     const nacksBefore = xds.stats.nacks;
     const extra = await startProvider(); // a change: pushed poisoned, and rejected
@@ -138,7 +148,7 @@ describe('the registry over xDS', () => {
     await extra.stop('SIGTERM'); // the next change: good again
     const another = await startProvider();
     await eventually(async () => expect(tally(await node.calls(6))[another.grpcAddress]).toBeGreaterThan(0), { timeout: 10_000 });
-    expect(Object.keys(tally(await node.calls(12))).sort()).toEqual(live());
+    expect(Object.keys(tally(await node.calls(12))).sort()).toEqual(liveAddresses());
     const warnings = logger.lines.filter((l) => l.level === 'warn' && l.message.includes('rejected'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toMatch(/ClusterLoadAssignment.*not-an-ip/);
@@ -147,13 +157,10 @@ describe('the registry over xDS', () => {
   it('serves ten clients at once, and a client of a restarted server gets the current state', async () => {
     const ten = Array.from({ length: 10 }, () => client());
     const xds = app.get(XdsServer);
-    const live = () =>
-      discovery
-        .getInstancesSync('user-grpc')
-        .map((i) => `127.0.0.1:${i.servicePort}`)
-        .sort();
     await Promise.all(
-      ten.map((c) => eventually(async () => expect(Object.keys(tally(await c.calls(6))).sort()).toEqual(live()), { timeout: 30_000 })),
+      ten.map((c) =>
+        eventually(async () => expect(Object.keys(tally(await c.calls(6))).sort()).toEqual(liveAddresses()), { timeout: 30_000 }),
+      ),
     );
     expect(xds.stats.clients).toBeGreaterThanOrEqual(11);
     await Promise.all(ten.map((c) => c.close()));
@@ -164,7 +171,7 @@ describe('the registry over xDS', () => {
     const port = xds.port!;
     await xds.stop();
     const newcomer = await startProvider();
-    await eventually(() => expect(live()).toContain(newcomer.grpcAddress));
+    await eventually(() => expect(liveAddresses()).toContain(newcomer.grpcAddress));
     const again = new XdsServer(discovery, { port });
     try {
       await again.start();
@@ -175,11 +182,6 @@ describe('the registry over xDS', () => {
   }, 120_000);
 
   it("Python's grpcio (Debian's python3-grpcio, gRPC C-core) dials xds:///user-grpc through a bootstrap", async () => {
-    const live = () =>
-      discovery
-        .getInstancesSync('user-grpc')
-        .map((i) => `127.0.0.1:${i.servicePort}`)
-        .sort();
     const standalone = new XdsServer(discovery, { port: 0 }); // the module's server was stopped by the case before
     await standalone.start();
     try {
@@ -188,11 +190,11 @@ describe('the registry over xDS', () => {
         writeXdsBootstrap(join(dir, 'python.json'), { server: standalone.address, nodeId: 'python' }),
       );
       clients.push(python);
-      await eventually(async () => expect(Object.keys(tally(await python.calls(9))).sort()).toEqual(live()), { timeout: 30_000 }).catch(
-        (error: Error) => {
-          throw new Error(`${error.message}\npython client:\n${python.log}`);
-        },
-      );
+      await eventually(async () => expect(Object.keys(tally(await python.calls(9))).sort()).toEqual(liveAddresses()), {
+        timeout: 30_000,
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}\npython client:\n${python.log}`);
+      });
     } finally {
       await standalone.stop();
     }

@@ -41,6 +41,7 @@ describe('buildSnapshot', () => {
       }),
       listError: undefined,
       events: [],
+      xds: null,
     });
     expect(snapshot.services.map((s) => [s.key, s.up, s.total, s.stale, s.staleSince])).toEqual([
       ['orders:1.0', 0, 0, false, null],

@@ -44,6 +44,14 @@ export interface DashboardEvent {
   readonly detail: string;
 }
 
+/** This app's xDS server (`RegistryXdsModule`): where it listens, its clients now, responses sent and rejected so far. @publicApi */
+export interface DashboardXds {
+  readonly address: string;
+  readonly clients: number;
+  readonly pushes: number;
+  readonly nacks: number;
+}
+
 /** Everything the page shows, pushed whole over server-sent events. @publicApi */
 export interface DashboardSnapshot {
   readonly at: string;
@@ -64,6 +72,8 @@ export interface DashboardSnapshot {
   readonly listError: string | null;
   /** Newest first. */
   readonly events: readonly DashboardEvent[];
+  /** The app's xDS server, or `null` when it runs none. */
+  readonly xds: DashboardXds | null;
 }
 
 /** What {@link buildSnapshot} reads. @internal */
@@ -77,6 +87,7 @@ export interface SnapshotSources {
   readonly registration: RegistrationStatus;
   readonly listError: string | undefined;
   readonly events: readonly DashboardEvent[];
+  readonly xds: DashboardXds | null;
 }
 
 /** Builds the page's data from the discovery cache and the registration status (pure). @internal */
@@ -125,6 +136,7 @@ export function buildSnapshot(sources: SnapshotSources): DashboardSnapshot {
     services,
     listError: sources.listError ?? null,
     events: sources.events,
+    xds: sources.xds,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { RegistryError } from '../errors/registry.error.js';
 import {
   auditTime,
@@ -24,6 +24,7 @@ import { ServiceRegistry } from '../registration/service-registry.js';
 import type { Registration } from '../registration/registration-state.js';
 import { buildSnapshot, describeEvent, type DashboardEvent, type DashboardSnapshot } from './dashboard-snapshot.js';
 import type { ResolvedDashboardOptions } from './dashboard.options.js';
+import { XDS_STATS, type XdsStatsSource } from '../xds/xds-stats.js';
 
 /** Injection token of the resolved dashboard options. @internal */
 export const DASHBOARD_OPTIONS = Symbol('DASHBOARD_OPTIONS');
@@ -55,6 +56,7 @@ export class DashboardState implements OnModuleDestroy {
     private readonly backend: RegistryBackend,
     @Inject(REGISTRY_OPTIONS) private readonly registryOptions: ResolvedRegistryOptions,
     @Inject(DASHBOARD_OPTIONS) private readonly options: ResolvedDashboardOptions,
+    @Optional() @Inject(XDS_STATS) private readonly xds?: XdsStatsSource,
   ) {
     this.subscription = discovery.events$.subscribe((event) => {
       this.events.unshift(describeEvent(event, new Date()));
@@ -87,6 +89,7 @@ export class DashboardState implements OnModuleDestroy {
       registration: this.registry.status(),
       listError: this.listError,
       events: [...this.events],
+      xds: this.xds ? { address: this.xds.address, ...this.xds.stats } : null,
     });
   }
 

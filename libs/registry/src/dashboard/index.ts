@@ -10,4 +10,5 @@ export type {
   DashboardRegistration,
   DashboardService,
   DashboardSnapshot,
+  DashboardXds,
 } from './dashboard-snapshot.js';

@@ -9,3 +9,4 @@ export { XdsServer } from './xds-server.js';
 export type { XdsServerOptions, XdsTlsOptions } from './xds-options.js';
 export { xdsBootstrap, writeXdsBootstrap, type XdsBootstrapInit } from './xds-bootstrap.js';
 export { XDS_TYPES, type XdsResource, type XdsTypeUrl } from './xds-resources.js';
+export type { XdsStats } from './xds-stats.js';

@@ -6,6 +6,7 @@ import { XDS_TYPES, type XdsTypeUrl } from './xds-resources.js';
 import { XdsSnapshots } from './xds-snapshots.js';
 import { XdsStream, type XdsRequest, type XdsResponse, type XdsStreamEvent } from './xds-stream.js';
 import { XdsMetrics, typeLabel } from './xds-metrics.js';
+import type { XdsStats, XdsStatsSource } from './xds-stats.js';
 import { checkXdsOptions, type ResolvedXdsOptions, type XdsServerOptions } from './xds-options.js';
 
 /** Longest wait for streams to end on `stop()` before they are cut. */
@@ -22,29 +23,27 @@ const NACKS_REMEMBERED = 1_000;
  * (`RegistryXdsModule`) it starts at bootstrap and stops at shutdown; standalone, call
  * {@link start} and {@link stop}. @publicApi
  */
-export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown, XdsStatsSource {
   private readonly options: ResolvedXdsOptions;
   private readonly logger = new Logger('RegistryXds');
   private readonly metrics = new XdsMetrics();
-  private readonly streams = new Set<XdsStream>();
+  /** Open streams: each one's call (ended on stop) and how it ends (once). */
+  private readonly streams = new Map<XdsStream, { readonly call: ServerDuplexStream<XdsRequest, XdsResponse>; readonly end: () => void }>();
   private counts = { pushes: 0, nacks: 0 };
   private readonly nacked = new Set<string>();
-  private readonly snapshots: XdsSnapshots;
+  private snapshots: XdsSnapshots | undefined;
   private server: InstanceType<typeof grpcJs.Server> | undefined;
   private boundPort: number | undefined;
 
-  constructor(discovery: DiscoveryClient, options: XdsServerOptions) {
+  constructor(
+    private readonly discovery: DiscoveryClient,
+    options: XdsServerOptions,
+  ) {
     this.options = checkXdsOptions(options);
-    this.snapshots = new XdsSnapshots(discovery, {
-      changed: (cluster) => {
-        for (const stream of this.streams) stream.changed(XDS_TYPES.endpoints, cluster);
-      },
-      warn: (message) => this.logger.warn(message),
-    });
   }
 
   /** Clients with an open ADS stream now, and the responses sent and rejected (NACKed) so far. */
-  get stats(): { readonly clients: number; readonly pushes: number; readonly nacks: number } {
+  get stats(): XdsStats {
     return { clients: this.streams.size, ...this.counts };
   }
 
@@ -70,6 +69,12 @@ export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Binds and starts serving; resolves with the port. */
   async start(): Promise<number> {
     if (this.server) return this.boundPort!;
+    this.snapshots = new XdsSnapshots(this.discovery, {
+      changed: (cluster) => {
+        for (const stream of this.streams.keys()) stream.changed(XDS_TYPES.endpoints, cluster);
+      },
+      warn: (message) => this.logger.warn(message),
+    });
     const server = new grpcJs.Server();
     server.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: ServerDuplexStream<XdsRequest, XdsResponse>) => this.serve(call),
@@ -89,12 +94,14 @@ export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.boundPort;
   }
 
-  /** Ends every stream (clients keep their last resources) and stops listening; stops following the registry. */
+  /** Ends every stream (clients keep their last resources and reconnect) and stops listening; stops following the registry. It may start again. */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    this.snapshots.close();
+    this.snapshots?.close();
     if (!server) return;
+    const open = [...this.streams.values()];
+    for (const { call } of open) call.end();
     await new Promise<void>((resolve) => {
       const cut = setTimeout(() => {
         server.forceShutdown();
@@ -106,9 +113,14 @@ export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown 
         resolve();
       });
     });
+    for (const { end } of open) end(); // a stream whose call reported no end still counts as gone
   }
 
   private serve(call: ServerDuplexStream<XdsRequest, XdsResponse>): void {
+    if (!this.snapshots || !this.server) {
+      call.end(); // stopping
+      return;
+    }
     const view = this.snapshots.view();
     const { customize } = this.options;
     const source = customize
@@ -120,13 +132,13 @@ export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown 
       (response) => call.write(response),
       (event) => this.onEvent(event, node),
     );
-    this.streams.add(stream);
-    this.metrics.connected(1);
     const end = () => {
       if (!this.streams.delete(stream)) return;
       view.release();
       this.metrics.connected(-1);
     };
+    this.streams.set(stream, { call, end });
+    this.metrics.connected(1);
     call.on('data', (request: XdsRequest) => {
       if (!node) node = request.node?.id || call.getPeer();
       if (!stream.request(request)) this.logger.debug(`xDS: ${node} asked for ${request.type_url}, which is not served`);

@@ -53,6 +53,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
       ['since last renewal', lease.lastRenewal ? el('dd', { 'data-age': lease.lastRenewal, text: ago(lease.lastRenewal) }) : el('dd', { text: '—' })],
     ];
     if (lease.lastError) facts.push(['last error', el('dd', { text: lease.lastError })]);
+    if (s.xds) facts.push(['xDS', el('dd', { 'data-xds': s.xds.address, text: 'serving on ' + s.xds.address + ': ' + s.xds.clients + ' clients, ' + s.xds.pushes + ' pushes, ' + s.xds.nacks + ' NACKs' })]);
     var dl = el('dl', {}, facts.flatMap(function (f) { return [el('dt', { text: f[0] }), f[1]]; }));
     var rows = s.registrations.map(function (r) {
       var actions = el('td');
