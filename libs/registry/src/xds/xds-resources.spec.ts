@@ -39,16 +39,25 @@ describe('xDS resources of a registry service', () => {
   });
 
   it('endpoints: one locality per zone weighted by its endpoints, UP healthy, others not, weight 0 and hostnames left out', () => {
-    const assignment = loadAssignmentResource('user-grpc:1.0', [
-      instance('10.0.0.1', 1, { zone: 'b', weight: 50 }),
-      instance('10.0.0.2', 2, { zone: 'a' }),
-      instance('10.0.0.3', 3, { zone: 'b', status: 'DOWN' }),
-      instance('10.0.0.4', 4, { zone: 'a', status: 'OUT_OF_SERVICE' }),
-      instance('10.0.0.5', 5),
-      instance('10.0.0.6', 6, { weight: 0 }),
-      instance('provider.internal', 7),
-    ]) as unknown as { cluster_name: string; endpoints: LocalityEndpoints[] };
+    const skipped: string[] = [];
+    const assignment = loadAssignmentResource(
+      'user-grpc:1.0',
+      [
+        instance('10.0.0.1', 1, { zone: 'b', weight: 50 }),
+        instance('10.0.0.2', 2, { zone: 'a' }),
+        instance('10.0.0.3', 3, { zone: 'b', status: 'DOWN' }),
+        instance('10.0.0.4', 4, { zone: 'a', status: 'OUT_OF_SERVICE' }),
+        instance('10.0.0.5', 5),
+        instance('10.0.0.6', 6, { weight: 0 }),
+        instance('provider.internal', 7),
+      ],
+      (i, why) => skipped.push(`${i.serviceHost}: ${why}`),
+    ) as unknown as { cluster_name: string; endpoints: LocalityEndpoints[] };
     expect(assignment.cluster_name).toBe('user-grpc:1.0');
+    expect(skipped).toEqual([
+      '10.0.0.6: its weight is 0 (xDS endpoint weights are at least 1)',
+      'provider.internal: its host "provider.internal" is not an IP address (xDS endpoints must be)',
+    ]);
     const summary = assignment.endpoints.map((e) => ({
       zone: e.locality.zone,
       weight: e.load_balancing_weight.value,

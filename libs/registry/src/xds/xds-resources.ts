@@ -16,8 +16,6 @@ export type XdsTypeUrl = (typeof XDS_TYPES)[keyof typeof XDS_TYPES];
 
 /** An xDS resource as protobuf.js packs a `google.protobuf.Any`: its message's fields (snake_case) plus `@type`. @publicApi */
 export type XdsResource = { readonly '@type': string } & Record<string, unknown>;
-/** @internal */
-export type AnyResource = XdsResource;
 
 const HCM = `${TYPE_PREFIX}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`;
 const ROUTER = `${TYPE_PREFIX}envoy.extensions.filters.http.router.v3.Router`;
@@ -26,7 +24,7 @@ const ROUTER = `${TYPE_PREFIX}envoy.extensions.filters.http.router.v3.Router`;
  * The Listener a client dialling `xds:///<name>` asks for: an API listener (gRFC A27) whose
  * inline route configuration sends every call to `cluster`. @internal
  */
-export function listenerResource(name: string, cluster: string): AnyResource {
+export function listenerResource(name: string, cluster: string): XdsResource {
   return {
     '@type': XDS_TYPES.listener,
     name,
@@ -44,7 +42,7 @@ export function listenerResource(name: string, cluster: string): AnyResource {
 }
 
 /** The Cluster of one service version: its endpoints come over the same stream (EDS over ADS), balanced round-robin. @internal */
-export function clusterResource(name: string): AnyResource {
+export function clusterResource(name: string): XdsResource {
   return {
     '@type': XDS_TYPES.cluster,
     name,
@@ -71,12 +69,20 @@ export function unservable(instance: ServiceInstance): string | undefined {
  * The ClusterLoadAssignment of `cluster`: one locality per zone of `instances` (the zone-less ones
  * in a locality with an empty zone), each weighted by the sum of its endpoints' weights (gRPC
  * ignores a locality without a weight), every endpoint with its instance's weight and health.
- * Instances that cannot be endpoints ({@link unservable}) are left out; the caller warns. @internal
+ * Instances that cannot be endpoints ({@link unservable}) are left out, each told to `skipped`. @internal
  */
-export function loadAssignmentResource(cluster: string, instances: readonly ServiceInstance[]): AnyResource {
+export function loadAssignmentResource(
+  cluster: string,
+  instances: readonly ServiceInstance[],
+  skipped: (instance: ServiceInstance, why: string) => void = () => undefined,
+): XdsResource {
   const byZone = new Map<string, ServiceInstance[]>();
   for (const instance of instances) {
-    if (unservable(instance) !== undefined) continue;
+    const why = unservable(instance);
+    if (why !== undefined) {
+      skipped(instance, why);
+      continue;
+    }
     const zone = instance.zone ?? '';
     const list = byZone.get(zone);
     if (list) list.push(instance);

@@ -11,6 +11,8 @@ import { checkXdsOptions, type ResolvedXdsOptions, type XdsServerOptions } from 
 
 /** Longest wait for streams to end on `stop()` before they are cut. */
 const STOP_GRACE_MS = 1_000;
+/** `host:port`, an IPv6 host in brackets. */
+const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 /** Distinct NACK messages remembered (each is logged once). */
 const NACKS_REMEMBERED = 1_000;
 
@@ -54,8 +56,7 @@ export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown,
 
   /** `host:port` for a client's bootstrap `server_uri` (after `start()`). */
   get address(): string {
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    return `${host}:${this.boundPort ?? this.options.port}`;
+    return hostPort(this.options.host, this.boundPort ?? this.options.port);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,9 +86,7 @@ export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown,
       : grpcJs.ServerCredentials.createInsecure();
     const { host, port } = this.options;
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, bound) =>
-        error ? reject(error) : resolve(bound),
-      ),
+      server.bindAsync(hostPort(host, port), credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
     );
     this.server = server;
     this.logger.log(`xDS (ADS) server listening on ${this.address}${tls ? ' (TLS)' : ''}`);

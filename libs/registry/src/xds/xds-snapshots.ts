@@ -6,9 +6,8 @@ import {
   clusterResource,
   listenerResource,
   loadAssignmentResource,
-  unservable,
   XDS_TYPES,
-  type AnyResource,
+  type XdsResource,
   type XdsTypeUrl,
 } from './xds-resources.js';
 import type { XdsSource } from './xds-stream.js';
@@ -30,7 +29,7 @@ interface Followed {
   subscription: Subscription | undefined;
   /** Streams following it. */
   refs: number;
-  assignment: AnyResource | undefined;
+  assignment: XdsResource | undefined;
 }
 
 /** What the server learns from the snapshots. @internal */
@@ -81,8 +80,8 @@ export class XdsSnapshots {
     this.followed.clear();
   }
 
-  private resources(type: XdsTypeUrl, names: ReadonlySet<string>): AnyResource[] {
-    const out: AnyResource[] = [];
+  private resources(type: XdsTypeUrl, names: ReadonlySet<string>): XdsResource[] {
+    const out: XdsResource[] = [];
     for (const name of names) {
       const resource = this.resource(type, name);
       if (resource) out.push(resource);
@@ -90,7 +89,7 @@ export class XdsSnapshots {
     return out;
   }
 
-  private resource(type: XdsTypeUrl, name: string): AnyResource | undefined {
+  private resource(type: XdsTypeUrl, name: string): XdsResource | undefined {
     if (type === XDS_TYPES.listener) {
       const cluster = clusterOfListener(name);
       return cluster === undefined ? undefined : listenerResource(name, cluster);
@@ -134,11 +133,9 @@ export class XdsSnapshots {
   }
 
   private update(cluster: string, followed: Followed, instances: readonly ServiceInstance[]): void {
-    for (const instance of instances) {
-      const why = unservable(instance);
-      if (why !== undefined) this.warnOnce(`skip:${instance.id}`, `xDS: instance ${instance.id} is not served: ${why}`);
-    }
-    followed.assignment = loadAssignmentResource(cluster, instances);
+    followed.assignment = loadAssignmentResource(cluster, instances, (instance, why) =>
+      this.warnOnce(`skip:${instance.id}`, `xDS: instance ${instance.id} is not served: ${why}`),
+    );
     if (this.followed.get(cluster) === followed) this.events.changed(cluster);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { XDS_TYPES, type AnyResource, type XdsTypeUrl } from './xds-resources.js';
+import { XDS_TYPES, type XdsResource, type XdsTypeUrl } from './xds-resources.js';
 import { XdsStream, type XdsRequest, type XdsResponse, type XdsSource, type XdsStreamEvent } from './xds-stream.js';
 
 const EDS = XDS_TYPES.endpoints;
@@ -10,7 +10,7 @@ function setup() {
   const followed: string[][] = [];
   const source: XdsSource = {
     resources: (type: XdsTypeUrl, names) =>
-      [...names].filter((n) => held.has(n)).map((n): AnyResource => ({ '@type': type, cluster_name: n, rev: held.get(n) })),
+      [...names].filter((n) => held.has(n)).map((n): XdsResource => ({ '@type': type, cluster_name: n, rev: held.get(n) })),
     follow: (_type, names) => followed.push([...names]),
   };
   const sent: XdsResponse[] = [];

@@ -1,4 +1,4 @@
-import { XDS_TYPES, type AnyResource, type XdsTypeUrl } from './xds-resources.js';
+import { XDS_TYPES, type XdsResource, type XdsTypeUrl } from './xds-resources.js';
 
 /** A DiscoveryRequest as proto-loader decodes it (`keepCase`, `defaults`). @internal */
 export interface XdsRequest {
@@ -15,12 +15,12 @@ export interface XdsResponse {
   readonly type_url: XdsTypeUrl;
   readonly version_info: string;
   readonly nonce: string;
-  readonly resources: readonly AnyResource[];
+  readonly resources: readonly XdsResource[];
 }
 
 /** What a stream serves from: the resources of one type by name (absent: not known, or not loaded yet). @internal */
 export interface XdsSource {
-  resources(type: XdsTypeUrl, names: ReadonlySet<string>): AnyResource[];
+  resources(type: XdsTypeUrl, names: ReadonlySet<string>): XdsResource[];
   /** The names of `type` this stream follows now (the source loads what it needs and drops the rest). */
   follow(type: XdsTypeUrl, names: ReadonlySet<string>): void;
 }
