@@ -1,7 +1,7 @@
 // @ts-check
 // Free loopback ports below Linux's ephemeral range (32768+): a restarted server must be able to
 // bind its port again, and nobody else's ephemeral socket takes it meanwhile.
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 const LOW = 20_000;
 const HIGH = 32_000;
@@ -14,6 +14,18 @@ export function isFree(/** @type {number} */ port) {
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Whether something accepts TCP connections on loopback `port` (by connecting). A readiness probe:
+ * unlike {@link isFree}, it never binds the port the awaited server is about to listen on.
+ */
+export function accepts(/** @type {number} */ port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => (socket.destroy(), resolve(false)));
   });
 }
 

@@ -10,7 +10,7 @@ import { zookeeper } from 'nest-service-registry/zookeeper';
 import { requireInstalled } from '../../scripts/lib/binaries.mjs';
 import { startDemoConsumer } from '../../scripts/lib/demo-consumer.mjs';
 import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
-import { freePort, isFree } from '../../scripts/lib/ports.mjs';
+import { accepts, freePort } from '../../scripts/lib/ports.mjs';
 import { RedisServer } from '../../scripts/lib/redis-server.mjs';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 import { ZooKeeperServer } from '../../scripts/lib/zookeeper-server.mjs';
@@ -113,7 +113,7 @@ export class CheckerWorld {
       kind === 'http'
         ? ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', this.webRoot]
         : [fixture, kind, String(port)];
-    const listening = async () => !(await isFree(port));
+    const listening = () => accepts(port); // connect, never bind: a probe that listened could take the port first
     await this.services[kind].start(kind === 'http' ? 'python3' : process.execPath, args, listening, 15_000);
   }
 
