@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DiscoveryClient, RegistryHttpClient, RegistryModule, ServiceRegistry, type DiscoveryEvent } from 'nest-service-registry';
 import type { OutlierDetectionOptions } from 'nest-service-registry/traffic';
 import { eventually } from 'nest-service-registry/testing';
-import { freePort, isFree } from '../../scripts/lib/ports.mjs';
+import { accepts, freePort } from '../../scripts/lib/ports.mjs';
 import { ServerProcess } from '../../scripts/lib/server-process.mjs';
 import { testContext, testOptions, TrackedApps } from '../support/apps.js';
 import { useEtcdSuite } from '../support/etcd-suite.js';
@@ -23,7 +23,7 @@ const [A, B] = services as [(typeof services)[0], (typeof services)[0]];
 beforeAll(async () => {
   for (const service of services) {
     service.port = await freePort();
-    await service.process.start(process.execPath, [fixture, String(service.port)], async () => !(await isFree(service.port)), 15_000);
+    await service.process.start(process.execPath, [fixture, String(service.port)], () => accepts(service.port), 15_000);
   }
 });
 afterAll(async () => {
