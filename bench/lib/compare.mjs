@@ -18,20 +18,25 @@ async function throughput(call, concurrency, ms) {
   return round(done / (ms / 1000), 0);
 }
 
-/** Median latency of `n` sequential calls, milliseconds. */
-async function p50(call, n) {
-  const samples = [];
-  for (let i = 0; i < n; i++) {
+/**
+ * Median latency of `n` sequential calls per side, the two sides taking turns call by call (which
+ * goes first alternates), so a busy moment of the machine falls on both sides alike. Milliseconds.
+ */
+async function p50s(ours, reference, n) {
+  const samples = { ours: [], reference: [] };
+  for (let i = 0; i < 2 * n; i++) {
+    const name = (i + (i >> 1)) % 2 === 0 ? 'ours' : 'reference'; // ours, ref, ref, ours, ours, ref...
     const started = now();
-    await call();
-    samples.push(now() - started);
+    await (name === 'ours' ? ours : reference)();
+    samples[name].push(now() - started);
   }
-  return round(median(samples), 3);
+  return { ours: round(median(samples.ours), 3), reference: round(median(samples.reference), 3) };
 }
 
 /**
  * Ours and the reference in many short interleaved rounds (which goes first alternates), after a
- * warm-up to steady state: each round measures both sides' throughput (16 in flight) and p50, and
+ * warm-up to steady state: each round measures both sides' throughput (16 in flight, in halves
+ * ordered A B B A), then their p50s with the sides taking turns call by call, and
  * the figure is the median of the per-round ratios, printed with their spread, so a busy moment of
  * the machine lands on both sides of a ratio instead of on one side of the figure. The goal:
  * throughput ≥ `minRps`× and p50 ≤ `maxP50`× the reference's.
@@ -45,15 +50,17 @@ export async function compare(ours, reference, label, etc, minRps = 0.9, maxP50 
   const ratios = { rps: [], p50: [] };
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['reference', 'ours'] : ['ours', 'reference'];
-    const measured = {};
+    const rps = { ours: 0, reference: 0 };
+    // Two halves per side, A B B A: a load that rises or falls through the round weighs on both alike.
+    for (const name of [...order, ...order.toReversed()])
+      rps[name] += (await throughput(name === 'ours' ? ours : reference, 16, ms / 2)) / 2;
+    const p50 = await p50s(ours, reference, n);
     for (const name of order) {
-      const call = name === 'ours' ? ours : reference;
-      measured[name] = { rps: await throughput(call, 16, ms), p50: await p50(call, n) };
-      sides[name].rps.push(measured[name].rps);
-      sides[name].p50.push(measured[name].p50);
+      sides[name].rps.push(rps[name]);
+      sides[name].p50.push(p50[name]);
     }
-    ratios.rps.push(measured.ours.rps / measured.reference.rps);
-    ratios.p50.push(measured.ours.p50 / measured.reference.p50);
+    ratios.rps.push(rps.ours / rps.reference);
+    ratios.p50.push(p50.ours / p50.reference);
   }
   const summary = (values) => ({
     median: round(median(values), 3),

@@ -87,4 +87,14 @@ describe('DiscoveryClient: protocol filter and p2c (memory backend)', () => {
     subscription.unsubscribe();
     expect(events).toEqual([`ejected:${first!.servicePort}`]);
   });
+
+  it('whenLoaded() gives a promise until the service is loaded, then nothing to await; a split always waits for its versions', async () => {
+    const loading = discovery.whenLoaded('svc');
+    expect(loading).toBeInstanceOf(Promise);
+    await loading;
+    expect(discovery.whenLoaded('svc')).toBeUndefined();
+    expect(discovery.whenLoaded('svc', { version: '2.0' })).toBeInstanceOf(Promise);
+    await discovery.whenLoaded('svc', { versions: { '1.0': 1, '2.0': 1 } });
+    expect(discovery.getInstancesSync('svc', { version: '2.0' })).toEqual([]);
+  });
 });

@@ -83,8 +83,15 @@ export class DiscoveryClient {
 
   /** Picks one `UP` instance; throws `NoInstancesError` naming the service and version when there is none. */
   async choose(serviceName: string, options: ChooseOptions = {}): Promise<ServiceInstance> {
-    await Promise.all(selection.versionsOf(options).map((version) => this.entry(serviceName, version).load()));
+    const loading = this.whenLoaded(serviceName, options);
+    if (loading) await loading;
     return this.chooseSync(serviceName, options);
+  }
+
+  /** Loads every version a choice may draw from; `undefined` (nothing to await: hot paths) when all are loaded. @internal */
+  whenLoaded(serviceName: string, options?: ChooseOptions): Promise<unknown> | undefined {
+    if (!options?.versions && this.services.get(serviceName)?.get(options?.version ?? DEFAULTS.serviceVersion)?.loaded) return undefined;
+    return Promise.all(selection.versionsOf(options).map((version) => this.entry(serviceName, version).load()));
   }
 
   /** Same as {@link choose} for an already-loaded service (every version of a split), synchronously. */
@@ -158,11 +165,7 @@ export class DiscoveryClient {
   }
 
   private loadedServices(): ReadonlyMap<string, readonly ServiceInstance[]> {
-    return new Map(
-      this.entries()
-        .filter((e) => e.loaded)
-        .map((e) => [`${e.serviceName}:${e.serviceVersion}`, e.all] as const),
-    );
+    return new Map(this.entries().flatMap((e) => (e.loaded ? [[`${e.serviceName}:${e.serviceVersion}`, e.all] as const] : [])));
   }
 
   private loadedEntry(serviceName: string, version: string = DEFAULTS.serviceVersion): ServiceCacheEntry {

@@ -9,7 +9,6 @@ import { DiscoveryClient } from '../discovery/discovery-client.js';
 import type { LoadBalancingStrategy } from '../discovery/load-balancer.js';
 import { milliseconds, retriesOption } from '../options/option-rules.js';
 import { failureKind, isIdempotent, originOf, RETRYABLE_STATUSES } from './http-retry.js';
-import { versionsOf } from '../discovery/selection.js';
 import type { VersionSplit } from '../discovery/version-split.js';
 import { checkedChoice, withCurrentTag } from '../discovery/call-choice.js';
 import { withTagHeader } from '../traffic/registry-tag.js';
@@ -88,7 +87,8 @@ export class RegistryHttpClient {
     const timeout = milliseconds('timeout', options.timeout, 5000);
     const retryAny = isIdempotent(init.method);
     const choice = withCurrentTag(checkedChoice({ version, group: options.group, strategy: options.strategy, protocol: 'http' }, options));
-    await Promise.all(versionsOf(choice).map((v) => this.discovery.getInstances(service, { version: v })));
+    const loading = this.discovery.whenLoaded(service, choice);
+    if (loading) await loading;
     if (choice.tag !== undefined) init = withTagHeader(init, choice.tag);
     return failover(
       {
