@@ -72,4 +72,16 @@ describe('xDS resources of a registry service', () => {
       { zone: 'b', weight: 150, endpoints: ['10.0.0.1:1 HEALTHY 50', '10.0.0.3:3 UNHEALTHY 100'] },
     ]);
   });
+
+  it("endpoints for a client's zone: its locality priority 0, the others 1; no UP instance there, or no zone: all 0", () => {
+    const fleet = [instance('10.0.0.1', 1, { zone: 'a' }), instance('10.0.0.2', 2, { zone: 'b', status: 'DOWN' }), instance('10.0.0.3', 3)];
+    const priorities = (zone?: string) =>
+      (loadAssignmentResource('c', fleet, undefined, zone).endpoints as Array<{ locality: { zone: string }; priority: number }>).map(
+        (e) => `${e.locality.zone || '-'}:${e.priority}`,
+      );
+    expect(priorities('a')).toEqual(['-:1', 'a:0', 'b:1']);
+    expect(priorities('b')).toEqual(['-:0', 'a:0', 'b:0']); // b has no UP instance
+    expect(priorities('c')).toEqual(['-:0', 'a:0', 'b:0']);
+    expect(priorities()).toEqual(['-:0', 'a:0', 'b:0']);
+  });
 });

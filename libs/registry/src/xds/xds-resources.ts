@@ -69,12 +69,15 @@ export function unservable(instance: ServiceInstance): string | undefined {
  * The ClusterLoadAssignment of `cluster`: one locality per zone of `instances` (the zone-less ones
  * in a locality with an empty zone), each weighted by the sum of its endpoints' weights (gRPC
  * ignores a locality without a weight), every endpoint with its instance's weight and health.
+ * With a client `zone` that has an `UP` instance, that zone's locality is priority 0 and the others
+ * priority 1 (gRPC fails over to them when the zone has no ready endpoint); otherwise all are 0.
  * Instances that cannot be endpoints ({@link unservable}) are left out, each told to `skipped`. @internal
  */
 export function loadAssignmentResource(
   cluster: string,
   instances: readonly ServiceInstance[],
   skipped: (instance: ServiceInstance, why: string) => void = () => undefined,
+  zone = '',
 ): XdsResource {
   const byZone = new Map<string, ServiceInstance[]>();
   for (const instance of instances) {
@@ -83,17 +86,18 @@ export function loadAssignmentResource(
       skipped(instance, why);
       continue;
     }
-    const zone = instance.zone ?? '';
-    const list = byZone.get(zone);
+    const key = instance.zone ?? '';
+    const list = byZone.get(key);
     if (list) list.push(instance);
-    else byZone.set(zone, [instance]);
+    else byZone.set(key, [instance]);
   }
+  const local = zone !== '' && (byZone.get(zone)?.some((i) => i.status === 'UP') ?? false);
   const endpoints = [...byZone.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([zone, members]) => ({
-      locality: { region: '', zone, sub_zone: '' },
+    .map(([key, members]) => ({
+      locality: { region: '', zone: key, sub_zone: '' },
       load_balancing_weight: { value: members.reduce((sum, i) => sum + i.weight, 0) },
-      priority: 0,
+      priority: local && key !== zone ? 1 : 0,
       lb_endpoints: members.map((i) => ({
         endpoint: { address: { socket_address: { address: i.serviceHost, port_value: i.servicePort } } },
         health_status: healthOf(i),

@@ -123,7 +123,10 @@ export class XdsServer implements OnApplicationBootstrap, OnApplicationShutdown,
     const view = this.snapshots.view();
     const { customize } = this.options;
     const source = customize
-      ? { ...view, resources: (type: XdsTypeUrl, names: ReadonlySet<string>) => view.resources(type, names).map(customize) }
+      ? {
+          ...view,
+          resources: (type: XdsTypeUrl, names: ReadonlySet<string>, zone: string) => view.resources(type, names, zone).map(customize),
+        }
       : view;
     let node = '';
     const stream = new XdsStream(

@@ -29,7 +29,10 @@ interface Followed {
   subscription: Subscription | undefined;
   /** Streams following it. */
   refs: number;
-  assignment: XdsResource | undefined;
+  /** The service's `grpc` instances (`undefined` until first read). */
+  instances: readonly ServiceInstance[] | undefined;
+  /** The assignment for each client zone asked for since the last change ('' for none). */
+  assignments: Map<string, XdsResource>;
 }
 
 /** What the server learns from the snapshots. @internal */
@@ -61,7 +64,7 @@ export class XdsSnapshots {
   view(): XdsSource & { release(): void } {
     const mine = new Set<string>();
     return {
-      resources: (type, names) => this.resources(type, names),
+      resources: (type, names, zone) => this.resources(type, names, zone),
       follow: (type, names) => {
         if (type !== XDS_TYPES.endpoints) return;
         for (const name of names) if (!mine.has(name) && this.acquire(name)) mine.add(name);
@@ -80,22 +83,22 @@ export class XdsSnapshots {
     this.followed.clear();
   }
 
-  private resources(type: XdsTypeUrl, names: ReadonlySet<string>): XdsResource[] {
+  private resources(type: XdsTypeUrl, names: ReadonlySet<string>, zone: string): XdsResource[] {
     const out: XdsResource[] = [];
     for (const name of names) {
-      const resource = this.resource(type, name);
+      const resource = this.resource(type, name, zone);
       if (resource) out.push(resource);
     }
     return out;
   }
 
-  private resource(type: XdsTypeUrl, name: string): XdsResource | undefined {
+  private resource(type: XdsTypeUrl, name: string, zone: string): XdsResource | undefined {
     if (type === XDS_TYPES.listener) {
       const cluster = clusterOfListener(name);
       return cluster === undefined ? undefined : listenerResource(name, cluster);
     }
     if (type === XDS_TYPES.cluster) return clusterOfListener(name) === name ? clusterResource(name) : undefined;
-    if (type === XDS_TYPES.endpoints) return this.followed.get(name)?.assignment;
+    if (type === XDS_TYPES.endpoints) return this.assignment(name, zone);
     return undefined; // RDS: the route configuration is inline in the Listener
   }
 
@@ -107,7 +110,7 @@ export class XdsSnapshots {
       return true;
     }
     if (this.closed || clusterOfListener(cluster) !== cluster) return false;
-    const followed: Followed = { subscription: undefined, refs: 1, assignment: undefined };
+    const followed: Followed = { subscription: undefined, refs: 1, instances: undefined, assignments: new Map() };
     this.followed.set(cluster, followed);
     this.watch(cluster, followed);
     return true;
@@ -133,10 +136,26 @@ export class XdsSnapshots {
   }
 
   private update(cluster: string, followed: Followed, instances: readonly ServiceInstance[]): void {
-    followed.assignment = loadAssignmentResource(cluster, instances, (instance, why) =>
-      this.warnOnce(`skip:${instance.id}`, `xDS: instance ${instance.id} is not served: ${why}`),
-    );
+    followed.instances = instances;
+    followed.assignments.clear();
     if (this.followed.get(cluster) === followed) this.events.changed(cluster);
+  }
+
+  /** The ClusterLoadAssignment of `cluster` for a client in `zone`, built once per change and zone. */
+  private assignment(cluster: string, zone: string): XdsResource | undefined {
+    const followed = this.followed.get(cluster);
+    if (!followed?.instances) return undefined;
+    let assignment = followed.assignments.get(zone);
+    if (!assignment) {
+      assignment = loadAssignmentResource(
+        cluster,
+        followed.instances,
+        (instance, why) => this.warnOnce(`skip:${instance.id}`, `xDS: instance ${instance.id} is not served: ${why}`),
+        zone,
+      );
+      followed.assignments.set(zone, assignment);
+    }
+    return assignment;
   }
 
   private release(cluster: string, mine: Set<string>): void {

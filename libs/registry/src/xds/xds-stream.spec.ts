@@ -9,8 +9,8 @@ function setup() {
   const held = new Map<string, number>([['a', 1]]);
   const followed: string[][] = [];
   const source: XdsSource = {
-    resources: (type: XdsTypeUrl, names) =>
-      [...names].filter((n) => held.has(n)).map((n): XdsResource => ({ '@type': type, cluster_name: n, rev: held.get(n) })),
+    resources: (type: XdsTypeUrl, names, zone) =>
+      [...names].filter((n) => held.has(n)).map((n): XdsResource => ({ '@type': type, cluster_name: n, rev: held.get(n), zone })),
     follow: (_type, names) => followed.push([...names]),
   };
   const sent: XdsResponse[] = [];
@@ -93,5 +93,17 @@ describe('XdsStream (State of the World: versions, nonces, ACK and NACK)', () =>
       }),
     ).toBe(false);
     expect(sent).toEqual([]);
+  });
+
+  it("serves for the zone of the client's node, read from the first request that names it", () => {
+    const { sent, stream, ask, held } = setup();
+    stream.request({ ...ask(['a']), node: { id: 'n', locality: { zone: 'z1' } } });
+    held.set('a', 2);
+    stream.request({ ...ask(['a'], sent[0]), node: { id: 'n', locality: { zone: 'z2' } } }); // the first one counts
+    stream.changed(EDS, 'a');
+    expect(sent.map((r) => r.resources[0]?.zone)).toEqual(['z1', 'z1']);
+    const other = setup();
+    other.stream.request({ ...other.ask(['a']), node: { id: 'n', locality: null } });
+    expect(other.sent[0]!.resources[0]?.zone).toBe('');
   });
 });

@@ -7,7 +7,7 @@ export interface XdsRequest {
   readonly version_info: string;
   readonly response_nonce: string;
   readonly error_detail?: { readonly code?: number; readonly message?: string } | null;
-  readonly node?: { readonly id?: string } | null;
+  readonly node?: { readonly id?: string; readonly locality?: { readonly zone?: string } | null } | null;
 }
 
 /** A DiscoveryResponse to write (State of the World: every resource of the type the client subscribed to). @internal */
@@ -20,7 +20,8 @@ export interface XdsResponse {
 
 /** What a stream serves from: the resources of one type by name (absent: not known, or not loaded yet). @internal */
 export interface XdsSource {
-  resources(type: XdsTypeUrl, names: ReadonlySet<string>): XdsResource[];
+  /** `zone`: the client's own (its node's locality), '' for none; endpoints in it come first. */
+  resources(type: XdsTypeUrl, names: ReadonlySet<string>, zone: string): XdsResource[];
   /** The names of `type` this stream follows now (the source loads what it needs and drops the rest). */
   follow(type: XdsTypeUrl, names: ReadonlySet<string>): void;
 }
@@ -55,6 +56,8 @@ const sameNames = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size ===
 export class XdsStream {
   private readonly types = new Map<XdsTypeUrl, TypeState>();
   private nonces = 0;
+  /** The client's zone, from the first request that names its node ('' for none). */
+  private zone: string | undefined;
 
   constructor(
     private readonly source: XdsSource,
@@ -64,6 +67,7 @@ export class XdsStream {
 
   /** The client's latest request. Returns `false` for a type this server does not serve (ignored). */
   request(request: XdsRequest): boolean {
+    if (request.node) this.zone ??= request.node.locality?.zone ?? '';
     if (!KNOWN.has(request.type_url)) return false;
     const type = request.type_url as XdsTypeUrl;
     let state = this.types.get(type);
@@ -99,7 +103,7 @@ export class XdsStream {
   }
 
   private push(type: XdsTypeUrl, state: TypeState): void {
-    const resources = this.source.resources(type, state.names);
+    const resources = this.source.resources(type, state.names, this.zone ?? '');
     state.sent++;
     state.nonce = `${++this.nonces}`;
     const version = `${state.sent}`;
