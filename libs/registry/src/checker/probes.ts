@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type * as GrpcJs from '@grpc/grpc-js';
 import { requirePeer } from '../backends/require-peer.js';
-import type { InstanceCheck } from '../model/index.js';
+import { hostPort, type InstanceCheck } from '../model/index.js';
 
 /** What one probe saw. @internal */
 export interface ProbeResult {
@@ -21,11 +21,8 @@ const message = (error: unknown): string => {
   return text.slice(0, 200);
 };
 
-/** `host` as a URL authority (IPv6 in brackets). */
-const authority = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
-
 async function probeHttp({ host, port, path, timeout }: Target): Promise<ProbeResult> {
-  const response = await fetch(`http://${authority(host, port)}${path}`, { signal: AbortSignal.timeout(timeout), redirect: 'manual' });
+  const response = await fetch(`http://${hostPort(host, port)}${path}`, { signal: AbortSignal.timeout(timeout), redirect: 'manual' });
   await response.body?.cancel();
   return { ok: response.status >= 200 && response.status < 300, detail: `HTTP ${response.status}` };
 }
@@ -63,7 +60,7 @@ const STATUS_NAMES = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'];
 
 function probeGrpc({ host, port, path, timeout }: Target): Promise<ProbeResult> {
   const grpc = requirePeer<typeof GrpcJs>('@grpc/grpc-js', 'The gRPC health check of the registry checker');
-  const client: GrpcJs.Client = new grpc.Client(authority(host, port), grpc.credentials.createInsecure());
+  const client: GrpcJs.Client = new grpc.Client(hostPort(host, port), grpc.credentials.createInsecure());
   return new Promise<ProbeResult>((resolve) => {
     client.makeUnaryRequest(
       '/grpc.health.v1.Health/Check',

@@ -1,3 +1,5 @@
+import { hostPort } from '../model/index.js';
+
 /** Methods whose requests may be sent twice (RFC 9110 §9.2.2). @internal */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
@@ -26,6 +28,5 @@ export function failureKind(error: unknown): 'never-delivered' | 'maybe-delivere
 
 /** `http://host:port` of an instance, with brackets around an IPv6 host. @internal */
 export function originOf(instance: { serviceHost: string; servicePort: number }, scheme = 'http'): string {
-  const host = instance.serviceHost.includes(':') ? `[${instance.serviceHost}]` : instance.serviceHost;
-  return `${scheme}://${host}:${instance.servicePort}`;
+  return `${scheme}://${hostPort(instance.serviceHost, instance.servicePort)}`;
 }

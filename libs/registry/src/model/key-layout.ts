@@ -44,6 +44,14 @@ export function keyUnder(prefix: string, address: Pick<InstanceAddress, 'service
   return `${prefix}${address.serviceHost}:${address.servicePort}`;
 }
 
+/**
+ * `host:port` as a network address (a URL's authority, a gRPC target, a bind address): an IPv6
+ * host in brackets. Registry keys and ids keep the plain `{host}:{port}` of the Java layout. @internal
+ */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** The default instance id: `{serviceName}:{serviceVersion}@{serviceHost}:{servicePort}`. @publicApi */
 export function defaultInstanceId(address: InstanceAddress): string {
   return `${serviceKey(address.serviceName, address.serviceVersion)}@${address.serviceHost}:${address.servicePort}`;

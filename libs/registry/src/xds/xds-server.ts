@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { DiscoveryClient } from '../discovery/discovery-client.js';
+import { hostPort } from '../model/index.js';
 import { adsServiceDefinition, grpcJs } from './xds-protos.js';
 import { XDS_TYPES, type XdsTypeUrl } from './xds-resources.js';
 import { XdsSnapshots } from './xds-snapshots.js';
@@ -11,8 +12,6 @@ import { checkXdsOptions, type ResolvedXdsOptions, type XdsServerOptions } from 
 
 /** Longest wait for streams to end on `stop()` before they are cut. */
 const STOP_GRACE_MS = 1_000;
-/** `host:port`, an IPv6 host in brackets. */
-const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 /** Distinct NACK messages remembered (each is logged once). */
 const NACKS_REMEMBERED = 1_000;
 

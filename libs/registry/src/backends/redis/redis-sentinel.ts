@@ -1,12 +1,11 @@
 import type { RedisOptions } from 'ioredis';
+import { hostPort } from '../../model/index.js';
 import type { ResolvedRedisOptions, ResolvedRedisSentinel } from './redis.options.js';
 
 /** How the backend names a Sentinel deployment in messages and health: `sentinel://host:port,host:port/name` (no credentials). @internal */
 export function sentinelEndpoints(options: ResolvedRedisOptions): string[] {
   const { sentinels, name } = options.sentinel!;
-  return [
-    `sentinel://${sentinels.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)).join(',')}/${name}`,
-  ];
+  return [`sentinel://${sentinels.map(({ host, port }) => hostPort(host, port)).join(',')}/${name}`];
 }
 
 /**
