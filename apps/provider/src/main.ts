@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Server as HttpServer } from 'node:http';
-import type { Server as TcpServer } from 'node:net';
+import type { Socket, Server as TcpServer } from 'node:net';
 import { intFromEnv, startMetrics, USERS_PACKAGE, USERS_PROTO } from '@app/demo-config';
 import { registerMicroservices } from 'nest-service-registry/microservices';
 import { ProviderModule } from './provider.module.js';
@@ -31,6 +31,9 @@ if (grpcPort !== undefined) {
   });
 }
 await app.startAllMicroservices();
+// Replies go out at once (TCP_NODELAY), as Node's HTTP server and gRPC send theirs. Otherwise, at
+// the end of a burst, a reply can wait ~40 ms for the consumer's delayed ACK (Nagle's algorithm).
+rpc.unwrap<TcpServer>().on('connection', (socket: Socket) => socket.setNoDelay(true));
 Logger.log(`Provider rpc bound to ${portOf(rpc.unwrap<TcpServer>())}`, 'Main');
 if (grpcPort !== undefined) Logger.log(`Provider grpc bound to ${grpcPort}`, 'Main');
 await registerMicroservices(app, { grpcPort });
