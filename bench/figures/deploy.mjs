@@ -1,5 +1,5 @@
 // Figure 14: orders per rolling deploy. Three demo providers are replaced one by one (start a new
-// one, wait until the consumer sees it, SIGTERM an old one) under 60 non-idempotent orders/s on
+// one, wait until the consumer sees it, SIGTERM an old one, start the next while it drains) under 60 non-idempotent orders/s on
 // each path; the providers' ORDERS_LOG files tell what was processed. Ours: the library's HTTP
 // client and ClientProxy. Reference: plain fetch and plain ClientTCPs that read the registry on
 // every call (round-robin over what etcd holds), as an app without this library would.
@@ -96,7 +96,7 @@ async function rollingDeploy(server, consumer, env = {}) {
   const logs = [];
   const started = [];
   const start = async () => {
-    const log_ = join(dir, `orders-${started.length}.log`);
+    const log_ = join(dir, `orders-${logs.length}.log`);
     logs.push(log_);
     const provider = await DemoProvider.start(server.url, 3, { env: { ORDERS_LOG: log_, ...env } });
     started.push(provider);
@@ -104,17 +104,18 @@ async function rollingDeploy(server, consumer, env = {}) {
     return provider;
   };
   try {
-    const old = [await start(), await start(), await start()];
+    const old = await Promise.all([start(), start(), start()]);
     const stream = orderStream(consumer.place, PER_SECOND);
-    await sleep(1_000);
-    let lastExitMs = 0;
+    await sleep(500);
+    // As a rolling update does: the next new provider starts while the old one it replaced drains.
+    const exits = [];
     for (const victim of old) {
       await start();
       const signalled = Date.now();
-      await victim.stop('SIGTERM');
-      lastExitMs = Date.now() - signalled;
+      exits.push(victim.stop('SIGTERM').then(() => Date.now() - signalled));
     }
-    await sleep(1_000);
+    const lastExitMs = (await Promise.all(exits)).at(-1);
+    await sleep(500); // the last orders answered
     const audit = auditOrders(await stream.stop(), logs);
     return {
       orders: audit.sent,

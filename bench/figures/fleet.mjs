@@ -16,11 +16,10 @@ const INTERVAL_MS = 1_000; // ttl / 3, as the library's default and etcd3's keep
 
 /** One side's fleet of `leases` leases: its workers, then a window measured on all of them and on etcd. */
 async function fleetSide(server, side, leases) {
-  const workers = [];
   const reports = [];
   const onMessage = (message) => message.report && reports.push(message.report);
   const per = Math.ceil(leases / CURVES.fleetProcesses);
-  for (let p = 0; p < CURVES.fleetProcesses; p++) {
+  const start = (p) => {
     const args = {
       mode: 'fleet',
       side,
@@ -31,8 +30,9 @@ async function fleetSide(server, side, leases) {
       prefix: `/rpc/bench-fleet-${side}:1.0/10.1.${p}.1:`,
       value: value('bench-fleet', 1_000),
     };
-    workers.push(await worker(args, onMessage, [], 'bench/scale-worker.mjs'));
-  }
+    return worker(args, onMessage, [], 'bench/scale-worker.mjs');
+  };
+  const workers = await Promise.all(Array.from({ length: CURVES.fleetProcesses }, (_, p) => start(p))); // started together
   await sleep(2 * INTERVAL_MS); // every lease renewed once before the window
   const requests = () => server.counter('grpc_server_msg_received_total');
   const before = await requests();

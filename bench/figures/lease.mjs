@@ -1,8 +1,9 @@
 // Lease figures: how long a crashed provider stays visible, and what keeping N instances
-// registered costs etcd (requests per minute), beside the per-key strategy it replaces.
+// registered costs etcd (requests per minute, each N on its own etcd), beside the per-key strategy it replaces.
 import { spawnTracked } from '../../scripts/lib/pid-ledger.mjs';
 import { join } from 'node:path';
 import { ServiceRegistry } from 'nest-service-registry';
+import { EtcdServer } from '../../scripts/lib/etcd-server.mjs';
 import { log, record, registryApp, root, S, sleep, until, value, worker } from '../lib/harness.mjs';
 import { median, now, round } from '../lib/stats.mjs';
 
@@ -34,27 +35,24 @@ export async function crashToGone(server) {
 }
 
 // 5. etcd requests per minute to keep N instances registered ----------------------------------
-export async function requestsPerMinute(server, client) {
-  log(
-    `\n[5] etcd requests/min to keep N instances of one process registered (TTL 10 s, ${S.windowMs / 1000} s windows, from etcd /metrics)`,
-  );
+/** Requests/min `server` receives while one app keeps `n` instances registered, and for one round of the per-key baseline. */
+async function requestsFor(server, n) {
   // Requests as etcd receives them: a unary call is one message, and so is each keep-alive on the stream a process keeps open.
   const requests = () => server.counter('grpc_server_msg_received_total');
   const perMinute = (delta) => round((delta * 60_000) / S.windowMs, 0);
-  const ours = {};
-  const baseline = {};
-  for (const n of S.counts) {
-    const app = await registryApp(server.url, { ttl: 10 });
-    const registry = app.get(ServiceRegistry);
-    await Promise.all(Array.from({ length: n }, (_, i) => registry.register({ serviceName: `bench-rpm-${n}`, servicePort: 30_000 + i })));
-    await sleep(500);
-    const before = await requests();
-    await sleep(S.windowMs);
-    ours[n] = perMinute((await requests()) - before); // /metrics is plain HTTP: not counted
-    await app.close();
+  const app = await registryApp(server.url, { ttl: 10 });
+  const registry = app.get(ServiceRegistry);
+  await Promise.all(Array.from({ length: n }, (_, i) => registry.register({ serviceName: `bench-rpm-${n}`, servicePort: 30_000 + i })));
+  await sleep(500);
+  const before = await requests();
+  await sleep(S.windowMs);
+  const ours = perMinute((await requests()) - before); // /metrics is plain HTTP: not counted
+  await app.close();
 
-    // Baseline: every 10 s (the TTL), for every key: get + grant a new lease + put. One round is
-    // counted, and scaled as one round per window: the rest of the window would only be idle.
+  // Baseline: every 10 s (the TTL), for every key: get + grant a new lease + put. One round is
+  // counted, and scaled as one round per window: the rest of the window would only be idle.
+  const client = server.client();
+  try {
     const beforeBaseline = await requests();
     let next = 0;
     await Promise.all(
@@ -69,8 +67,28 @@ export async function requestsPerMinute(server, client) {
         }
       }),
     );
-    baseline[n] = perMinute((await requests()) - beforeBaseline);
+    const baseline = perMinute((await requests()) - beforeBaseline);
     await client.delete().prefix(`/rpc/bench-perkey-${n}:1.0/`);
+    return { ours, baseline };
+  } finally {
+    client.close();
+  }
+}
+
+export async function requestsPerMinute(server) {
+  log(
+    `\n[5] etcd requests/min to keep N instances of one process registered (TTL 10 s, ${S.windowMs / 1000} s windows, from etcd /metrics)`,
+  );
+  // Each N on its own etcd (etcd counts every request it receives), all in the same window.
+  const servers = [server];
+  const ours = {};
+  const baseline = {};
+  try {
+    for (const n of S.counts.slice(1)) servers.push(await EtcdServer.start({ name: `bench-rpm-${n}` }));
+    const measured = await Promise.all(S.counts.map((n, i) => requestsFor(servers[i], n)));
+    S.counts.forEach((n, i) => ((ours[n] = measured[i].ours), (baseline[n] = measured[i].baseline)));
+  } finally {
+    for (const extra of servers.slice(1)) await extra.stop();
   }
   const largest = S.counts.includes(100) ? 100 : S.counts[S.counts.length - 1];
   const independent = Math.max(...Object.values(ours)) <= 2 * Math.min(...Object.values(ours)) + 6;

@@ -2,7 +2,7 @@
 // etcd3 consumer measured the same way (each point in fresh processes): the first read's time,
 // heap per instance, and CPU per change.
 import { createServiceInstance, encodeInstance } from 'nest-service-registry/backend-kit';
-import { CURVES, log, record, until, worker } from '../lib/harness.mjs';
+import { CURVES, log, record, scale, until, worker } from '../lib/harness.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 /** Instance `i` of a point: a host per 50 000, so 100 000 instances of one service have distinct addresses. */
@@ -79,7 +79,7 @@ export async function consumerCurve(server, client) {
     const services = Array.from({ length: count }, (_, k) => `bench-scale-${count}-${instances}-${k}`);
     await putInstances(client, services, 0, instances);
     const state = { expected: instances };
-    const reps = instances <= 10_000 ? 3 : 1;
+    const reps = instances > 10_000 ? 1 : scale ? 3 : 2;
     const runs = { ours: [], raw: [] };
     for (let rep = 0; rep < reps; rep++) {
       for (const side of rep % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw'])

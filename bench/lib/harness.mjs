@@ -29,7 +29,7 @@ if (!Number.isInteger(coldReps) || coldReps < 1)
 /** Sizes of this run: tiny with `--smoke` (checks the harness runs, not the numbers). */
 export const S = smoke
   ? { reps: 2, lookupMs: 50, samples: 5, listens: 3, deregs: 3, crashes: 1, counts: [1, 10], windowMs: 2_000, cold: [10, 100], coldReps: 2, coldRuns: 1, workers: 2, perWorker: 2, changes: 2, fanRounds: 2, readChanges: 4, memory: 200 }
-  : { reps: 5, lookupMs: 500, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps, coldRuns: 5, workers: 5, perWorker: 10, changes: 10, fanRounds: 7, readChanges: 100, memory: 10_000 }; // prettier-ignore
+  : { reps: 5, lookupMs: 300, samples: 300, listens: 40, deregs: 90, crashes: 5, counts: [1, 100, 1_000], windowMs: 10_000, cold: [10, 1_000, 10_000], coldReps, coldRuns: 5, workers: 5, perWorker: 10, changes: 10, fanRounds: 7, readChanges: 100, memory: 10_000 }; // prettier-ignore
 
 /** Points of the cost curves: consumers following S services of N instances in all, fleets of L leases, C watching consumers. */
 export const CURVES = smoke
@@ -39,7 +39,7 @@ export const CURVES = smoke
       changes: 200,
       leases: [100, 1_000, ...(scale ? [5_000] : [])],
       fleetProcesses: 4,
-      fleetWindowMs: scale ? 10_000 : 5_000,
+      fleetWindowMs: scale ? 10_000 : 3_000,
       watchers: [50, 200, ...(scale ? [1_000] : [])],
       fanProcesses: 5,
       fanRounds: 3,
