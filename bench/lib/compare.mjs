@@ -43,7 +43,7 @@ async function p50s(ours, reference, n) {
  */
 export async function compare(ours, reference, label, etc, minRps = 0.9, maxP50 = 1.1) {
   const rounds = smoke ? 2 : 45;
-  const ms = smoke ? 150 : 160;
+  const ms = smoke ? 150 : 200;
   const n = smoke ? 20 : 60;
   for (let warm = 0; warm < (smoke ? 1 : 3); warm++) for (const call of [ours, reference]) await throughput(call, 16, ms);
   const sides = { ours: { rps: [], p50: [] }, reference: { rps: [], p50: [] } };
