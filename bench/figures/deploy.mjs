@@ -1,8 +1,9 @@
 // Figure 14: orders per rolling deploy. Three demo providers are replaced one by one (start a new
-// one, wait until the consumer sees it, SIGTERM an old one, start the next while it drains) under 60 non-idempotent orders/s on
-// each path; the providers' ORDERS_LOG files tell what was processed. Ours: the library's HTTP
-// client and ClientProxy. Reference: plain fetch and plain ClientTCPs that read the registry on
-// every call (round-robin over what etcd holds), as an app without this library would.
+// one, wait until the consumer sees it, SIGTERM an old one, start the next while it drains) under
+// 60 non-idempotent orders/s on each path; the providers' ORDERS_LOG files tell what was
+// processed. Ours: the library's HTTP client and ClientProxy. Reference: plain fetch and plain
+// ClientTCPs that read the registry on every call (round-robin over what etcd holds), as an app
+// without this library would.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
