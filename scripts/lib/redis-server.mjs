@@ -67,8 +67,12 @@ export class RedisServer {
   static async start(options = {}) {
     requireInstalled('redis');
     const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : [];
+    // A cluster node also binds a bus port, by default its port + 10 000: above 32767, where the
+    // kernel hands out ephemeral ports, so it may be taken. Give it a free one below 32768.
+    const bus = options.extraArgs?.includes('--cluster-enabled') ? ['--cluster-port', String(await freePort())] : [];
     const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'nsr-redis-')), [
       ...persistence,
+      ...bus,
       ...(options.extraArgs ?? []),
     ]);
     if (options.tls) {
